@@ -1,0 +1,1 @@
+Console.WriteLine("QuickStart: coming with the foundation issue.");

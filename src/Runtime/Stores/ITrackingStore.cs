@@ -1,0 +1,68 @@
+using Qlib.Tracked.Artifacts;
+using Qlib.Tracked.Entities;
+
+namespace Qlib.Tracked.Stores;
+
+/// <summary>
+/// A tracking backend (MLflow's AbstractStore). Its only abstract write of run data is
+/// <see cref="LogBatch"/>; single metric/param/tag writes are helpers in
+/// <see cref="TrackingStoreExtensions"/>. Key/value validation happens once, in
+/// <c>TrackingClient</c>; stores enforce what needs stored state (param
+/// immutability, lifecycle, existence) and never write outside their root.
+/// Every member throws <see cref="TrackingException"/> with an MLflow error code.
+/// </summary>
+public interface ITrackingStore
+{
+    /// <summary>The tracking URI this store was opened with (e.g. <c>file:///abs/mlruns</c>).</summary>
+    string TrackingUri { get; }
+
+    /// <summary>Raised for corrupt or foreign content that was skipped instead of failing a read.</summary>
+    event Action<StoreWarning>? Warning;
+
+    // ----- experiments -----
+    string CreateExperiment(string name, string? artifactLocation = null, IReadOnlyList<RunTag>? tags = null);
+
+    /// <summary>By id, active or deleted; RESOURCE_DOES_NOT_EXIST when unknown.</summary>
+    ExperimentInfo GetExperiment(string experimentId);
+
+    /// <summary>Active experiments only (MLflow 2.12 file store); null when none has the name.</summary>
+    ExperimentInfo? GetExperimentByName(string name);
+
+    /// <summary>Experiments in MLflow's file-store order: creation_time DESC, experiment_id ASC.</summary>
+    IReadOnlyList<ExperimentInfo> SearchExperiments(ViewType viewType = ViewType.ActiveOnly);
+
+    void DeleteExperiment(string experimentId);
+    void RestoreExperiment(string experimentId);
+    void RenameExperiment(string experimentId, string newName);
+    void SetExperimentTag(string experimentId, string key, string value);
+
+    // ----- runs -----
+    Run CreateRun(string experimentId, string? userId, long startTime, IReadOnlyList<RunTag>? tags, string? runName);
+    Run GetRun(string runId);
+    RunInfo UpdateRunInfo(string runId, RunStatus status, long? endTime, string? runName);
+    void DeleteRun(string runId);
+    void RestoreRun(string runId);
+
+    /// <summary>
+    /// Runs of the given experiments, filtered, ordered (natural order start_time DESC, run_id ASC)
+    /// and paged with MLflow's <c>{"offset": N}</c> tokens.
+    /// </summary>
+    PagedList<Run> SearchRuns(
+        IReadOnlyList<string> experimentIds,
+        string? filter,
+        ViewType viewType,
+        int maxResults,
+        IReadOnlyList<string>? orderBy,
+        string? pageToken);
+
+    // ----- run data: the one write -----
+    void LogBatch(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> parameters, IReadOnlyList<RunTag> tags);
+    void DeleteTag(string runId, string key);
+
+    /// <summary>Every point of one metric in file order (duplicates kept, as MLflow).</summary>
+    IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey);
+
+    // ----- artifacts -----
+    /// <summary>The artifact repository of a run (its <c>artifacts/</c> folder for the file store).</summary>
+    IArtifactRepository GetArtifactRepository(string runId);
+}
