@@ -1,0 +1,30 @@
+using Qlib.Tracked.Entities;
+
+namespace Qlib.Tracked.Tracking;
+
+/// <summary>MLflow's <c>log_batch</c> limits, and the splitting of a long queue into batches that respect them.</summary>
+public static class BatchLimits
+{
+    public const int MaxMetrics = 1000;
+    public const int MaxParams = 100;
+    public const int MaxTags = 100;
+    public const int MaxEntries = 1000;
+
+    /// <summary>
+    /// Cuts the lists into <c>LogBatch</c>-sized pieces, keeping each list's order. Params and tags go
+    /// first in each piece (they are few), metrics fill the rest up to <see cref="MaxEntries"/>.
+    /// </summary>
+    internal static IEnumerable<(ArraySegment<Metric> Metrics, ArraySegment<Param> Params, ArraySegment<RunTag> Tags)> Split(
+        Metric[] metrics, int metricCount, Param[] parameters, int paramCount, RunTag[] tags, int tagCount)
+    {
+        int m = 0, p = 0, t = 0;
+        while (m < metricCount || p < paramCount || t < tagCount)
+        {
+            var np = Math.Min(MaxParams, paramCount - p);
+            var nt = Math.Min(MaxTags, tagCount - t);
+            var nm = Math.Min(Math.Min(MaxMetrics, MaxEntries - np - nt), metricCount - m);
+            yield return (new ArraySegment<Metric>(metrics, m, nm), new ArraySegment<Param>(parameters, p, np), new ArraySegment<RunTag>(tags, t, nt));
+            m += nm; p += np; t += nt;
+        }
+    }
+}

@@ -1,0 +1,272 @@
+using Qlib.Tracked.Artifacts;
+using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores;
+
+namespace Qlib.Tracked.Tracking;
+
+/// <summary>
+/// MLflow's <c>MlflowClient</c> with explicit ids: every call names its experiment or run. It holds no
+/// ambient state; it validates all input once (MLflow's rules) and then calls the
+/// <see cref="ITrackingStore"/> chosen by the URI scheme. Errors are <see cref="TrackingException"/>s.
+/// </summary>
+public sealed class TrackingClient
+{
+    /// <summary>Opens the store for <paramref name="trackingUri"/> (<c>file:/abs/mlruns</c>, <c>file:///…</c> or a path).</summary>
+    public TrackingClient(string trackingUri) : this(TrackingStoreRegistry.Open(trackingUri)) { }
+
+    /// <summary>Wraps an already-open store (tests, custom backends).</summary>
+    public TrackingClient(ITrackingStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        Store = store;
+    }
+
+    public ITrackingStore Store { get; }
+
+    public string TrackingUri => Store.TrackingUri;
+
+    // ----- experiments -----
+
+    /// <summary>Creates an experiment and returns its id; RESOURCE_ALREADY_EXISTS when the name is taken.</summary>
+    public string CreateExperiment(string name, string? artifactLocation = null, IReadOnlyDictionary<string, string>? tags = null)
+    {
+        ClientValidation.ExperimentName(name);
+        List<RunTag>? tagList = null;
+        if (tags is not null)
+        {
+            tagList = new List<RunTag>(tags.Count);
+            foreach (var (k, v) in tags)
+            {
+                ClientValidation.ExperimentTag(k, v);
+                tagList.Add(new RunTag(k, v));
+            }
+        }
+        return Store.CreateExperiment(name, artifactLocation, tagList);
+    }
+
+    /// <summary>By id, active or deleted; RESOURCE_DOES_NOT_EXIST when unknown.</summary>
+    public ExperimentInfo GetExperiment(string experimentId)
+    {
+        ClientValidation.ExperimentId(experimentId);
+        return Store.GetExperiment(experimentId);
+    }
+
+    /// <summary>The active experiment with this name, or null.</summary>
+    public ExperimentInfo? GetExperimentByName(string name)
+    {
+        ClientValidation.ExperimentName(name);
+        return Store.GetExperimentByName(name);
+    }
+
+    public IReadOnlyList<ExperimentInfo> SearchExperiments(ViewType viewType = ViewType.ActiveOnly) =>
+        Store.SearchExperiments(viewType);
+
+    public void DeleteExperiment(string experimentId)
+    {
+        ClientValidation.ExperimentId(experimentId);
+        Store.DeleteExperiment(experimentId);
+    }
+
+    public void RestoreExperiment(string experimentId)
+    {
+        ClientValidation.ExperimentId(experimentId);
+        Store.RestoreExperiment(experimentId);
+    }
+
+    public void RenameExperiment(string experimentId, string newName)
+    {
+        ClientValidation.ExperimentId(experimentId);
+        ClientValidation.ExperimentName(newName);
+        Store.RenameExperiment(experimentId, newName);
+    }
+
+    public void SetExperimentTag(string experimentId, string key, string value)
+    {
+        ClientValidation.ExperimentId(experimentId);
+        ClientValidation.ExperimentTag(key, value);
+        Store.SetExperimentTag(experimentId, key, value);
+    }
+
+    // ----- runs -----
+
+    /// <summary>
+    /// Creates a RUNNING run. <paramref name="runName"/> becomes the <c>mlflow.runName</c> tag (MLflow
+    /// picks a random name when neither is given); <paramref name="startTime"/> defaults to now.
+    /// </summary>
+    public Run CreateRun(string experimentId, long? startTime = null, IReadOnlyDictionary<string, string>? tags = null,
+        string? runName = null, string? userId = null)
+    {
+        ClientValidation.ExperimentId(experimentId);
+        var tagList = new List<RunTag>(tags?.Count ?? 0);
+        if (tags is not null)
+        {
+            foreach (var (k, v) in tags) tagList.Add(new RunTag(k, ClientValidation.Tag(k, v)));
+        }
+        return Store.CreateRun(experimentId, userId, startTime ?? Clock.NowMs(), tagList, runName);
+    }
+
+    public Run GetRun(string runId)
+    {
+        ClientValidation.RunId(runId);
+        return Store.GetRun(runId);
+    }
+
+    /// <summary>Logs one metric point; timestamp defaults to now (ms), step to 0 (MLflow's defaults).</summary>
+    public void LogMetric(string runId, string key, double value, long? timestamp = null, long step = 0)
+    {
+        ClientValidation.RunId(runId);
+        var metric = new Metric(key, value, timestamp ?? Clock.NowMs(), step);
+        ClientValidation.Metric(metric);
+        Store.LogMetric(runId, metric);
+    }
+
+    /// <summary>Logs a param; the value is spelled as Python's <c>str()</c> (<see cref="ParamValue.Format"/>). Returns the stored text.</summary>
+    public string LogParam(string runId, string key, object? value)
+    {
+        ClientValidation.RunId(runId);
+        var text = ClientValidation.Param(key, ParamValue.Format(value));
+        Store.LogParam(runId, new Param(key, text));
+        return text;
+    }
+
+    public void SetTag(string runId, string key, string value)
+    {
+        ClientValidation.RunId(runId);
+        var text = ClientValidation.Tag(key, value);
+        Store.SetTag(runId, new RunTag(key, text));
+    }
+
+    /// <summary>
+    /// One batch write. Enforces MLflow's limits (≤1000 metrics, ≤100 params, ≤100 tags, ≤1000 in all) and
+    /// refuses duplicate param keys, as MLflow does; larger volumes go through a <see cref="RunLogBuffer"/>.
+    /// </summary>
+    public void LogBatch(string runId, IEnumerable<Metric>? metrics = null, IEnumerable<Param>? parameters = null, IEnumerable<RunTag>? tags = null)
+    {
+        ClientValidation.RunId(runId);
+        var m = metrics?.ToArray() ?? [];
+        var p = parameters?.ToArray() ?? [];
+        var t = tags?.ToArray() ?? [];
+        ClientValidation.BatchLimits(m.Length, p.Length, t.Length);
+        foreach (ref readonly var metric in m.AsSpan()) ClientValidation.Metric(metric);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < p.Length; i++)
+        {
+            p[i] = p[i] with { Value = ClientValidation.Param(p[i].Key, p[i].Value) };
+            if (!seen.Add(p[i].Key))
+                throw TrackingException.InvalidParameter(
+                    $"Duplicate parameter keys have been submitted: ['{p[i].Key}']. Please ensure the request contains only one param value per param key.");
+        }
+        for (var i = 0; i < t.Length; i++) t[i] = t[i] with { Value = ClientValidation.Tag(t[i].Key, t[i].Value) };
+        Store.LogBatch(runId, m, p, t);
+    }
+
+    public void DeleteTag(string runId, string key)
+    {
+        ClientValidation.RunId(runId);
+        ClientValidation.Tag(key, "");
+        Store.DeleteTag(runId, key);
+    }
+
+    /// <summary>Ends a run: sets its status (FINISHED by default) and end time (now by default).</summary>
+    public RunInfo SetTerminated(string runId, RunStatus status = RunStatus.Finished, long? endTime = null)
+    {
+        ClientValidation.RunId(runId);
+        return Store.UpdateRunInfo(runId, status, endTime ?? Clock.NowMs(), runName: null);
+    }
+
+    /// <summary>
+    /// Changes status and/or name (MLflow's <c>update_run</c>). A RUNNING status clears the end time (the
+    /// run is live again); any other status keeps the recorded one.
+    /// </summary>
+    public RunInfo UpdateRun(string runId, RunStatus? status = null, string? name = null)
+    {
+        ClientValidation.RunId(runId);
+        var current = Store.GetRun(runId).Info;
+        var newStatus = status ?? current.Status;
+        var endTime = newStatus == RunStatus.Running ? null : current.EndTime;
+        return Store.UpdateRunInfo(runId, newStatus, endTime, name);
+    }
+
+    public void DeleteRun(string runId)
+    {
+        ClientValidation.RunId(runId);
+        Store.DeleteRun(runId);
+    }
+
+    public void RestoreRun(string runId)
+    {
+        ClientValidation.RunId(runId);
+        Store.RestoreRun(runId);
+    }
+
+    public IReadOnlyList<Metric> GetMetricHistory(string runId, string key)
+    {
+        ClientValidation.RunId(runId);
+        ClientValidation.Metric(new Metric(key, 0, 0, 0));
+        return Store.GetMetricHistory(runId, key);
+    }
+
+    /// <summary>One page of runs (natural order start_time DESC, run_id ASC); pass the returned token for the next.</summary>
+    public PagedList<Run> SearchRuns(IReadOnlyList<string> experimentIds, string? filter = null, ViewType viewType = ViewType.ActiveOnly,
+        int maxResults = 1000, IReadOnlyList<string>? orderBy = null, string? pageToken = null)
+    {
+        ArgumentNullException.ThrowIfNull(experimentIds);
+        foreach (var id in experimentIds) ClientValidation.ExperimentId(id);
+        ClientValidation.MaxResults(maxResults);
+        return Store.SearchRuns(experimentIds, filter, viewType, maxResults, orderBy, pageToken);
+    }
+
+    /// <summary>Every run matching, across pages (stops at <paramref name="maxResults"/>).</summary>
+    public IReadOnlyList<Run> SearchAllRuns(IReadOnlyList<string> experimentIds, string? filter = null, ViewType viewType = ViewType.ActiveOnly,
+        int maxResults = 50_000, IReadOnlyList<string>? orderBy = null)
+    {
+        ClientValidation.MaxResults(maxResults);
+        var all = new List<Run>();
+        string? token = null;
+        do
+        {
+            var page = SearchRuns(experimentIds, filter, viewType, Math.Min(1000, maxResults - all.Count), orderBy, token);
+            all.AddRange(page.Items);
+            token = page.NextPageToken;
+        } while (token is not null && all.Count < maxResults);
+        return all;
+    }
+
+    // ----- artifacts -----
+
+    public IArtifactRepository GetArtifactRepository(string runId)
+    {
+        ClientValidation.RunId(runId);
+        return Store.GetArtifactRepository(runId);
+    }
+
+    /// <summary>One level below <paramref name="path"/> (the artifact root when null).</summary>
+    public IReadOnlyList<ArtifactInfo> ListArtifacts(string runId, string? path = null) => GetArtifactRepository(runId).List(path);
+
+    /// <summary>
+    /// Copies a local file into the run's artifacts under <paramref name="artifactPath"/>. A directory is
+    /// logged as a folder of its own name under <paramref name="artifactPath"/> (MlflowClient.log_artifact).
+    /// </summary>
+    public void LogArtifact(string runId, string localPath, string? artifactPath = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(localPath);
+        var repo = GetArtifactRepository(runId);
+        if (Directory.Exists(localPath))
+        {
+            var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(localPath)));
+            repo.LogArtifact(localPath, string.IsNullOrEmpty(artifactPath) ? name : artifactPath.TrimEnd('/') + "/" + name);
+        }
+        else if (File.Exists(localPath))
+        {
+            repo.LogArtifact(localPath, artifactPath);
+        }
+        else
+        {
+            throw TrackingException.DoesNotExist($"Cannot log artifact '{localPath}': no such file or directory.");
+        }
+    }
+
+    /// <summary>Copies an artifact to <paramref name="dstPath"/> (a temp folder when null) and returns the local path.</summary>
+    public string DownloadArtifacts(string runId, string path, string? dstPath = null) =>
+        GetArtifactRepository(runId).Download(path, dstPath);
+}

@@ -1,0 +1,346 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Text;
+using Qlib.Tracked.Artifacts;
+using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores;
+using Qlib.Tracked.Tracking;
+
+namespace Qlib.Tracked;
+
+/// <summary>
+/// One MLflow run seen as a Qlib recorder (<c>MLflowRecorder</c>). A new recorder has no id and status
+/// SCHEDULED until <see cref="StartRun"/> creates (or resumes) its run. While it runs, params, metrics and
+/// tags are queued and written in the background (<see cref="RunLogBuffer"/>); <see cref="Flush"/> and
+/// <see cref="EndRun"/> wait for them and throw if any write failed. Outside a run they are written at once.
+/// Two recorders are equal when their ids are.
+/// </summary>
+public sealed class Recorder : IEquatable<Recorder>
+{
+    /// <summary>Qlib's default recorder name.</summary>
+    public const string DefaultName = "mlflow_recorder";
+
+    /// <summary>The param Qlib logs with the command line (<c>" ".join(sys.argv)</c>).</summary>
+    public const string CommandLineParam = "cmd-sys.argv";
+
+    private readonly TrackingClient _client;
+    private readonly RecorderOptions _options;
+    private readonly object _sync = new();
+    private volatile RunLogBuffer? _buffer;
+
+    /// <summary>A recorder whose run does not exist yet (Qlib's <c>create_recorder</c>).</summary>
+    internal Recorder(TrackingClient client, string uri, string experimentId, string? name, RecorderOptions options)
+    {
+        _client = client;
+        _options = options;
+        Uri = uri;
+        ExperimentId = experimentId;
+        Name = name;
+        Status = RunStatus.Scheduled;
+    }
+
+    /// <summary>A recorder rebuilt from a stored run (name, id, status, times and artifact URI copied).</summary>
+    internal Recorder(TrackingClient client, string uri, Run run, RecorderOptions options)
+        : this(client, uri, run.Info.ExperimentId, run.Info.RunName, options) => CopyFrom(run.Info);
+
+    /// <summary>The run id (32 hex chars); null until the run starts.</summary>
+    public string? Id { get; private set; }
+
+    /// <summary>The run name (tag <c>mlflow.runName</c>).</summary>
+    public string? Name { get; private set; }
+
+    public string ExperimentId { get; private set; }
+
+    public RunStatus Status { get; private set; }
+
+    public DateTimeOffset? StartTime { get; private set; }
+
+    public DateTimeOffset? EndTime { get; private set; }
+
+    /// <summary>The run's artifact root URI; null until the run starts.</summary>
+    public string? ArtifactUri { get; private set; }
+
+    /// <summary>The tracking URI captured when this recorder was made (Qlib 1.2).</summary>
+    public string Uri { get; }
+
+    /// <summary>True between <see cref="StartRun"/> and <see cref="EndRun"/>.</summary>
+    public bool IsRunning => _buffer is not null;
+
+    /// <summary>Qlib's <c>info</c>: class, id, name, experiment_id, start_time, end_time (local <c>%Y-%m-%d %H:%M:%S</c>), status.</summary>
+    public IReadOnlyDictionary<string, object?> Info => new Dictionary<string, object?>
+    {
+        ["class"] = "Recorder",
+        ["id"] = Id,
+        ["name"] = Name,
+        ["experiment_id"] = ExperimentId,
+        ["start_time"] = FormatLocal(StartTime),
+        ["end_time"] = FormatLocal(EndTime),
+        ["status"] = Status.ToMlflowString(),
+    };
+
+    // ----- lifecycle -----
+
+    /// <summary>
+    /// Creates the run (or resumes it when this recorder already has an id) and makes it RUNNING.
+    /// A new run gets the tags <c>mlflow.runName</c>, <c>mlflow.user</c>, <c>mlflow.source.name</c>,
+    /// <c>mlflow.source.type</c> and, inside a git work tree, <c>mlflow.source.git.commit</c> plus Qlib's
+    /// <c>code_diff.txt</c>/<c>code_status.txt</c>/<c>code_cached.txt</c> artifacts (see
+    /// <see cref="RecorderOptions.CaptureSource"/>). Every start logs the params <c>cmd-sys.argv</c> and one
+    /// per <c>_QLIB_*</c> environment variable; on resume a value that differs from the one already logged
+    /// is skipped instead of failing (MLflow params cannot change).
+    /// </summary>
+    public Recorder StartRun()
+    {
+        lock (_sync)
+        {
+            if (_buffer is not null)
+                throw TrackingException.InvalidState($"Recorder '{Id}' is already running.");
+            var gitDir = _options.SourceDirectory ?? Environment.CurrentDirectory;
+            Run run;
+            var resumed = Id is not null;
+            if (Id is null)
+            {
+                var tags = SourceCapture.BasicTags();
+                if (Name is not null) tags[SourceCapture.RunNameTag] = Name;
+                if (_options.CaptureSource && SourceCapture.GitCommit(gitDir, _options.GitTimeout) is { } commit)
+                    tags[SourceCapture.GitCommitTag] = commit;
+                run = _client.CreateRun(ExperimentId, Clock.NowMs(), tags, Name, Environment.UserName);
+            }
+            else
+            {
+                _client.UpdateRun(Id, RunStatus.Running);
+                run = _client.GetRun(Id);
+            }
+            CopyFrom(run.Info);
+            StartTime = DateTimeOffset.UtcNow;
+            EndTime = null;
+            Status = RunStatus.Running;
+            var buffer = new RunLogBuffer(_client.Store, run.Info.RunId, run.Data.Params,
+                synchronous: !_options.AsyncLogging, capacity: _options.LogQueueCapacity);
+
+            if (_options.CaptureSource)
+            {
+                var repo = _client.GetArtifactRepository(run.Info.RunId);
+                foreach (var (file, content) in SourceCapture.CodeSnapshots(gitDir, _options.GitTimeout))
+                    repo.Write(file, Encoding.UTF8.GetBytes(content));
+            }
+            LogStartParam(buffer, CommandLineParam, SourceCapture.CommandLine(), resumed);
+            foreach (var (key, value) in SourceCapture.QlibEnvironmentParams())
+                LogStartParam(buffer, key, value, resumed);
+            _buffer = buffer;
+            return this;
+        }
+    }
+
+    private static void LogStartParam(RunLogBuffer buffer, string key, string value, bool resumed)
+    {
+        if (resumed && buffer.GetKnownParam(key) is { } existing && existing != value) return;
+        buffer.LogParam(key, value);
+    }
+
+    /// <summary>
+    /// Ends the run with <paramref name="status"/> (one of Qlib's SCHEDULED, RUNNING, FINISHED, FAILED):
+    /// waits for queued logging, then records status and end time. If queued data could not be written,
+    /// the run is recorded FAILED and the write error is thrown. A recorder that never started keeps its
+    /// local SCHEDULED status (Qlib).
+    /// </summary>
+    public void EndRun(RunStatus status = RunStatus.Finished)
+    {
+        if (status is not (RunStatus.Scheduled or RunStatus.Running or RunStatus.Finished or RunStatus.Failed))
+            throw TrackingException.InvalidParameter(
+                $"The status '{status.ToMlflowString()}' is not one of Qlib's recorder statuses (SCHEDULED, RUNNING, FINISHED, FAILED).");
+        lock (_sync)
+        {
+            var endTime = DateTimeOffset.UtcNow;
+            EndTime = endTime;
+            if (Status != RunStatus.Scheduled) Status = status;
+            if (Id is null) return;
+
+            TrackingException? writeFailure = null;
+            var buffer = _buffer;
+            _buffer = null;
+            try { buffer?.Close(); }
+            catch (TrackingException ex) { writeFailure = ex; }
+
+            var recorded = writeFailure is null ? status : RunStatus.Failed;
+            _client.SetTerminated(Id, recorded, endTime.ToUnixTimeMilliseconds());
+            if (writeFailure is not null)
+            {
+                Status = RunStatus.Failed;
+                throw writeFailure;
+            }
+        }
+    }
+
+    /// <summary>Waits until every queued param, metric and tag is written; throws if a write failed.</summary>
+    public void Flush() => _buffer?.Flush();
+
+    // ----- params, metrics, tags -----
+
+    /// <summary>Logs params; values are spelled as Python's <c>str()</c> would (<see cref="ParamValue.Format"/>).</summary>
+    public void LogParams(params (string Key, object? Value)[] parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        foreach (var (key, value) in parameters) LogParam(key, value);
+    }
+
+    /// <inheritdoc cref="LogParams(ValueTuple{string, object}[])"/>
+    public void LogParams(IEnumerable<KeyValuePair<string, object?>> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        foreach (var (key, value) in parameters) LogParam(key, value);
+    }
+
+    private void LogParam(string key, object? value)
+    {
+        var text = ParamValue.Format(value);
+        if (_buffer is { } buffer) buffer.LogParam(key, text);
+        else _client.LogParam(RequireId(), key, text);
+    }
+
+    /// <summary>Logs metrics at step 0 (Qlib's <c>step=None</c>).</summary>
+    public void LogMetrics(params (string Key, double Value)[] metrics) => LogMetrics(0, metrics);
+
+    /// <summary>Logs metrics, all at <paramref name="step"/> and the same timestamp (Qlib's <c>log_metrics(step, **kw)</c>).</summary>
+    public void LogMetrics(long step, params (string Key, double Value)[] metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        if (_buffer is { } buffer)
+        {
+            buffer.LogMetrics(metrics, step);
+            return;
+        }
+        var id = RequireId();
+        var now = Clock.NowMs();
+        _client.LogBatch(id, metrics.Select(m => new Metric(m.Key, m.Value, now, step)));
+    }
+
+    /// <summary>Logs one metric (the cheapest call: no array).</summary>
+    public void LogMetric(string key, double value, long step = 0)
+    {
+        if (_buffer is { } buffer) buffer.LogMetric(key, value, step);
+        else _client.LogMetric(RequireId(), key, value, step: step);
+    }
+
+    public void SetTags(params (string Key, string Value)[] tags)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        foreach (var (key, value) in tags)
+        {
+            if (_buffer is { } buffer) buffer.SetTag(key, value);
+            else _client.SetTag(RequireId(), key, value);
+        }
+    }
+
+    /// <summary>Deletes tags, after queued tag writes so the order of calls is kept.</summary>
+    public void DeleteTags(params string[] keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        Flush();
+        var id = RequireId();
+        foreach (var key in keys) _client.DeleteTag(id, key);
+    }
+
+    /// <summary>Latest value per metric (highest step wins, as MLflow). Waits for queued writes first.</summary>
+    public IReadOnlyDictionary<string, double> ListMetrics() =>
+        ReadRun().Data.Metrics.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, string> ListParams() => ReadRun().Data.Params;
+
+    /// <summary>Tags, including MLflow's system tags (<c>mlflow.runName</c>, <c>mlflow.user</c>, <c>mlflow.source.*</c>).</summary>
+    public IReadOnlyDictionary<string, string> ListTags() => ReadRun().Data.Tags;
+
+    /// <summary>Every logged point of one metric, in the order written.</summary>
+    public IReadOnlyList<Metric> GetMetricHistory(string key)
+    {
+        Flush();
+        return _client.GetMetricHistory(RequireId(), key);
+    }
+
+    private Run ReadRun()
+    {
+        Flush();
+        return _client.GetRun(RequireId());
+    }
+
+    // ----- artifacts -----
+
+    /// <summary>
+    /// Saves <paramref name="value"/> as the artifact <c>[artifactPath/]name</c> with the serializer
+    /// registered for <typeparamref name="T"/> (<c>ArtifactSerializers.For&lt;T&gt;()</c>). The name is used as is; no extension is added.
+    /// </summary>
+    public void SaveObject<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(string name, T value, string? artifactPath = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArtifactObjects.Save(Repository(), JoinArtifactPath(artifactPath, name), value);
+    }
+
+    /// <summary>Loads the artifact <paramref name="name"/> with the serializer registered for <typeparamref name="T"/>.</summary>
+    public T LoadObject<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return ArtifactObjects.Load<T>(Repository(), name);
+    }
+
+    /// <summary>Logs a local file into <paramref name="artifactPath"/>, or a directory's <em>contents</em> (Qlib's <c>save_objects(local_path)</c>).</summary>
+    public void SaveObjects(string localPath, string? artifactPath = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(localPath);
+        if (!File.Exists(localPath) && !Directory.Exists(localPath))
+            throw TrackingException.DoesNotExist($"Cannot save objects from '{localPath}': no such file or directory.");
+        Repository().LogArtifact(localPath, artifactPath);
+    }
+
+    /// <summary>Logs a local file into <paramref name="artifactPath"/>; a directory goes in as a folder of its own name (MlflowClient).</summary>
+    public void LogArtifact(string localPath, string? artifactPath = null) => _client.LogArtifact(RequireId(), localPath, artifactPath);
+
+    /// <summary>Copies an artifact to <paramref name="dstPath"/> (a temp folder when null) and returns the local path.</summary>
+    public string DownloadArtifact(string path, string? dstPath = null) => _client.DownloadArtifacts(RequireId(), path, dstPath);
+
+    /// <summary>One level of artifact paths below <paramref name="path"/>, relative to the artifact root (<c>["code_diff.txt", "pred.pkl", "sig_analysis"]</c>).</summary>
+    public IReadOnlyList<string> ListArtifacts(string? path = null) =>
+        Repository().List(path).Select(a => a.Path).ToList();
+
+    /// <summary>The run folder (the parent of <c>artifacts/</c>) for a local store.</summary>
+    public string GetLocalDir()
+    {
+        if (ArtifactUri is null)
+            throw TrackingException.InvalidState("This recorder has no artifact URI: create and start it before asking for its local folder.");
+        if (TrackingUri.GetScheme(ArtifactUri) != "file")
+            throw TrackingException.InvalidState($"The artifact URI '{ArtifactUri}' is not on the local file system.");
+        var artifacts = TrackingUri.ToLocalPath(ArtifactUri).TrimEnd('/', '\\');
+        return Path.GetDirectoryName(artifacts) ?? artifacts;
+    }
+
+    private IArtifactRepository Repository() => _client.GetArtifactRepository(RequireId());
+
+    private string RequireId() => Id ?? throw TrackingException.InvalidState(
+        $"Recorder '{Name}' has not started: start it (Recorder.StartRun or R.Start) before logging to it.");
+
+    internal static string JoinArtifactPath(string? folder, string name) =>
+        string.IsNullOrEmpty(folder) ? name : folder.TrimEnd('/') + "/" + name;
+
+    private void CopyFrom(RunInfo info)
+    {
+        Id = info.RunId;
+        Name = info.RunName;
+        ExperimentId = info.ExperimentId;
+        Status = info.Status;
+        StartTime = Clock.FromMs(info.StartTime);
+        EndTime = Clock.FromMs(info.EndTime);
+        ArtifactUri = info.ArtifactUri;
+    }
+
+    private static string? FormatLocal(DateTimeOffset? time) =>
+        time?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    // ----- equality by id (Qlib) -----
+
+    public bool Equals(Recorder? other) => other is not null && string.Equals(Id, other.Id, StringComparison.Ordinal);
+
+    public override bool Equals(object? obj) => obj is Recorder r && Equals(r);
+
+    public override int GetHashCode() => Id is null ? 0 : StringComparer.Ordinal.GetHashCode(Id);
+
+    public override string ToString() => $"Recorder(id={Id}, name={Name}, experiment_id={ExperimentId}, status={Status.ToMlflowString()})";
+}
