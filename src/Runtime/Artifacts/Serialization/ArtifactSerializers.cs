@@ -59,7 +59,7 @@ public static class ArtifactSerializers
         if (typeof(T) == typeof(byte[]) || typeof(T) == typeof(ReadOnlyMemory<byte>))
             return (IArtifactSerializer<T>)(object)BytesArtifactSerializer.Instance;
         if (Tables.TryGetValue(typeof(T), out var table)) return (IArtifactSerializer<T>)table;
-        return (IArtifactSerializer<T>?)MemoryPackResolved.GetOrAdd(typeof(T), static _ =>
+        return MemoryPackResolved.GetOrAdd(typeof(T), static _ =>
             HasMemoryPackFormatter<T>() ? new MemoryPackArtifactSerializer<T>() : NoSerializer.Instance) as IArtifactSerializer<T>;
     }
 

@@ -106,13 +106,22 @@ public sealed class ParquetTableSerializer<T> : IArtifactSerializer<T> where T :
         {
             var found = Array.Find(actual.DataFields, f => f.Name == expected.Name);
             if (found is null) problems.Add($"column '{expected.Name}' is missing");
-            else if (found.ClrType != expected.ClrType)
+            else if (!SameClrType(found.ClrType, expected.ClrType))
                 problems.Add($"column '{expected.Name}' holds {found.ClrType.Name}, not {expected.ClrType.Name}");
         }
         if (problems.Count == 0) return;
         var columns = string.Join(", ", actual.DataFields.Select(f => $"{f.Name}:{f.ClrType.Name}"));
         throw new ArtifactTypeMismatchException(artifactName, $"a Parquet table with columns [{columns}]", Requested, string.Join("; ", problems) + ".");
     }
+
+    /// <summary>
+    /// Parquet.Net reports some writers' string columns (DuckDB's, for one) as ReadOnlyMemory&lt;char&gt;;
+    /// both are UTF-8 strings in the file and read the same way.
+    /// </summary>
+    private static bool SameClrType(Type actual, Type expected) =>
+        actual == expected || (IsString(actual) && IsString(expected));
+
+    private static bool IsString(Type type) => type == typeof(string) || type == typeof(ReadOnlyMemory<char>);
 
     private string Requested => $"a Parquet table of type '{_typeName}'";
 }
