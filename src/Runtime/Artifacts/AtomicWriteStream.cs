@@ -69,27 +69,25 @@ public sealed class AtomicWriteStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && !_done)
+        try
         {
-            _done = true;
-            Finish();
+            if (disposing && !_done)
+            {
+                _done = true;
+                Finish();
+            }
         }
-        base.Dispose(disposing);
+        finally
+        {
+            base.Dispose(disposing);
+        }
     }
 
-    public override async ValueTask DisposeAsync()
+    /// <summary>Commits like <see cref="Dispose(bool)"/>; the final fsync and rename are synchronous either way.</summary>
+    public override ValueTask DisposeAsync()
     {
-        if (!_done)
-        {
-            _done = true;
-            if (!_aborted)
-            {
-                try { await _temp.FlushAsync().ConfigureAwait(false); }
-                catch { _aborted = true; }
-            }
-            Finish();
-        }
-        await base.DisposeAsync().ConfigureAwait(false);
+        Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private void Finish()

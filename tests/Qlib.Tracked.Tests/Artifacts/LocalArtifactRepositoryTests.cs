@@ -157,6 +157,16 @@ public class LocalArtifactRepositoryTests
     }
 
     [Fact]
+    public async Task OpenWrite_DisposeAsync_Commits()
+    {
+        using var dir = new TempDir();
+        var repo = Repo(dir);
+        await using (var stream = repo.OpenWrite("async.bin"))
+            await stream.WriteAsync(new byte[] { 9, 8 });
+        Assert.Equal([9, 8], File.ReadAllBytes(Path.Combine(dir.Root, "async.bin")));
+    }
+
+    [Fact]
     public void AbortedWrite_LeavesNoFileUnderTheRealName()
     {
         using var dir = new TempDir();
