@@ -1,0 +1,23 @@
+using Parquet;
+using Parquet.Schema;
+
+namespace Qlib.Tracked.Artifacts;
+
+/// <summary>
+/// A columnar table stored as one Parquet file (predictions, labels, IC series, reports). The
+/// static members replace the reflection ParquetSerializer would use (and which breaks under
+/// NativeAOT): each table states its schema and moves its own columns.
+/// </summary>
+public interface IParquetTable<TSelf> where TSelf : IParquetTable<TSelf>
+{
+    /// <summary>The columns written, in file order. Loading checks a file has each of them with the same CLR type.</summary>
+    static abstract ParquetSchema Schema { get; }
+
+    int RowCount { get; }
+
+    /// <summary>Writes every column of <see cref="Schema"/> into <paramref name="group"/>.</summary>
+    Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken);
+
+    /// <summary>Builds the table from a file whose schema has already been checked against <see cref="Schema"/>.</summary>
+    static abstract Task<TSelf> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken);
+}

@@ -1,0 +1,59 @@
+using Parquet;
+using Parquet.Schema;
+using Qlib.Tracked.Artifacts;
+
+namespace Qlib.Tracked.Frames;
+
+/// <summary>
+/// Qlib's prediction frame (<c>pred.pkl</c>): one score per (datetime, instrument), which pandas
+/// holds as a frame indexed by (datetime, instrument) with a <c>score</c> column. Stored columnar
+/// as Parquet columns <c>datetime</c> (timestamp, microseconds, naive), <c>instrument</c> (string)
+/// and <c>score</c> (double). Row i is (Datetime[i], Instrument[i], Score[i]).
+/// </summary>
+public sealed class PredictionFrame : IParquetTable<PredictionFrame>
+{
+    public PredictionFrame(DateTime[] datetime, string[] instrument, double[] score)
+    {
+        ArgumentNullException.ThrowIfNull(datetime);
+        ArgumentNullException.ThrowIfNull(instrument);
+        ArgumentNullException.ThrowIfNull(score);
+        if (datetime.Length != instrument.Length || datetime.Length != score.Length)
+            throw TrackingException.InvalidParameter(
+                $"PredictionFrame columns must have equal lengths, got datetime={datetime.Length}, instrument={instrument.Length}, score={score.Length}.");
+        var missing = Array.IndexOf(instrument, null);
+        if (missing >= 0)
+            throw TrackingException.InvalidParameter($"PredictionFrame instrument at row {missing} is null; every row needs an instrument.");
+        Datetime = datetime;
+        Instrument = instrument;
+        Score = score;
+    }
+
+    public DateTime[] Datetime { get; }
+    public string[] Instrument { get; }
+    public double[] Score { get; }
+    public int RowCount => Score.Length;
+
+    // Microseconds: what pandas and DuckDB read as a plain TIMESTAMP; sub-microsecond ticks are
+    // dropped, which daily and minute Qlib data never have. Not UTC-adjusted: Qlib dates are naive.
+    private static readonly DateTimeDataField DatetimeField =
+        new("datetime", DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: DateTimeTimeUnit.Micros, isNullable: false);
+    private static readonly DataField<string> InstrumentField = new("instrument", nullable: false);
+    private static readonly DataField<double> ScoreField = new("score", nullable: false);
+
+    public static ParquetSchema Schema { get; } = new(DatetimeField, InstrumentField, ScoreField);
+
+    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
+    {
+        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(InstrumentField, Instrument, null).ConfigureAwait(false);
+        await group.WriteAsync<double>(ScoreField, Score, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<PredictionFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
+    {
+        var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);
+        var instrument = await reader.ReadStringsAsync("instrument", cancellationToken).ConfigureAwait(false);
+        var score = await reader.ReadDoublesAsync("score", cancellationToken).ConfigureAwait(false);
+        return new PredictionFrame(datetime, instrument, score);
+    }
+}
