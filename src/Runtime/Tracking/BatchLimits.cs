@@ -1,14 +1,15 @@
 using Qlib.Tracked.Entities;
+using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Tracking;
 
 /// <summary>MLflow's <c>log_batch</c> limits, and the splitting of a long queue into batches that respect them.</summary>
 public static class BatchLimits
 {
-    public const int MaxMetrics = 1000;
-    public const int MaxParams = 100;
-    public const int MaxTags = 100;
-    public const int MaxEntries = 1000;
+    public const int MaxMetrics = MlflowValidation.MaxMetricsPerBatch;
+    public const int MaxParams = MlflowValidation.MaxParamsPerBatch;
+    public const int MaxTags = MlflowValidation.MaxTagsPerBatch;
+    public const int MaxEntries = MlflowValidation.MaxEntitiesPerBatch;
 
     /// <summary>
     /// Cuts the lists into <c>LogBatch</c>-sized pieces, keeping each list's order. Params and tags go

@@ -4,62 +4,47 @@ using Qlib.Tracked.Validation;
 namespace Qlib.Tracked.Tracking;
 
 /// <summary>
-/// The one place the client checks input against MLflow's rules (<see cref="MlflowValidation"/>) before
-/// any store is called, so every store sees the same, already-valid data.
+/// The client-side checks, all delegated to MLflow's rules in <see cref="MlflowValidation"/>, made once
+/// before any store is called so every store sees the same, already-valid data. The per-call logging
+/// path takes a <see cref="ValidatedKeyCache"/> so each distinct key is checked once.
 /// </summary>
 internal static class ClientValidation
 {
-    public static void RunId(string runId)
+    public static void RunId(string runId) => MlflowValidation.ValidateRunId(runId);
+
+    public static void ExperimentId(string experimentId) => MlflowValidation.ValidateExperimentId(experimentId);
+
+    public static void ExperimentName(string name) => MlflowValidation.ValidateExperimentName(name);
+
+    public static void Metric(in Metric metric, ValidatedKeyCache? keys = null)
     {
-        if (runId is null) throw TrackingException.InvalidParameter("Missing value for required parameter 'run_id'.");
-        MlflowValidation.ValidateRunId(runId);
+        if (keys is null) MlflowValidation.ValidateMetricKey(metric.Key);
+        else keys.ValidateMetricKey(metric.Key);
+        MlflowValidation.ValidateMetric(metric);
     }
 
-    public static void ExperimentId(string experimentId)
+    public static void Param(string key, string value, ValidatedKeyCache? keys = null)
     {
-        if (experimentId is null) throw TrackingException.InvalidParameter("Missing value for required parameter 'experiment_id'.");
-        MlflowValidation.ValidateExperimentId(experimentId);
+        if (keys is null) MlflowValidation.ValidateParamKey(key);
+        else keys.ValidateParamKey(key);
+        MlflowValidation.ValidateParamValue(key, value);
     }
 
-    public static void ExperimentName(string name)
+    public static void Tag(string key, string value, ValidatedKeyCache? keys = null)
     {
-        if (name is null) throw TrackingException.InvalidParameter("Missing value for required parameter 'name'.");
-        MlflowValidation.ValidateExperimentName(name);
+        if (keys is null) MlflowValidation.ValidateTagKey(key);
+        else keys.ValidateTagKey(key);
+        MlflowValidation.ValidateTagValue(key, value);
     }
 
-    public static void Metric(in Metric metric)
-    {
-        if (metric.Key is null) throw TrackingException.InvalidParameter("Missing value for required parameter 'key'.");
-        MlflowValidation.ValidateMetric(metric.Key, metric.Value, metric.Timestamp, metric.Step);
-    }
+    public static void TagKey(string key) => MlflowValidation.ValidateTagKey(key);
 
-    /// <summary>Returns the value to store (MLflow 2.11+ may truncate an over-long value with a warning).</summary>
-    public static string Param(string key, string value)
-    {
-        if (key is null) throw TrackingException.InvalidParameter("Missing value for required parameter 'key'.");
-        return MlflowValidation.ValidateParam(key, value ?? "None");
-    }
-
-    /// <summary>Returns the value to store (MLflow 2.11+ may truncate an over-long value with a warning).</summary>
-    public static string Tag(string key, string value)
-    {
-        if (key is null) throw TrackingException.InvalidParameter("Missing value for required parameter 'key'.");
-        return MlflowValidation.ValidateTag(key, value ?? "None");
-    }
-
-    public static void ExperimentTag(string key, string value)
-    {
-        if (key is null) throw TrackingException.InvalidParameter("Missing value for required parameter 'key'.");
-        MlflowValidation.ValidateExperimentTag(key, value ?? "None");
-    }
+    public static void ExperimentTag(string key, string value) => MlflowValidation.ValidateExperimentTag(key, value);
 
     public static void BatchLimits(int metrics, int parameters, int tags) =>
         MlflowValidation.ValidateBatchLimits(metrics, parameters, tags);
 
-    public static void MaxResults(int maxResults)
-    {
-        if (maxResults is < 1 or > 50_000)
-            throw TrackingException.InvalidParameter(
-                $"Invalid value {maxResults} for parameter 'max_results' supplied. It must be at most 50000 and at least 1.");
-    }
+    public static void ParamKeysUnique(IReadOnlyList<Param> parameters) => MlflowValidation.ValidateParamKeysUnique(parameters);
+
+    public static void MaxResults(int maxResults) => MlflowValidation.ValidateMaxResults(maxResults);
 }

@@ -69,10 +69,10 @@ public static class ParamValue
             Int128 v => v.ToString(inv),
             UInt128 v => v.ToString(inv),
             BigInteger v => v.ToString(inv),
-            double v => PythonFloat.Format(v),
+            double v => PythonFloat.ToString(v),
             // A float's own shortest digits (0.1f → "0.1"), not the widened double's 0.10000000149011612.
-            float v => PythonFloat.Format(double.Parse(v.ToString("R", inv), inv)),
-            Half v => PythonFloat.Format(double.Parse(v.ToString("R", inv), inv)),
+            float v => PythonFloat.ToString(double.Parse(v.ToString("R", inv), inv)),
+            Half v => PythonFloat.ToString(double.Parse(v.ToString("R", inv), inv)),
             decimal v => v.ToString(inv),
             DateTime v => FormatDateTime(v),
             DateTimeOffset v => FormatDateTime(v.DateTime) + FormatOffset(v.Offset),

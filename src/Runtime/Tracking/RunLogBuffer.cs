@@ -1,5 +1,6 @@
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
+using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Tracking;
 
@@ -25,6 +26,7 @@ public sealed class RunLogBuffer : IThreadPoolWorkItem
     private readonly int _capacity;
     private readonly object _gate = new();
     private readonly Dictionary<string, string> _knownParams;
+    private readonly ValidatedKeyCache _keys = new();
 
     // Filled by callers under _gate; swapped with the drain lists by the worker.
     private Pending<Metric> _metrics = new();
@@ -65,7 +67,7 @@ public sealed class RunLogBuffer : IThreadPoolWorkItem
     public void LogMetric(string key, double value, long step = 0, long? timestamp = null)
     {
         var metric = new Metric(key, value, timestamp ?? Clock.NowMs(), step);
-        ClientValidation.Metric(metric);
+        ClientValidation.Metric(metric, _keys);
         bool schedule;
         lock (_gate)
         {
@@ -80,7 +82,7 @@ public sealed class RunLogBuffer : IThreadPoolWorkItem
     public void LogMetrics(ReadOnlySpan<(string Key, double Value)> metrics, long step = 0, long? timestamp = null)
     {
         var ts = timestamp ?? Clock.NowMs();
-        foreach (var (key, value) in metrics) ClientValidation.Metric(new Metric(key, value, ts, step));
+        foreach (var (key, value) in metrics) ClientValidation.Metric(new Metric(key, value, ts, step), _keys);
         bool schedule;
         lock (_gate)
         {
@@ -97,7 +99,7 @@ public sealed class RunLogBuffer : IThreadPoolWorkItem
     /// </summary>
     public void LogParam(string key, string value)
     {
-        value = ClientValidation.Param(key, value);
+        ClientValidation.Param(key, value, _keys);
         bool schedule;
         lock (_gate)
         {
@@ -126,7 +128,7 @@ public sealed class RunLogBuffer : IThreadPoolWorkItem
     /// <summary>Queues a tag (tags may be overwritten; the last value queued wins).</summary>
     public void SetTag(string key, string value)
     {
-        value = ClientValidation.Tag(key, value);
+        ClientValidation.Tag(key, value, _keys);
         bool schedule;
         lock (_gate)
         {

@@ -100,7 +100,11 @@ public sealed class TrackingClient
         var tagList = new List<RunTag>(tags?.Count ?? 0);
         if (tags is not null)
         {
-            foreach (var (k, v) in tags) tagList.Add(new RunTag(k, ClientValidation.Tag(k, v)));
+            foreach (var (k, v) in tags)
+            {
+                ClientValidation.Tag(k, v);
+                tagList.Add(new RunTag(k, v));
+            }
         }
         return Store.CreateRun(experimentId, userId, startTime ?? Clock.NowMs(), tagList, runName);
     }
@@ -124,7 +128,8 @@ public sealed class TrackingClient
     public string LogParam(string runId, string key, object? value)
     {
         ClientValidation.RunId(runId);
-        var text = ClientValidation.Param(key, ParamValue.Format(value));
+        var text = ParamValue.Format(value);
+        ClientValidation.Param(key, text);
         Store.LogParam(runId, new Param(key, text));
         return text;
     }
@@ -132,8 +137,8 @@ public sealed class TrackingClient
     public void SetTag(string runId, string key, string value)
     {
         ClientValidation.RunId(runId);
-        var text = ClientValidation.Tag(key, value);
-        Store.SetTag(runId, new RunTag(key, text));
+        ClientValidation.Tag(key, value);
+        Store.SetTag(runId, new RunTag(key, value));
     }
 
     /// <summary>
@@ -148,22 +153,16 @@ public sealed class TrackingClient
         var t = tags?.ToArray() ?? [];
         ClientValidation.BatchLimits(m.Length, p.Length, t.Length);
         foreach (ref readonly var metric in m.AsSpan()) ClientValidation.Metric(metric);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < p.Length; i++)
-        {
-            p[i] = p[i] with { Value = ClientValidation.Param(p[i].Key, p[i].Value) };
-            if (!seen.Add(p[i].Key))
-                throw TrackingException.InvalidParameter(
-                    $"Duplicate parameter keys have been submitted: ['{p[i].Key}']. Please ensure the request contains only one param value per param key.");
-        }
-        for (var i = 0; i < t.Length; i++) t[i] = t[i] with { Value = ClientValidation.Tag(t[i].Key, t[i].Value) };
+        foreach (var param in p) ClientValidation.Param(param.Key, param.Value);
+        ClientValidation.ParamKeysUnique(p);
+        foreach (var tag in t) ClientValidation.Tag(tag.Key, tag.Value);
         Store.LogBatch(runId, m, p, t);
     }
 
     public void DeleteTag(string runId, string key)
     {
         ClientValidation.RunId(runId);
-        ClientValidation.Tag(key, "");
+        ClientValidation.TagKey(key);
         Store.DeleteTag(runId, key);
     }
 

@@ -162,13 +162,22 @@ public sealed class Recorder : IEquatable<Recorder>
             try { buffer?.Close(); }
             catch (TrackingException ex) { writeFailure = ex; }
 
-            var recorded = writeFailure is null ? status : RunStatus.Failed;
-            _client.SetTerminated(Id, recorded, endTime.ToUnixTimeMilliseconds());
-            if (writeFailure is not null)
+            if (writeFailure is null)
             {
-                Status = RunStatus.Failed;
-                throw writeFailure;
+                _client.SetTerminated(Id, status, endTime.ToUnixTimeMilliseconds());
+                return;
             }
+            Status = RunStatus.Failed;
+            try
+            {
+                _client.SetTerminated(Id, RunStatus.Failed, endTime.ToUnixTimeMilliseconds());
+            }
+            catch (Exception terminateError)
+            {
+                // e.g. the run folder is gone: report both rather than hide the lost data.
+                throw new AggregateException($"Queued data for run '{Id}' was not written, and the run could not be marked FAILED.", writeFailure, terminateError);
+            }
+            throw writeFailure;
         }
     }
 
