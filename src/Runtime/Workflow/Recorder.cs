@@ -117,16 +117,26 @@ public sealed class Recorder : IEquatable<Recorder>
             Status = RunStatus.Running;
             var buffer = new RunLogBuffer(_client.Store, run.Info.RunId, run.Data.Params,
                 synchronous: !_options.AsyncLogging, capacity: _options.LogQueueCapacity);
-
-            if (_options.CaptureSource)
+            try
             {
-                var repo = _client.GetArtifactRepository(run.Info.RunId);
-                foreach (var (file, content) in SourceCapture.CodeSnapshots(gitDir, _options.GitTimeout))
-                    repo.Write(file, Encoding.UTF8.GetBytes(content));
+                if (_options.CaptureSource)
+                {
+                    var repo = _client.GetArtifactRepository(run.Info.RunId);
+                    foreach (var (file, content) in SourceCapture.CodeSnapshots(gitDir, _options.GitTimeout))
+                        repo.Write(file, Encoding.UTF8.GetBytes(content));
+                }
+                LogStartParam(buffer, CommandLineParam, SourceCapture.CommandLine(), resumed);
+                foreach (var (key, value) in SourceCapture.QlibEnvironmentParams())
+                    LogStartParam(buffer, key, value, resumed);
+                buffer.Flush();
             }
-            LogStartParam(buffer, CommandLineParam, SourceCapture.CommandLine(), resumed);
-            foreach (var (key, value) in SourceCapture.QlibEnvironmentParams())
-                LogStartParam(buffer, key, value, resumed);
+            catch
+            {
+                // A run that could not record its start must not stay RUNNING with nobody to end it.
+                Status = RunStatus.Failed;
+                try { _client.SetTerminated(run.Info.RunId, RunStatus.Failed); } catch (TrackingException) { }
+                throw;
+            }
             _buffer = buffer;
             return this;
         }
