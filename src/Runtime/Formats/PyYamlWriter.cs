@@ -26,6 +26,7 @@ public static partial class PyYamlWriter
     {
         var emitter = new Emitter();
         emitter.WriteMapping(mapping, 0);
+        emitter.EndDocument();
         return emitter.ToString();
     }
 
@@ -67,6 +68,13 @@ public static partial class PyYamlWriter
         private int _indent;
 
         public override string ToString() => _out.ToString();
+
+        /// <summary>The document ends on a fresh line, as PyYAML's document end does.</summary>
+        public void EndDocument()
+        {
+            _indent = 0;
+            WriteIndent();
+        }
 
         public void WriteMapping(YamlMapping mapping, int indent)
         {
