@@ -14,6 +14,11 @@ internal static class MetricFile
     /// <summary>Longest line: two 20-char longs, a 24-char float, two spaces and a newline.</summary>
     public const int MaxLineLength = 20 + 1 + PythonFloat.MaxLength + 1 + 20 + 1;
 
+    // .NET opens files without O_APPEND (FileMode.Append only seeks), so "read the length, write
+    // there" must not interleave between threads or store instances of this process: appends to
+    // one file are serialized by a process-wide lock stripe chosen by path.
+    private static readonly Lock[] AppendStripes = [.. Enumerable.Range(0, 64).Select(_ => new Lock())];
+
     /// <summary>Writes one line into <paramref name="destination"/> and returns its length.</summary>
     public static int FormatLine(in Metric metric, Span<byte> destination)
     {
@@ -49,6 +54,7 @@ internal static class MetricFile
             handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         }
         using (handle)
+        lock (AppendStripes[(path.GetHashCode() & int.MaxValue) % AppendStripes.Length])
         {
             var fileLength = RandomAccess.GetLength(handle);
             var start = 1;
