@@ -114,14 +114,19 @@ public sealed class FileStoreSafetyTests : IDisposable
     [Fact]
     public void ConcurrentCreateOfTheSameName_FromSeparateStoreInstances_EndsWithOneExperiment()
     {
-        var results = new string?[8];
-        var errors = new TrackingException?[8];
-        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        const int racers = 8;
+        var results = new string?[racers];
+        var errors = new TrackingException?[racers];
+        var stores = Enumerable.Range(0, racers).Select(_ => new FileStore(_root)).ToArray();
+        using var start = new Barrier(racers);
+        var threads = Enumerable.Range(0, racers).Select(i => new Thread(() =>
         {
-            var store = new FileStore(_root);
-            try { results[i] = store.CreateExperiment("race"); }
+            start.SignalAndWait(); // all racers check the name at the same moment
+            try { results[i] = stores[i].CreateExperiment("race"); }
             catch (TrackingException e) { errors[i] = e; }
-        });
+        })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
         Assert.Single(results, r => r is not null);
         Assert.All(errors.Where(e => e is not null), e => Assert.Equal(ErrorCode.ResourceAlreadyExists, e!.Code));
         Assert.Single(_store.SearchExperiments(), e => e.Name == "race");

@@ -63,7 +63,8 @@ public sealed partial class FileStore
     {
         lock (_metaWriteLock)
         {
-            var (folder, info) = LoadActiveRun(runId);
+            // The stat-checked meta cache saves a YAML parse on the run-end hot path.
+            var (folder, info) = LoadActiveRun(runId, useCache: true);
             var updated = info with { Status = status, EndTime = endTime, RunName = runName ?? info.RunName };
             if (runName is not null)
             {
