@@ -1,46 +1,104 @@
 using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores.FileBacked;
+using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Stores;
 
 /// <summary>
-/// MLflow's file store ("mlruns"), bit-compatible with what MLflow 2.x writes and reads.
-/// SKELETON: the implementation lands in the next commits.
+/// MLflow's file store ("mlruns"), bit-compatible with what MLflow 2.x writes and reads
+/// (layout, <c>meta.yaml</c> spelling, metric lines). Unlike MLflow's, it finds runs without
+/// listing the whole store, appends each batch's lines per metric with one write, rewrites
+/// metadata atomically, serializes experiment creation with an OS file lock, and reports (rather
+/// than fails on) torn metric lines and unreadable folders through <see cref="Warning"/>.
 /// </summary>
-public sealed class FileStore : ITrackingStore
+/// <remarks>
+/// Files are the source of truth: the only in-memory state is where runs live and parsed run
+/// metas keyed by file stamp, both re-checked against the disk, so runs written by other
+/// processes are visible on the next call. This type is split over <c>FileStore.*.cs</c>.
+/// </remarks>
+public sealed partial class FileStore : ITrackingStore
 {
+    private readonly RunLocator _runs;
+    private readonly RunMetaCache _runMetas = new();
+    private readonly ValidatedKeyCache _keys = new();
+    private readonly Lock _metaWriteLock = new();
+
     public FileStore(string rootDirectory, FileStoreOptions? options = null)
     {
-        RootDirectory = Path.GetFullPath(rootDirectory);
+        RootDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
         Options = options ?? new FileStoreOptions();
         TrackingUri = Stores.TrackingUri.FromLocalPath(RootDirectory);
+        TrashDirectory = Path.Combine(RootDirectory, StoreLayout.TrashFolder);
+        DefaultArtifactRootUri = Options.DefaultArtifactRoot is { } configured ? ToArtifactUri(configured) : TrackingUri;
+        _runs = new RunLocator(RootDirectory);
+        EnsureInitialized();
     }
 
     public string RootDirectory { get; }
     public FileStoreOptions Options { get; }
     public string TrackingUri { get; }
+
+    /// <summary>Where deleted experiments are moved (<c>&lt;root&gt;/.trash</c>).</summary>
+    public string TrashDirectory { get; }
+
+    private string DefaultArtifactRootUri { get; }
+
     public event Action<StoreWarning>? Warning;
 
-    public string CreateExperiment(string name, string? artifactLocation = null, IReadOnlyList<RunTag>? tags = null) => throw new NotImplementedException();
-    public ExperimentInfo GetExperiment(string experimentId) => throw new NotImplementedException();
-    public ExperimentInfo? GetExperimentByName(string name) => throw new NotImplementedException();
-    public IReadOnlyList<ExperimentInfo> SearchExperiments(ViewType viewType = ViewType.ActiveOnly) => throw new NotImplementedException();
-    public void DeleteExperiment(string experimentId) => throw new NotImplementedException();
-    public void RestoreExperiment(string experimentId) => throw new NotImplementedException();
-    public void RenameExperiment(string experimentId, string newName) => throw new NotImplementedException();
-    public void SetExperimentTag(string experimentId, string key, string value) => throw new NotImplementedException();
-    public Run CreateRun(string experimentId, string? userId, long startTime, IReadOnlyList<RunTag>? tags, string? runName) => throw new NotImplementedException();
-    public Run GetRun(string runId) => throw new NotImplementedException();
-    public RunInfo UpdateRunInfo(string runId, RunStatus status, long? endTime, string? runName) => throw new NotImplementedException();
-    public void DeleteRun(string runId) => throw new NotImplementedException();
-    public void RestoreRun(string runId) => throw new NotImplementedException();
-    public PagedList<Run> SearchRuns(IReadOnlyList<string> experimentIds, string? filter, ViewType viewType, int maxResults, IReadOnlyList<string>? orderBy, string? pageToken) => throw new NotImplementedException();
-    public void LogBatch(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> parameters, IReadOnlyList<RunTag> tags) => throw new NotImplementedException();
-    public void DeleteTag(string runId, string key) => throw new NotImplementedException();
-    public IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey) => throw new NotImplementedException();
-    public IArtifactRepository GetArtifactRepository(string runId) => throw new NotImplementedException();
+    /// <summary>Creates the root, <c>.trash</c> and the default experiment "0" when they are missing (as MLflow does on first use).</summary>
+    private void EnsureInitialized()
+    {
+        Directory.CreateDirectory(RootDirectory);
+        Directory.CreateDirectory(TrashDirectory);
+        if (ExperimentFolderExists(StoreLayout.DefaultExperimentId)) return;
+        using var _ = CreationLock.Acquire(RootDirectory);
+        if (ExperimentFolderExists(StoreLayout.DefaultExperimentId) || FindExperimentByName(StoreLayout.DefaultExperimentName, ViewType.All) is not null) return;
+        WriteNewExperiment(StoreLayout.DefaultExperimentId, StoreLayout.DefaultExperimentName, null, null);
+    }
 
-    private void RaiseWarning(StoreWarning w) => Warning?.Invoke(w);
+    private bool ExperimentFolderExists(string id) =>
+        Directory.Exists(Path.Combine(RootDirectory, id)) || Directory.Exists(Path.Combine(TrashDirectory, id));
+
+    private void Warn(string path, string message, string? runId = null) =>
+        Warning?.Invoke(new StoreWarning(StoreLayout.Relative(RootDirectory, path), message, runId));
+
+    /// <summary>A local path becomes a <c>file://</c> URI; URIs are kept as given.</summary>
+    private static string ToArtifactUri(string location) =>
+        Stores.TrackingUri.GetScheme(location) == "file" && !location.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+            ? Stores.TrackingUri.FromLocalPath(location)
+            : location;
+
+    private static string AppendUriPath(string uri, params string[] segments) =>
+        uri.TrimEnd('/') + "/" + string.Join('/', segments);
+
+    // ----- artifacts -----
+
+    /// <summary>
+    /// The run's artifact repository. When the recorded URI follows the default layout
+    /// <c>…/&lt;experiment&gt;/&lt;run&gt;/artifacts</c>, the artifacts are taken from THIS store's run
+    /// folder whatever machine root the URI names, so a store copied from elsewhere still works.
+    /// </summary>
+    public IArtifactRepository GetArtifactRepository(string runId)
+    {
+        var (folder, info) = LoadRun(runId, useCache: false);
+        var defaultSuffix = "/" + info.ExperimentId + "/" + info.RunId + "/" + StoreLayout.ArtifactsFolder;
+        string localRoot;
+        if (info.ArtifactUri.TrimEnd('/').EndsWith(defaultSuffix, StringComparison.Ordinal))
+        {
+            localRoot = Path.Combine(folder, StoreLayout.ArtifactsFolder);
+        }
+        else if (Stores.TrackingUri.GetScheme(info.ArtifactUri) == "file")
+        {
+            localRoot = Stores.TrackingUri.ToLocalPath(info.ArtifactUri);
+        }
+        else
+        {
+            throw new TrackingException(ErrorCode.NotImplemented,
+                $"Run '{runId}' keeps its artifacts at '{info.ArtifactUri}', which is not a local file: URI; only local artifact stores are supported.");
+        }
+        return new LocalArtifactRepository(info.ArtifactUri, localRoot);
+    }
 }
 
 /// <summary>Options of <see cref="FileStore"/>.</summary>

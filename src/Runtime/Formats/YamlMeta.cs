@@ -1,0 +1,71 @@
+using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Qlib.Tracked.Formats;
+
+/// <summary>
+/// A parsed <c>meta.yaml</c> mapping. Accepts any valid YAML spelling (plain, quoted, folded;
+/// integer ids written by MLflow 1.x) through YamlDotNet's representation model, which needs no
+/// reflection.
+/// </summary>
+public sealed class YamlMeta
+{
+    private readonly YamlMappingNode _node;
+
+    private YamlMeta(YamlMappingNode node) => _node = node;
+
+    /// <summary>Parses <paramref name="text"/>; null when it is empty, not YAML, or not a mapping.</summary>
+    public static YamlMeta? TryParse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        try
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(text));
+            return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode map ? new YamlMeta(map) : null;
+        }
+        catch (YamlException)
+        {
+            return null;
+        }
+    }
+
+    public bool Contains(string key) => _node.Children.ContainsKey(new YamlScalarNode(key));
+
+    /// <summary>The scalar at <paramref name="key"/> as text; null when missing or a YAML null.</summary>
+    public string? GetString(string key)
+    {
+        if (!_node.Children.TryGetValue(new YamlScalarNode(key), out var value) || value is not YamlScalarNode scalar) return null;
+        return IsNull(scalar) ? null : scalar.Value;
+    }
+
+    /// <summary>The scalar at <paramref name="key"/> as an integer; null when missing, null or not an integer.</summary>
+    public long? GetLong(string key)
+    {
+        var text = GetString(key);
+        if (text is null) return null;
+        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)) return value;
+        // Some writers spell integral times as floats (1.7e12); accept them when exact.
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e18
+            ? (long)d
+            : null;
+    }
+
+    /// <summary>The nested mapping at <paramref name="key"/> as string pairs (non-scalar entries are skipped).</summary>
+    public IReadOnlyDictionary<string, string> GetStringMap(string key)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!_node.Children.TryGetValue(new YamlScalarNode(key), out var value) || value is not YamlMappingNode map) return result;
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is YamlScalarNode { Value: { } name } && v is YamlScalarNode scalar)
+                result[name] = IsNull(scalar) ? "" : scalar.Value ?? "";
+        }
+        return result;
+    }
+
+    private static bool IsNull(YamlScalarNode scalar) =>
+        scalar.Style is ScalarStyle.Plain or ScalarStyle.Any
+        && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
+}

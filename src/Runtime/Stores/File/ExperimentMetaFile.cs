@@ -1,0 +1,68 @@
+using Qlib.Tracked.Entities;
+using Qlib.Tracked.Formats;
+
+namespace Qlib.Tracked.Stores.FileBacked;
+
+/// <summary>An experiment's <c>meta.yaml</c> (reference §1.1): fields, spelling, and old-MLflow tolerance.</summary>
+internal static class ExperimentMetaFile
+{
+    /// <summary>
+    /// The meta text. <paramref name="includeTags"/> mirrors MLflow, whose delete/restore/rename
+    /// rewrite the whole experiment including a <c>tags:</c> mapping (readers use the tags folder).
+    /// </summary>
+    public static string Format(ExperimentInfo experiment, bool includeTags)
+    {
+        var map = new YamlMapping()
+            .Add("artifact_location", experiment.ArtifactLocation)
+            .Add("creation_time", experiment.CreationTime)
+            .Add("experiment_id", experiment.ExperimentId)
+            .Add("last_update_time", experiment.LastUpdateTime)
+            .Add("lifecycle_stage", experiment.LifecycleStage.ToMlflowString())
+            .Add("name", experiment.Name);
+        if (includeTags)
+        {
+            var tags = new YamlMapping();
+            foreach (var (k, v) in experiment.Tags) tags.Add(k, v);
+            map.Add("tags", tags);
+        }
+        return PyYamlWriter.Write(map);
+    }
+
+    /// <summary>
+    /// Parses a meta file; null (with <paramref name="problem"/>) when it is unreadable or lacks a
+    /// name. 1.x files (int id, no times) are accepted; a missing stage reads as active.
+    /// </summary>
+    public static ExperimentInfo? Parse(string text, string folderName, IReadOnlyDictionary<string, string> tags, out string? problem)
+    {
+        var meta = YamlMeta.TryParse(text);
+        if (meta is null)
+        {
+            problem = "meta.yaml is empty or not a YAML mapping";
+            return null;
+        }
+        var name = meta.GetString("name");
+        if (name is null)
+        {
+            problem = "meta.yaml has no experiment name";
+            return null;
+        }
+        var id = meta.GetString("experiment_id") ?? folderName;
+        if (id != folderName)
+        {
+            problem = $"meta.yaml names experiment '{id}' but its folder is '{folderName}'";
+            return null;
+        }
+        problem = null;
+        return new ExperimentInfo(
+            id,
+            name,
+            meta.GetString("artifact_location") ?? "",
+            ParseStage(meta.GetString("lifecycle_stage")),
+            meta.GetLong("creation_time"),
+            meta.GetLong("last_update_time"),
+            tags);
+    }
+
+    public static LifecycleStage ParseStage(string? text) =>
+        string.Equals(text, "deleted", StringComparison.OrdinalIgnoreCase) ? LifecycleStage.Deleted : LifecycleStage.Active;
+}

@@ -1,0 +1,206 @@
+using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores.FileBacked;
+using Qlib.Tracked.Validation;
+
+namespace Qlib.Tracked.Stores;
+
+// Experiments: create, read, list, delete/restore (move to and from .trash), rename, tags.
+public sealed partial class FileStore
+{
+    private const string DescriptionTag = "mlflow.note.content";
+
+    public string CreateExperiment(string name, string? artifactLocation = null, IReadOnlyList<RunTag>? tags = null)
+    {
+        MlflowValidation.ValidateExperimentName(name);
+        if (tags is not null)
+        {
+            foreach (var tag in tags) MlflowValidation.ValidateExperimentTag(tag.Key, tag.Value);
+        }
+
+        // The lock makes "is the name free?" and "create the folder" one step across processes.
+        using var _ = CreationLock.Acquire(RootDirectory);
+        ThrowIfNameTaken(name);
+        string id;
+        do
+        {
+            id = Random.Shared.NextInt64(100_000_000_000_000_000, 1_000_000_000_000_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        } while (ExperimentFolderExists(id));
+        WriteNewExperiment(id, name, artifactLocation, tags);
+        return id;
+    }
+
+    private void ThrowIfNameTaken(string name)
+    {
+        var existing = FindExperimentByName(name, ViewType.All);
+        if (existing is null) return;
+        if (existing.LifecycleStage == LifecycleStage.Deleted)
+            throw TrackingException.AlreadyExists(
+                $"Experiment '{name}' already exists in deleted state. You can restore the experiment, or permanently delete the " +
+                "experiment from the .trash folder (under tracking server's root folder) in order to use this experiment name again.");
+        throw TrackingException.AlreadyExists($"Experiment '{name}' already exists.");
+    }
+
+    private void WriteNewExperiment(string id, string name, string? artifactLocation, IReadOnlyList<RunTag>? tags)
+    {
+        var folder = Path.Combine(RootDirectory, id);
+        Directory.CreateDirectory(folder);
+        var now = StoreLayout.NowMillis();
+        var location = artifactLocation is null ? AppendUriPath(DefaultArtifactRootUri, id) : ToArtifactUri(artifactLocation);
+        var info = new ExperimentInfo(id, name, location, LifecycleStage.Active, now, now, new Dictionary<string, string>());
+        if (tags is not null)
+        {
+            foreach (var tag in tags) AtomicFile.WriteExact(StoreLayout.KeyPath(Path.Combine(folder, StoreLayout.TagsFolder), tag.Key), tag.Value);
+        }
+        AtomicFile.WriteAllText(Path.Combine(folder, StoreLayout.MetaFile), ExperimentMetaFile.Format(info, includeTags: false));
+    }
+
+    public ExperimentInfo GetExperiment(string experimentId)
+    {
+        MlflowValidation.ValidateExperimentId(experimentId);
+        var folder = FindExperimentFolder(experimentId)
+            ?? throw TrackingException.DoesNotExist($"Could not find experiment with ID {experimentId}");
+        return ReadExperiment(folder, out var problem)
+            ?? throw new TrackingException(ErrorCode.InternalError, $"Experiment {experimentId} is malformed: {problem} ({StoreLayout.Relative(RootDirectory, folder)}).");
+    }
+
+    public ExperimentInfo? GetExperimentByName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return FindExperimentByName(name, ViewType.ActiveOnly);
+    }
+
+    public IReadOnlyList<ExperimentInfo> SearchExperiments(ViewType viewType = ViewType.ActiveOnly)
+    {
+        var result = ListExperiments(viewType);
+        result.Sort(static (a, b) =>
+        {
+            // creation_time DESC (missing last), then experiment_id ASC.
+            var byTime = (b.CreationTime ?? long.MinValue).CompareTo(a.CreationTime ?? long.MinValue);
+            return byTime != 0 ? byTime : string.CompareOrdinal(a.ExperimentId, b.ExperimentId);
+        });
+        return result;
+    }
+
+    public void DeleteExperiment(string experimentId)
+    {
+        MlflowValidation.ValidateExperimentId(experimentId);
+        if (experimentId == StoreLayout.DefaultExperimentId)
+            throw TrackingException.InvalidParameter(
+                $"Cannot delete the default experiment '{StoreLayout.DefaultExperimentId}'. This is an internally reserved experiment.");
+        var folder = Path.Combine(RootDirectory, experimentId);
+        var experiment = (Directory.Exists(folder) ? ReadExperiment(folder, out _) : null)
+            ?? throw TrackingException.DoesNotExist($"Could not find experiment with ID {experimentId}");
+        var target = Path.Combine(TrashDirectory, experimentId);
+        if (Directory.Exists(target))
+            throw TrackingException.InvalidState(
+                $"Cannot delete experiment {experimentId}: '{StoreLayout.Relative(RootDirectory, target)}' already exists in the trash.");
+
+        var now = StoreLayout.NowMillis();
+        WriteExperimentMeta(folder, experiment with { LifecycleStage = LifecycleStage.Deleted, LastUpdateTime = now });
+        foreach (var (runFolder, run) in ListRunInfos(folder, ViewType.ActiveOnly))
+            WriteRunMeta(runFolder, run with { LifecycleStage = LifecycleStage.Deleted, DeletedTime = now });
+        Directory.Move(folder, target);
+    }
+
+    public void RestoreExperiment(string experimentId)
+    {
+        MlflowValidation.ValidateExperimentId(experimentId);
+        var trashed = Path.Combine(TrashDirectory, experimentId);
+        var experiment = (Directory.Exists(trashed) ? ReadExperiment(trashed, out _) : null)
+            ?? throw TrackingException.DoesNotExist($"Could not find deleted experiment with ID {experimentId}");
+        var target = Path.Combine(RootDirectory, experimentId);
+        if (Directory.Exists(target))
+            throw TrackingException.InvalidState(
+                $"Cannot restore experiment with ID {experimentId}. An experiment with same ID already exists.");
+
+        Directory.Move(trashed, target);
+        WriteExperimentMeta(target, experiment with { LifecycleStage = LifecycleStage.Active, LastUpdateTime = StoreLayout.NowMillis() });
+        foreach (var (runFolder, run) in ListRunInfos(target, ViewType.DeletedOnly))
+            WriteRunMeta(runFolder, run with { LifecycleStage = LifecycleStage.Active, DeletedTime = null });
+    }
+
+    public void RenameExperiment(string experimentId, string newName)
+    {
+        MlflowValidation.ValidateExperimentId(experimentId);
+        MlflowValidation.ValidateExperimentName(newName);
+        using var _ = CreationLock.Acquire(RootDirectory);
+        var experiment = GetExperiment(experimentId);
+        if (experiment.LifecycleStage != LifecycleStage.Active)
+            throw TrackingException.InvalidState(
+                $"Cannot rename experiment in non-active lifecycle stage. Current stage: {experiment.LifecycleStage.ToMlflowString()}");
+        if (experiment.Name == newName) return;
+        ThrowIfNameTaken(newName);
+        WriteExperimentMeta(Path.Combine(RootDirectory, experimentId), experiment with { Name = newName, LastUpdateTime = StoreLayout.NowMillis() });
+    }
+
+    public void SetExperimentTag(string experimentId, string key, string value)
+    {
+        MlflowValidation.ValidateExperimentTag(key, value);
+        var experiment = GetExperiment(experimentId);
+        if (experiment.LifecycleStage != LifecycleStage.Active)
+            throw TrackingException.InvalidParameter(
+                $"The experiment {experimentId} must be in the 'active' state. Current state is {experiment.LifecycleStage.ToMlflowString()}.");
+        var tags = Path.Combine(RootDirectory, experimentId, StoreLayout.TagsFolder);
+        AtomicFile.WriteExact(StoreLayout.KeyPath(tags, key), value);
+    }
+
+    // ----- helpers -----
+
+    /// <summary>The folder of an experiment, active first, then in the trash; null when neither has it.</summary>
+    private string? FindExperimentFolder(string experimentId)
+    {
+        var active = Path.Combine(RootDirectory, experimentId);
+        if (Directory.Exists(active)) return active;
+        var trashed = Path.Combine(TrashDirectory, experimentId);
+        return Directory.Exists(trashed) ? trashed : null;
+    }
+
+    private ExperimentInfo? FindExperimentByName(string name, ViewType viewType)
+    {
+        foreach (var experiment in ListExperiments(viewType))
+        {
+            if (experiment.Name == name) return experiment;
+        }
+        return null;
+    }
+
+    /// <summary>Every readable experiment of the view; unreadable folders are reported and skipped.</summary>
+    private List<ExperimentInfo> ListExperiments(ViewType viewType)
+    {
+        var result = new List<ExperimentInfo>();
+        if (viewType != ViewType.DeletedOnly) AddExperiments(RootDirectory, result, viewType);
+        if (viewType != ViewType.ActiveOnly) AddExperiments(TrashDirectory, result, viewType);
+        return result;
+    }
+
+    private void AddExperiments(string parent, List<ExperimentInfo> result, ViewType viewType)
+    {
+        if (!Directory.Exists(parent)) return;
+        foreach (var folder in Directory.EnumerateDirectories(parent))
+        {
+            if (StoreLayout.IsReservedRootChild(Path.GetFileName(folder))) continue;
+            var experiment = ReadExperiment(folder, out var problem);
+            if (experiment is null)
+            {
+                Warn(folder, $"Skipped a folder that is not a readable experiment: {problem}.");
+                continue;
+            }
+            if (viewType.Includes(experiment.LifecycleStage)) result.Add(experiment);
+        }
+    }
+
+    private ExperimentInfo? ReadExperiment(string folder, out string? problem)
+    {
+        var text = AtomicFile.ReadTextWithRetry(Path.Combine(folder, StoreLayout.MetaFile));
+        if (text is null)
+        {
+            problem = "it has no meta.yaml";
+            return null;
+        }
+        var tags = KeyValueFolder.ReadAll(Path.Combine(folder, StoreLayout.TagsFolder));
+        return ExperimentMetaFile.Parse(text, Path.GetFileName(folder), tags, out problem);
+    }
+
+    private static void WriteExperimentMeta(string folder, ExperimentInfo experiment) =>
+        AtomicFile.WriteAllText(Path.Combine(folder, StoreLayout.MetaFile), ExperimentMetaFile.Format(experiment, includeTags: true));
+}

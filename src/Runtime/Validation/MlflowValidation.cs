@@ -1,0 +1,295 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Qlib.Tracked.Entities;
+
+namespace Qlib.Tracked.Validation;
+
+/// <summary>
+/// MLflow's input rules (<c>mlflow/utils/validation.py</c>) in one place. Every failure is a
+/// <see cref="TrackingException"/> with INVALID_PARAMETER_VALUE whose message names the value and
+/// the rule, in MLflow's wording where it has one. Key checks are on the logging hot path: ASCII
+/// keys take a table-driven fast path, and <see cref="ValidatedKeyCache"/> lets callers skip keys
+/// they have already seen.
+/// </summary>
+public static class MlflowValidation
+{
+    public const int MaxEntityKeyLength = 250;
+    public const int MaxParamValueLength = 6000;
+    public const int MaxTagValueLength = 8000;
+    public const int MaxExperimentTagKeyLength = 250;
+    public const int MaxExperimentTagValueLength = 5000;
+    public const int MaxExperimentNameLength = 500;
+    public const int MaxMetricsPerBatch = 1000;
+    public const int MaxParamsPerBatch = 100;
+    public const int MaxTagsPerBatch = 100;
+    public const int MaxEntitiesPerBatch = 1000;
+    public const int MaxSearchResults = 50000;
+
+    private const string BadCharactersMessage =
+        "Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).";
+
+    private const string BadPathMessage =
+        "Names may be treated as files in certain cases, and must not resolve to other names when treated as such. This name would resolve to '{0}'";
+
+    // ASCII characters allowed in keys: [A-Za-z0-9_/.\- :]
+    private static readonly bool[] AsciiKeyChar = BuildAsciiKeyTable();
+
+    public static void ValidateMetricKey(string? key) => ValidateKey(key, "metric");
+
+    public static void ValidateParamKey(string? key) => ValidateKey(key, "param");
+
+    public static void ValidateTagKey(string? key) => ValidateKey(key, "tag");
+
+    /// <summary>
+    /// Checks a metric/param/tag key: allowed characters (<c>^[/\w.\- :]*$</c>, Unicode <c>\w</c>),
+    /// the path rule (no empty, <c>.</c> or <c>..</c> segment, no leading <c>/</c>, no leading
+    /// <c>..</c>) and the 250-character limit. Keys become file paths, so this is also what keeps
+    /// a store inside its root.
+    /// </summary>
+    public static void ValidateKey(string? key, string kind)
+    {
+        if (key is null) throw TrackingException.InvalidParameter("A key name must be provided.");
+        if (!HasValidKeyCharacters(key))
+            throw TrackingException.InvalidParameter($"Invalid {kind} name: '{key}'. {BadCharactersMessage}");
+        if (!IsSafeRelativePath(key))
+            throw TrackingException.InvalidParameter(
+                $"Invalid {kind} name: '{key}'. " + string.Format(CultureInfo.InvariantCulture, BadPathMessage, PosixNormPath(key)));
+        if (CodePointLength(key) > MaxEntityKeyLength)
+            throw TrackingException.InvalidParameter(
+                $"'{Capitalize(kind)} name' exceeds the maximum length of {MaxEntityKeyLength} characters: '{key}'.");
+    }
+
+    /// <summary>True when every character matches MLflow's key pattern <c>[/\w.\- :]</c>.</summary>
+    public static bool HasValidKeyCharacters(string key)
+    {
+        var table = AsciiKeyChar;
+        foreach (var c in key)
+        {
+            if (c < 128)
+            {
+                if (!table[c]) return false;
+                continue;
+            }
+            return HasValidKeyCharactersSlow(key);
+        }
+        return true;
+    }
+
+    private static bool HasValidKeyCharactersSlow(string key)
+    {
+        foreach (var rune in key.EnumerateRunes())
+        {
+            if (rune.IsAscii)
+            {
+                if (!AsciiKeyChar[rune.Value]) return false;
+            }
+            // Python's \w on str: letters and numbers of any script (str.isalnum) plus '_'.
+            else if (!Rune.IsLetter(rune) && !Rune.IsNumber(rune))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// MLflow's path rule: <c>posixpath.normpath(key) == key</c>, not <c>.</c>, not starting with
+    /// <c>..</c> or <c>/</c>. Equivalent to: non-empty, no leading <c>/</c> or <c>..</c>, and no
+    /// empty, <c>.</c> or <c>..</c> segment.
+    /// </summary>
+    public static bool IsSafeRelativePath(string key)
+    {
+        if (key.Length == 0 || key[0] == '/' || key.StartsWith("..", StringComparison.Ordinal)) return false;
+        var segmentStart = 0;
+        for (var i = 0; i <= key.Length; i++)
+        {
+            if (i < key.Length && key[i] != '/') continue;
+            var length = i - segmentStart;
+            if (length == 0) return false;
+            if (length == 1 && key[segmentStart] == '.') return false;
+            if (length == 2 && key[segmentStart] == '.' && key[segmentStart + 1] == '.') return false;
+            segmentStart = i + 1;
+        }
+        return true;
+    }
+
+    public static void ValidateParamValue(string key, string? value)
+    {
+        if (value is null) throw TrackingException.InvalidParameter($"Missing value for required parameter 'value' of param '{key}'.");
+        if (value.Length > MaxParamValueLength && CodePointLength(value) > MaxParamValueLength)
+            throw TrackingException.InvalidParameter(
+                $"'Param value' exceeds the maximum length of {MaxParamValueLength} characters (param '{key}' has {CodePointLength(value)}).");
+    }
+
+    public static void ValidateTagValue(string key, string? value)
+    {
+        if (value is null) throw TrackingException.InvalidParameter($"Missing value for required parameter 'value' of tag '{key}'.");
+        if (value.Length > MaxTagValueLength && CodePointLength(value) > MaxTagValueLength)
+            throw TrackingException.InvalidParameter(
+                $"'Tag value' exceeds the maximum length of {MaxTagValueLength} characters (tag '{key}' has {CodePointLength(value)}).");
+    }
+
+    public static void ValidateMetric(in Metric metric)
+    {
+        if (metric.Timestamp < 0)
+            throw TrackingException.InvalidParameter(
+                $"Got invalid timestamp {metric.Timestamp} for metric '{metric.Key}' (value={metric.Value}). Timestamp must be a nonnegative long (64-bit integer).");
+    }
+
+    public static void ValidateExperimentTag(string? key, string? value)
+    {
+        ValidateKey(key, "tag");
+        if (CodePointLength(key!) > MaxExperimentTagKeyLength)
+            throw TrackingException.InvalidParameter($"'Experiment tag key' exceeds the maximum length of {MaxExperimentTagKeyLength} characters: '{key}'.");
+        if (value is null) throw TrackingException.InvalidParameter($"Missing value for required parameter 'value' of experiment tag '{key}'.");
+        if (value.Length > MaxExperimentTagValueLength && CodePointLength(value) > MaxExperimentTagValueLength)
+            throw TrackingException.InvalidParameter(
+                $"'Experiment tag value' exceeds the maximum length of {MaxExperimentTagValueLength} characters (tag '{key}').");
+    }
+
+    public static void ValidateExperimentName(string? name)
+    {
+        if (name is null) throw TrackingException.InvalidParameter("Missing value for required parameter 'name'.");
+        if (name.Length == 0) throw TrackingException.InvalidParameter("Invalid experiment name: ''. An experiment name must be a non-empty string.");
+        if (name.Length > MaxExperimentNameLength && CodePointLength(name) > MaxExperimentNameLength)
+            throw TrackingException.InvalidParameter(
+                $"Invalid experiment name: '{name}'. 'name' exceeds the maximum length of {MaxExperimentNameLength} characters.");
+    }
+
+    /// <summary>Batch size limits and duplicate param keys (MLflow's <c>_validate_batch_log_limits</c> and <c>_validate_param_keys_unique</c>).</summary>
+    public static void ValidateBatchLimits(int metrics, int parameters, int tags)
+    {
+        if (metrics > MaxMetricsPerBatch)
+            throw TrackingException.InvalidParameter(
+                $"A batch logging request can contain at most {MaxMetricsPerBatch} metrics. Got {metrics} metrics. Please split up metrics across multiple requests and try again.");
+        if (parameters > MaxParamsPerBatch)
+            throw TrackingException.InvalidParameter(
+                $"A batch logging request can contain at most {MaxParamsPerBatch} params. Got {parameters} params. Please split up params across multiple requests and try again.");
+        if (tags > MaxTagsPerBatch)
+            throw TrackingException.InvalidParameter(
+                $"A batch logging request can contain at most {MaxTagsPerBatch} tags. Got {tags} tags. Please split up tags across multiple requests and try again.");
+        var total = metrics + parameters + tags;
+        if (total > MaxEntitiesPerBatch)
+            throw TrackingException.InvalidParameter(
+                $"A batch logging request can contain at most {MaxEntitiesPerBatch} metrics, params, and tags in total. Got {total} in total. Please split up across multiple requests and try again.");
+    }
+
+    public static void ValidateParamKeysUnique(IReadOnlyList<Param> parameters)
+    {
+        if (parameters.Count < 2) return;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in parameters)
+        {
+            if (!seen.Add(p.Key))
+                throw TrackingException.InvalidParameter(
+                    $"Duplicate parameter keys have been submitted: ['{p.Key}']. Please ensure the request contains only one param value per param key.");
+        }
+    }
+
+    public static void ValidateRunId(string? runId)
+    {
+        if (runId is null || !IsIdLike(runId, 256))
+            throw TrackingException.InvalidParameter($"Invalid run ID: '{runId}'");
+    }
+
+    public static void ValidateExperimentId(string? experimentId)
+    {
+        if (experimentId is null || !IsIdLike(experimentId, 64))
+            throw TrackingException.InvalidParameter($"Invalid experiment ID: '{experimentId}'");
+    }
+
+    public static void ValidateMaxResults(int maxResults)
+    {
+        if (maxResults < 1)
+            throw TrackingException.InvalidParameter($"Invalid value for max_results. It must be a positive integer, but got {maxResults}");
+        if (maxResults > MaxSearchResults)
+            throw TrackingException.InvalidParameter($"Invalid value for max_results. It must be at most {MaxSearchResults}, but got value {maxResults}");
+    }
+
+    /// <summary><c>^[a-zA-Z0-9][\w\-]{0,maxLength-1}$</c> with Python's Unicode <c>\w</c>.</summary>
+    private static bool IsIdLike(string id, int maxLength)
+    {
+        if (id.Length == 0 || !char.IsAsciiLetterOrDigit(id[0])) return false;
+        var count = 0;
+        foreach (var rune in id.EnumerateRunes())
+        {
+            count++;
+            if (count > maxLength) return false;
+            if (rune.IsAscii)
+            {
+                var c = (char)rune.Value;
+                if (!char.IsAsciiLetterOrDigit(c) && c is not '_' and not '-') return false;
+            }
+            else if (!Rune.IsLetter(rune) && !Rune.IsNumber(rune))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>Python's <c>len(str)</c>: code points, not UTF-16 units.</summary>
+    public static int CodePointLength(string text)
+    {
+        var surrogates = 0;
+        foreach (var c in text) if (char.IsLowSurrogate(c)) surrogates++;
+        return text.Length - surrogates;
+    }
+
+    /// <summary><c>posixpath.normpath</c>, for messages that show what a bad key would resolve to.</summary>
+    internal static string PosixNormPath(string path)
+    {
+        if (path.Length == 0) return ".";
+        var initialSlashes = path.StartsWith('/') ? (path.StartsWith("//", StringComparison.Ordinal) && !path.StartsWith("///", StringComparison.Ordinal) ? 2 : 1) : 0;
+        var parts = new List<string>();
+        foreach (var part in path.Split('/'))
+        {
+            if (part is "" or ".") continue;
+            if (part != ".." || (initialSlashes == 0 && parts.Count == 0) || (parts.Count > 0 && parts[^1] == ".."))
+                parts.Add(part);
+            else if (parts.Count > 0)
+                parts.RemoveAt(parts.Count - 1);
+        }
+        var result = new string('/', initialSlashes) + string.Join('/', parts);
+        return result.Length == 0 ? "." : result;
+    }
+
+    private static string Capitalize(string word) => char.ToUpperInvariant(word[0]) + word[1..];
+
+    private static bool[] BuildAsciiKeyTable()
+    {
+        var table = new bool[128];
+        for (var c = 0; c < 128; c++)
+            table[c] = char.IsAsciiLetterOrDigit((char)c) || c is '_' or '/' or '.' or '-' or ' ' or ':';
+        return table;
+    }
+}
+
+/// <summary>
+/// Keys already validated, so hot logging loops check each distinct key once. Bounded: it is
+/// cleared when it grows past <see cref="Capacity"/> entries, so a stream of unique keys cannot
+/// grow memory without limit.
+/// </summary>
+public sealed class ValidatedKeyCache
+{
+    public const int Capacity = 16384;
+
+    private readonly ConcurrentDictionary<string, byte> _metricKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _paramKeys = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _tagKeys = new(StringComparer.Ordinal);
+
+    public void ValidateMetricKey(string key) => Validate(_metricKeys, key, "metric");
+
+    public void ValidateParamKey(string key) => Validate(_paramKeys, key, "param");
+
+    public void ValidateTagKey(string key) => Validate(_tagKeys, key, "tag");
+
+    private static void Validate(ConcurrentDictionary<string, byte> known, string key, string kind)
+    {
+        if (key is not null && known.ContainsKey(key)) return;
+        MlflowValidation.ValidateKey(key, kind);
+        if (known.Count >= Capacity) known.Clear();
+        known.TryAdd(key!, 0);
+    }
+}
