@@ -1,1 +1,155 @@
-Console.WriteLine("bench: see README");
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Qlib.Tracked.Benchmarks;
+
+// Usage (see bench/README.md):
+//   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --filter '*'
+//   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --quick [name-substring …]
+if (args.Length > 0 && args[0] == "--quick")
+{
+    var results = QuickRunner.Run(args.Skip(1).ToArray());
+    Targets.PrintTable(results, "quick mode: Stopwatch, median of 3 after 1 warm-up; use BenchmarkDotNet for the record");
+    return;
+}
+
+var config = ManualConfig.Create(DefaultConfig.Instance)
+    .AddJob(Job.Default
+        .WithStrategy(RunStrategy.Monitoring)
+        .WithLaunchCount(1)
+        .WithWarmupCount(1)
+        .WithIterationCount(5)
+        .WithToolchain(InProcessEmitToolchain.Instance)
+        .WithId("Monitoring-InProcess"))
+    .AddColumn(StatisticColumn.OperationsPerSecond)
+    .AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory)
+    .WithOptions(ConfigOptions.JoinSummary);
+
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(PerCallLogging).Assembly).Run(args, config).ToList();
+var measured = new Dictionary<string, double>(StringComparer.Ordinal);
+foreach (var summary in summaries)
+{
+    foreach (var report in summary.Reports)
+    {
+        if (report.ResultStatistics is { } stats)
+            measured[report.BenchmarkCase.Descriptor.WorkloadMethod.Name] = stats.Median; // ns per operation
+    }
+}
+if (measured.Count > 0) Targets.PrintTable(measured, "BenchmarkDotNet, median ns per operation of 5 iterations");
+
+namespace Qlib.Tracked.Benchmarks
+{
+    /// <summary>MLflow 2.12's figures on this machine kind (reference §6) and our targets, printed next to what ran.</summary>
+    internal static class Targets
+    {
+        private enum Unit { PerSecond, Milliseconds }
+
+        private sealed record Row(string Id, string Method, string What, Unit Unit, double Mlflow, double Target, string Baseline);
+
+        private static readonly Row[] Rows =
+        [
+            new("a", nameof(PerCallLogging.Recorder_LogMetric), "Recorder.LogMetric (async) calls/s", Unit.PerSecond, 2_134, 213_400, nameof(PerCallLogging.Naive_LogMetric)),
+            new("a", nameof(PerCallLogging.R_LogMetrics), "R.LogMetrics (async) calls/s", Unit.PerSecond, 2_134, 213_400, nameof(PerCallLogging.Naive_LogMetric)),
+            new("a", nameof(PerCallLogging.Client_LogMetric), "TrackingClient.LogMetric (sync) calls/s", Unit.PerSecond, 2_134, double.NaN, nameof(PerCallLogging.Naive_LogMetric)),
+            new("b", nameof(BatchLogging.Client_LogBatch), "TrackingClient.LogBatch points/s", Unit.PerSecond, 10_390, 5_000_000, nameof(BatchLogging.Naive_LogBatch)),
+            new("b", nameof(BatchLogging.Store_LogBatch), "FileStore.LogBatch points/s", Unit.PerSecond, 10_390, 5_000_000, nameof(BatchLogging.Naive_LogBatch)),
+            new("e", nameof(RunCreation.R_StartEndRun), "R.Start + end runs/s", Unit.PerSecond, 48.5, 2_425, nameof(RunCreation.Naive_CreateEndRun)),
+            new("e", nameof(RunCreation.Client_CreateTerminateRun), "CreateRun + SetTerminated runs/s", Unit.PerSecond, 48.5, 2_425, nameof(RunCreation.Naive_CreateEndRun)),
+            new("d", nameof(MetricHistory.Client_GetMetricHistory), "GetMetricHistory 100k steps, ms", Unit.Milliseconds, 346, 17.3, nameof(MetricHistory.Naive_GetMetricHistory)),
+            new("a*", nameof(LargeStore.Recorder_LogMetric_10kRuns), "Recorder.LogMetric, 10k-run store, calls/s", Unit.PerSecond, 59, 213_400, nameof(LargeStore.Naive_LogMetric_10kRuns)),
+            new("a*", nameof(LargeStore.Client_LogMetric_10kRuns), "TrackingClient.LogMetric, 10k-run store, calls/s", Unit.PerSecond, 59, double.NaN, nameof(LargeStore.Naive_LogMetric_10kRuns)),
+            new("e*", nameof(LargeStore.R_StartEndRun_10kRuns), "R.Start + end, 10k-run store, runs/s", Unit.PerSecond, 6.1, 2_425, nameof(LargeStore.Naive_CreateEndRun_10kRuns)),
+            new("e*", nameof(LargeStore.Client_CreateTerminateRun_10kRuns), "CreateRun + SetTerminated, 10k-run store, runs/s", Unit.PerSecond, 6.1, 2_425, nameof(LargeStore.Naive_CreateEndRun_10kRuns)),
+        ];
+
+        /// <param name="nsPerOp">Method name → nanoseconds per operation (call, point, run, or one history read).</param>
+        public static void PrintTable(IReadOnlyDictionary<string, double> nsPerOp, string source)
+        {
+            var ci = CultureInfo.InvariantCulture;
+            Console.WriteLine();
+            Console.WriteLine($"Qlib.Tracked vs MLflow 2.12 file store (reference §6) — {source}");
+            Console.WriteLine("| # | what | ours | MLflow 2.12 | ratio vs MLflow | target | met | in-run naive MLflow-style | ratio vs naive |");
+            Console.WriteLine("|---|---|---:|---:|---:|---:|:-:|---:|---:|");
+            foreach (var row in Rows)
+            {
+                if (!nsPerOp.TryGetValue(row.Method, out var ns)) continue;
+                var ours = row.Unit == Unit.PerSecond ? 1e9 / ns : ns / 1e6;
+                var ratio = row.Unit == Unit.PerSecond ? ours / row.Mlflow : row.Mlflow / ours;
+                string naive = "—", naiveRatio = "—";
+                if (nsPerOp.TryGetValue(row.Baseline, out var baseNs))
+                {
+                    var b = row.Unit == Unit.PerSecond ? 1e9 / baseNs : baseNs / 1e6;
+                    naive = Format(b, row.Unit);
+                    naiveRatio = (baseNs / ns).ToString("0.0", ci) + "×";
+                }
+                var target = double.IsNaN(row.Target) ? "(none)" : (row.Unit == Unit.PerSecond ? "≥ " : "≤ ") + Format(row.Target, row.Unit);
+                var met = double.IsNaN(row.Target) ? "" : (row.Unit == Unit.PerSecond ? ours >= row.Target : ours <= row.Target) ? "yes" : "NO";
+                Console.WriteLine($"| {row.Id} | {row.What} | {Format(ours, row.Unit)} | {Format(row.Mlflow, row.Unit)} | {ratio.ToString("0.0", ci)}× | {target} | {met} | {naive} | {naiveRatio} |");
+            }
+            Console.WriteLine();
+        }
+
+        private static string Format(double value, Unit unit) =>
+            unit == Unit.Milliseconds ? value.ToString("0.00", CultureInfo.InvariantCulture) + " ms"
+            : value >= 100 ? value.ToString("N0", CultureInfo.InvariantCulture) : value.ToString("0.0", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// A fast sanity run without BenchmarkDotNet: the same classes, setups and methods, timed with a
+    /// Stopwatch (1 warm-up + 3 timed iterations, median). For development, not for the record.
+    /// </summary>
+    internal static class QuickRunner
+    {
+        public static Dictionary<string, double> Run(string[] filters)
+        {
+            var results = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var type in new[] { typeof(PerCallLogging), typeof(BatchLogging), typeof(RunCreation), typeof(MetricHistory), typeof(LargeStore) })
+            {
+                var methods = type.GetMethods().Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null)
+                    .Where(m => filters.Length == 0 || filters.Any(f => (type.Name + "." + m.Name).Contains(f, StringComparison.OrdinalIgnoreCase)))
+                    .ToList();
+                if (methods.Count == 0) continue;
+                var instance = Activator.CreateInstance(type)!;
+                Invoke<GlobalSetupAttribute>(instance);
+                try
+                {
+                    foreach (var method in methods)
+                    {
+                        var ops = method.GetCustomAttribute<BenchmarkAttribute>()!.OperationsPerInvoke;
+                        var times = new List<double>();
+                        for (var i = 0; i < 4; i++)
+                        {
+                            Invoke<IterationSetupAttribute>(instance);
+                            var sw = Stopwatch.StartNew();
+                            method.Invoke(instance, null);
+                            sw.Stop();
+                            Invoke<IterationCleanupAttribute>(instance);
+                            if (i > 0) times.Add(sw.Elapsed.TotalNanoseconds / ops);
+                        }
+                        times.Sort();
+                        results[method.Name] = times[1];
+                        Console.WriteLine($"{type.Name}.{method.Name}: {times[1]:0.0} ns/op ({1e9 / times[1]:N0} op/s)");
+                    }
+                }
+                finally
+                {
+                    Invoke<GlobalCleanupAttribute>(instance);
+                }
+            }
+            return results;
+        }
+
+        private static void Invoke<TAttribute>(object instance) where TAttribute : Attribute
+        {
+            foreach (var m in instance.GetType().GetMethods().Where(m => m.GetCustomAttribute<TAttribute>() is not null)) m.Invoke(instance, null);
+        }
+    }
+}

@@ -120,6 +120,22 @@ public static class PythonFloat
     /// <summary>Writes Python's spelling as ASCII bytes (for metric lines built straight into byte buffers).</summary>
     public static int FormatUtf8(double value, Span<byte> destination)
     {
+        // Fast path: when .NET's shortest round-trip spelling has no exponent and at most 16 integer digits
+        // (Python switches to scientific at 1e16, .NET later; at the small end .NET switches first), its
+        // digits are laid out exactly as Python's, except that an integral value lacks ".0" ("100", "-0").
+        if (double.IsFinite(value) && value.TryFormat(destination, out var written, "R", CultureInfo.InvariantCulture))
+        {
+            var spelled = destination[..written];
+            var point = spelled.IndexOf((byte)'.');
+            var integerDigits = (point < 0 ? written : point) - (double.IsNegative(value) ? 1 : 0);
+            if (integerDigits <= 16 && !spelled.ContainsAny((byte)'E', (byte)'e'))
+            {
+                if (point >= 0) return written;
+                destination[written] = (byte)'.';
+                destination[written + 1] = (byte)'0';
+                return written + 2;
+            }
+        }
         Span<char> chars = stackalloc char[MaxLength];
         var length = Format(value, chars);
         for (var i = 0; i < length; i++) destination[i] = (byte)chars[i];

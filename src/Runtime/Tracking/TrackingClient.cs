@@ -11,6 +11,9 @@ namespace Qlib.Tracked.Tracking;
 /// </summary>
 public sealed class TrackingClient
 {
+    // Each distinct key is checked against MLflow's rules once per client, not once per point.
+    private readonly Validation.ValidatedKeyCache _keys = new();
+
     /// <summary>Opens the store for <paramref name="trackingUri"/> (<c>file:/abs/mlruns</c>, <c>file:///…</c> or a path).</summary>
     public TrackingClient(string trackingUri) : this(TrackingStoreRegistry.Open(trackingUri)) { }
 
@@ -120,7 +123,7 @@ public sealed class TrackingClient
     {
         ClientValidation.RunId(runId);
         var metric = new Metric(key, value, timestamp ?? Clock.NowMs(), step);
-        ClientValidation.Metric(metric);
+        ClientValidation.Metric(metric, _keys);
         Store.LogMetric(runId, metric);
     }
 
@@ -152,10 +155,10 @@ public sealed class TrackingClient
         var p = parameters?.ToArray() ?? [];
         var t = tags?.ToArray() ?? [];
         ClientValidation.BatchLimits(m.Length, p.Length, t.Length);
-        foreach (ref readonly var metric in m.AsSpan()) ClientValidation.Metric(metric);
-        foreach (var param in p) ClientValidation.Param(param.Key, param.Value);
+        foreach (ref readonly var metric in m.AsSpan()) ClientValidation.Metric(metric, _keys);
+        foreach (var param in p) ClientValidation.Param(param.Key, param.Value, _keys);
         ClientValidation.ParamKeysUnique(p);
-        foreach (var tag in t) ClientValidation.Tag(tag.Key, tag.Value);
+        foreach (var tag in t) ClientValidation.Tag(tag.Key, tag.Value, _keys);
         Store.LogBatch(runId, m, p, t);
     }
 

@@ -104,7 +104,7 @@ public sealed class Recorder : IEquatable<Recorder>
                 if (Name is not null) tags[SourceCapture.RunNameTag] = Name;
                 if (_options.CaptureSource && SourceCapture.GitCommit(gitDir, _options.GitTimeout) is { } commit)
                     tags[SourceCapture.GitCommitTag] = commit;
-                run = _client.CreateRun(ExperimentId, Clock.NowMs(), tags, Name, Environment.UserName);
+                run = _client.CreateRun(ExperimentId, Clock.NowMs(), tags, Name, SourceCapture.UserName);
             }
             else
             {

@@ -25,13 +25,18 @@ internal static class SourceCapture
         ("code_cached.txt", ["diff", "--cached"]),
     ];
 
+    /// <summary>The OS user, looked up once (on Unix each lookup reads the user database).</summary>
+    public static string UserName => CachedUserName ??= Environment.UserName;
+
+    private static string? CachedUserName;
+
     /// <summary>The tags MLflow's fluent <c>start_run</c> sets without git: user, entry program, LOCAL.</summary>
     public static Dictionary<string, string> BasicTags()
     {
         var args = Environment.GetCommandLineArgs();
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [UserTag] = Environment.UserName,
+            [UserTag] = UserName,
             [SourceNameTag] = args.Length > 0 ? args[0] : (Environment.ProcessPath ?? ""),
             [SourceTypeTag] = "LOCAL",
         };

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores.FileBacked;
 using Qlib.Tracked.Validation;
@@ -145,6 +146,32 @@ public sealed partial class FileStore
     }
 
     // ----- helpers -----
+
+    private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
+    private readonly ConcurrentDictionary<string, ExperimentMetaEntry> _experimentMetas = new(StringComparer.Ordinal);
+
+    private sealed record ExperimentMetaEntry(DateTime WriteTimeUtc, long Length, ExperimentInfo Info);
+
+    /// <summary>
+    /// The experiment's meta WITHOUT its tags, for run creation (which needs only the stage and artifact
+    /// location). The parse is reused while <c>meta.yaml</c>'s write time and length are unchanged, so a
+    /// create costs one stat instead of a read, a YAML parse and a tags listing; every rewrite (rename,
+    /// delete, restore) changes the stamp. Unusual cases take <see cref="GetExperiment"/>'s path.
+    /// </summary>
+    private ExperimentInfo GetExperimentForRunCreation(string experimentId)
+    {
+        var folder = Path.Combine(RootDirectory, experimentId);
+        var stamp = new FileInfo(Path.Combine(folder, StoreLayout.MetaFile));
+        if (!stamp.Exists) return GetExperiment(experimentId);
+        if (_experimentMetas.TryGetValue(folder, out var entry) && entry.WriteTimeUtc == stamp.LastWriteTimeUtc && entry.Length == stamp.Length)
+            return entry.Info;
+        var text = AtomicFile.ReadTextWithRetry(stamp.FullName);
+        var info = text is null ? null : ExperimentMetaFile.Parse(text, experimentId, NoTags, out _);
+        if (info is null) return GetExperiment(experimentId); // reports the problem as GetExperiment does
+        if (_experimentMetas.Count >= 4096) _experimentMetas.Clear();
+        _experimentMetas[folder] = new ExperimentMetaEntry(stamp.LastWriteTimeUtc, stamp.Length, info);
+        return info;
+    }
 
     /// <summary>The folder of an experiment, active first, then in the trash; null when neither has it.</summary>
     private string? FindExperimentFolder(string experimentId)

@@ -74,41 +74,62 @@ public sealed partial class FileStore
             return;
         }
 
-        // Several keys: order point indices by key (stable within a key, so file order = batch order).
-        var order = ArrayPool<int>.Shared.Rent(metrics.Count);
-        var groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Several keys: a counting sort of point indices by key (stable, so file order = batch order).
+        // Keys repeat as the same string objects in a batch, so a short linear scan with a reference
+        // check first beats hashing; a dictionary takes over when a batch has many keys.
+        var count = metrics.Count;
+        var order = ArrayPool<int>.Shared.Rent(count);
+        var groupIds = ArrayPool<int>.Shared.Rent(count);
         var groupKeys = new List<string>();
-        var groupIds = ArrayPool<int>.Shared.Rent(metrics.Count);
+        Dictionary<string, int>? groupOf = null;
         try
         {
-            for (var i = 0; i < metrics.Count; i++)
+            var lastGroup = 0;
+            for (var i = 0; i < count; i++)
             {
                 var key = metrics[i].Key;
-                if (!groupOf.TryGetValue(key, out var g))
+                if (groupKeys.Count > 0 && ReferenceEquals(groupKeys[lastGroup], key))
                 {
-                    g = groupKeys.Count;
-                    groupOf[key] = g;
-                    groupKeys.Add(key);
+                    groupIds[i] = lastGroup;
+                    continue;
                 }
-                groupIds[i] = g;
-                order[i] = i;
+                lastGroup = FindOrAddGroup(groupKeys, ref groupOf, key);
+                groupIds[i] = lastGroup;
             }
-            var ids = groupIds;
-            Array.Sort(order, 0, metrics.Count, Comparer<int>.Create((a, b) => ids[a] != ids[b] ? ids[a].CompareTo(ids[b]) : a.CompareTo(b)));
-            var start = 0;
-            while (start < metrics.Count)
-            {
-                var end = start + 1;
-                while (end < metrics.Count && groupIds[order[end]] == groupIds[order[start]]) end++;
-                AppendGroup(metricsFolder, metrics, order, start, end);
-                start = end;
-            }
+            var starts = new int[groupKeys.Count + 1];
+            for (var i = 0; i < count; i++) starts[groupIds[i] + 1]++;
+            for (var g = 1; g < starts.Length; g++) starts[g] += starts[g - 1];
+            var next = (int[])starts.Clone();
+            for (var i = 0; i < count; i++) order[next[groupIds[i]]++] = i;
+            for (var g = 0; g < groupKeys.Count; g++) AppendGroup(metricsFolder, metrics, order, starts[g], starts[g + 1]);
         }
         finally
         {
             ArrayPool<int>.Shared.Return(order);
             ArrayPool<int>.Shared.Return(groupIds);
         }
+    }
+
+    private static int FindOrAddGroup(List<string> groupKeys, ref Dictionary<string, int>? groupOf, string key)
+    {
+        if (groupOf is null)
+        {
+            for (var g = 0; g < groupKeys.Count; g++)
+            {
+                if (string.Equals(groupKeys[g], key, StringComparison.Ordinal)) return g;
+            }
+            groupKeys.Add(key);
+            if (groupKeys.Count > 16)
+            {
+                groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
+                for (var g = 0; g < groupKeys.Count; g++) groupOf[groupKeys[g]] = g;
+            }
+            return groupKeys.Count - 1;
+        }
+        if (groupOf.TryGetValue(key, out var found)) return found;
+        groupOf[key] = groupKeys.Count;
+        groupKeys.Add(key);
+        return groupKeys.Count - 1;
     }
 
     private static bool AllSameKey(IReadOnlyList<Metric> metrics)

@@ -18,7 +18,7 @@ public sealed partial class FileStore
             _keys.ValidateTagKey(tag.Key);
             MlflowValidation.ValidateTagValue(tag.Key, tag.Value);
         }
-        var experiment = GetExperiment(experimentId);
+        var experiment = GetExperimentForRunCreation(experimentId);
         if (experiment.LifecycleStage != LifecycleStage.Active)
             throw TrackingException.InvalidState($"Could not create run under non-active experiment with ID {experimentId}.");
 
@@ -122,9 +122,19 @@ public sealed partial class FileStore
     private (string Folder, RunInfo Info) LoadRun(string runId, bool useCache)
     {
         MlflowValidation.ValidateRunId(runId);
-        var folder = _runs.Find(runId) ?? throw TrackingException.DoesNotExist($"Run '{runId}' not found");
-        var metaPath = Path.Combine(folder, StoreLayout.MetaFile);
-        var stamp = new FileInfo(metaPath);
+        string folder, metaPath;
+        FileInfo stamp;
+        if (_runs.TryGetRemembered(runId, out var remembered) && (stamp = new FileInfo(Path.Combine(remembered, StoreLayout.MetaFile))).Exists)
+        {
+            folder = remembered;
+            metaPath = stamp.FullName;
+        }
+        else
+        {
+            folder = _runs.Find(runId) ?? throw TrackingException.DoesNotExist($"Run '{runId}' not found");
+            metaPath = Path.Combine(folder, StoreLayout.MetaFile);
+            stamp = new FileInfo(metaPath);
+        }
         if (useCache && stamp.Exists && _runMetas.TryGet(folder, stamp, out var cached))
             return (folder, cached);
 

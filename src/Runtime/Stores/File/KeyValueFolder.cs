@@ -30,6 +30,8 @@ internal static class KeyValueFolder
     /// <summary>The value of one key, or null when the file does not exist.</summary>
     public static string? TryRead(string path)
     {
+        // A missing file is the common case (a new param): an exists check is far cheaper than the exception.
+        if (!File.Exists(path)) return null;
         try
         {
             return AtomicFile.ReadExact(path);

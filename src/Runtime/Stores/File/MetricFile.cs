@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Text;
 using Microsoft.Win32.SafeHandles;
 using Qlib.Tracked.Entities;
@@ -78,28 +79,148 @@ internal static class MetricFile
     /// </summary>
     public static List<Metric> ReadHistory(string path, string key, Action<int, string>? onBadLine)
     {
-        byte[] bytes;
+        SafeFileHandle handle;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (FileNotFoundException) { return []; }
         catch (DirectoryNotFoundException) { return []; }
 
-        var result = new List<Metric>(EstimateLines(bytes.Length));
-        ReadOnlySpan<byte> rest = bytes;
-        var lineNumber = 0;
-        while (rest.Length > 0)
+        // The file is read in chunks into a pooled buffer rather than as one new array: a fresh multi-MB
+        // array costs a page fault per 4 KiB, which on some VMs is most of the read time. Only the bytes
+        // present when the file was opened are read (as File.ReadAllBytes would), so a concurrent append
+        // cannot leave a half-read line that was complete on disk.
+        using (handle)
         {
-            lineNumber++;
-            var newline = rest.IndexOf((byte)'\n');
-            var line = newline < 0 ? rest : rest[..newline];
-            rest = newline < 0 ? default : rest[(newline + 1)..];
-            if (line.Trim(" \t\r"u8).IsEmpty) continue;
-            if (TryParseLine(line, key, out var metric, out var reason)) result.Add(metric);
-            else onBadLine?.Invoke(lineNumber, newline < 0 ? reason + " (last line, no trailing newline: torn write?)" : reason);
+            var remaining = RandomAccess.GetLength(handle);
+            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(remaining, 1, ChunkBytes));
+            try
+            {
+                var reader = new HistoryParser(key, onBadLine);
+                long offset = 0;
+                var filled = 0;
+                while (remaining > 0)
+                {
+                    if (filled == buffer.Length)
+                    {
+                        // One line longer than the buffer (a corrupt file): grow it.
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, filled).CopyTo(bigger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    var read = RandomAccess.Read(handle, buffer.AsSpan(filled, (int)Math.Min(buffer.Length - filled, remaining)), offset);
+                    if (read <= 0) break; // truncated meanwhile
+                    offset += read;
+                    remaining -= read;
+                    filled += read;
+                    var consumed = reader.ParseCompleteLines(buffer.AsSpan(0, filled), estimatedTotalBytes: offset + remaining);
+                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                    filled -= consumed;
+                }
+                reader.ParseLastLine(buffer.AsSpan(0, filled));
+                return reader.Result;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
-        return result;
+    }
+
+    private const int ChunkBytes = 256 * 1024;
+
+    /// <summary>Parses metric lines chunk by chunk into one list, counting line numbers across chunks.</summary>
+    private sealed class HistoryParser(string key, Action<int, string>? onBadLine)
+    {
+        private int _lineNumber;
+
+        public List<Metric> Result { get; private set; } = null!;
+
+        /// <summary>Parses every '\n'-terminated line of <paramref name="chunk"/>; returns the bytes consumed.</summary>
+        public int ParseCompleteLines(ReadOnlySpan<byte> chunk, long estimatedTotalBytes)
+        {
+            var end = chunk.LastIndexOf((byte)'\n');
+            if (end < 0) return 0;
+            var lines = chunk[..(end + 1)];
+            if (Result is null)
+            {
+                // Size the list once from the first chunk's line density (lists grow if the guess is short).
+                var count = lines.Count((byte)'\n');
+                var capacity = (int)Math.Min(int.MaxValue / 64, (estimatedTotalBytes * count / lines.Length) + 16);
+                Result = new List<Metric>(capacity);
+            }
+            while (lines.Length > 0)
+            {
+                var newline = lines.IndexOf((byte)'\n');
+                Parse(lines[..newline], torn: false);
+                lines = lines[(newline + 1)..];
+            }
+            return end + 1;
+        }
+
+        /// <summary>The bytes after the last '\n' (normally none; else a line torn by a crash).</summary>
+        public void ParseLastLine(ReadOnlySpan<byte> rest)
+        {
+            Result ??= [];
+            if (rest.Length > 0) Parse(rest, torn: true);
+        }
+
+        private void Parse(ReadOnlySpan<byte> line, bool torn)
+        {
+            _lineNumber++;
+            if (TryParseCanonicalLine(line, out var timestamp, out var value, out var step))
+            {
+                Result.Add(new Metric(key, value, timestamp, step));
+                return;
+            }
+            // Anything else (2 or 5 fields, CR/LF, padding, bad numbers) takes the general path.
+            if (line.Trim(" \t\r"u8).IsEmpty) return;
+            if (TryParseLine(line, key, out var metric, out var reason)) Result.Add(metric);
+            else onBadLine?.Invoke(_lineNumber, torn ? reason + " (last line, no trailing newline: torn write?)" : reason);
+        }
+    }
+
+    /// <summary>
+    /// The fast path for the line shape MLflow and this store write, <c>&lt;ts&gt; &lt;value&gt; &lt;step&gt;</c>
+    /// with plain integers; false sends the line to <see cref="TryParseLine"/>, which decides.
+    /// </summary>
+    private static bool TryParseCanonicalLine(ReadOnlySpan<byte> line, out long timestamp, out double value, out long step)
+    {
+        value = 0;
+        step = 0;
+        var pos = 0;
+        if (!TryParseInteger(line, ref pos, out timestamp) || pos >= line.Length || line[pos] != (byte)' ') return false;
+        var valueStart = pos + 1;
+        var valueLength = line[valueStart..].IndexOf((byte)' ');
+        if (valueLength <= 0) return false;
+        pos = valueStart + valueLength + 1;
+        if (!TryParseInteger(line, ref pos, out step) || pos != line.Length) return false;
+        return TryParseValue(line.Slice(valueStart, valueLength), out value);
+    }
+
+    /// <summary>An optional '-' and 1–18 digits at <paramref name="pos"/> (longer numbers take the general path).</summary>
+    private static bool TryParseInteger(ReadOnlySpan<byte> text, ref int pos, out long result)
+    {
+        result = 0;
+        var i = pos;
+        var negative = i < text.Length && text[i] == (byte)'-';
+        if (negative) i++;
+        var start = i;
+        ulong magnitude = 0;
+        while (i < text.Length)
+        {
+            var digit = (uint)(text[i] - '0');
+            if (digit > 9) break;
+            magnitude = (magnitude * 10) + digit;
+            i++;
+        }
+        var digits = i - start;
+        if (digits is 0 or > 18) return false;
+        result = negative ? -(long)magnitude : (long)magnitude;
+        pos = i;
+        return true;
     }
 
     /// <summary>MLflow's latest value: the point with the highest (step, timestamp, value), first one on ties.</summary>
@@ -162,11 +283,83 @@ internal static class MetricFile
 
     private static bool TryParseValue(ReadOnlySpan<byte> text, out double value)
     {
-        // Utf8Parser is the fast path for the common decimal/scientific spellings; Python's
-        // nan/inf spellings and anything unusual go through the full parser.
+        // Exact fast path for short decimals, then Utf8Parser for the common decimal/scientific
+        // spellings; Python's nan/inf spellings and anything unusual go through the full parser.
+        if (TryParseShortDecimal(text, out value)) return true;
         if (Utf8Parser.TryParse(text, out value, out var used) && used == text.Length) return true;
         return PythonFloat.TryParse(text, out value);
     }
 
-    private static int EstimateLines(int bytes) => Math.Clamp(bytes / 28, 4, 1 << 22);
+    private static readonly double[] PowersOfTen =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+
+    /// <summary>
+    /// <c>-?d+(.d+)?(e[+-]?d+)?</c> whose significand fits in 53 bits and whose decimal exponent is within
+    /// ±22: then significand and power of ten are both exact doubles and one IEEE multiply or divide
+    /// rounds correctly (Clinger's fast path), giving the same double as a full parser. Else false.
+    /// </summary>
+    private static bool TryParseShortDecimal(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = text.Length > 0 && text[0] == (byte)'-';
+        if (negative) i++;
+        ulong significand = 0;
+        var significantDigits = 0;
+        var exponent = 0;
+        var integerStart = i;
+        while (i < text.Length)
+        {
+            var digit = (uint)(text[i] - '0');
+            if (digit > 9) break;
+            if (significand != 0 || digit != 0) significantDigits++;
+            significand = (significand * 10) + digit;
+            i++;
+        }
+        if (i == integerStart) return false;
+        if (i < text.Length && text[i] == (byte)'.')
+        {
+            i++;
+            var fractionStart = i;
+            while (i < text.Length)
+            {
+                var digit = (uint)(text[i] - '0');
+                if (digit > 9) break;
+                if (significand != 0 || digit != 0) significantDigits++;
+                significand = (significand * 10) + digit;
+                exponent--;
+                i++;
+            }
+            if (i == fractionStart) return false;
+        }
+        if (significantDigits > 16) return false; // (also guarantees the ulong did not overflow)
+        if (i < text.Length && (text[i] | 0x20) == (byte)'e')
+        {
+            i++;
+            var negativeExponent = false;
+            if (i < text.Length && text[i] is (byte)'+' or (byte)'-')
+            {
+                negativeExponent = text[i] == (byte)'-';
+                i++;
+            }
+            var exponentStart = i;
+            var explicitExponent = 0;
+            while (i < text.Length && i - exponentStart < 4)
+            {
+                var digit = (uint)(text[i] - '0');
+                if (digit > 9) break;
+                explicitExponent = (explicitExponent * 10) + (int)digit;
+                i++;
+            }
+            if (i == exponentStart) return false;
+            exponent += negativeExponent ? -explicitExponent : explicitExponent;
+        }
+        if (i != text.Length || significand > (1UL << 53) || exponent is < -22 or > 22) return false;
+        double magnitude = significand;
+        magnitude = exponent < 0 ? magnitude / PowersOfTen[-exponent] : magnitude * PowersOfTen[exponent];
+        value = negative ? -magnitude : magnitude;
+        return true;
+    }
 }

@@ -20,6 +20,12 @@ internal sealed class RunLocator(string root)
         _folders[runId] = folder;
     }
 
+    /// <summary>
+    /// The folder remembered for the run, unchecked: the caller stats the run's <c>meta.yaml</c> anyway and
+    /// falls back to <see cref="Find"/> when it is gone (one stat per call instead of two).
+    /// </summary>
+    public bool TryGetRemembered(string runId, out string folder) => _folders.TryGetValue(runId, out folder!);
+
     /// <summary>The run's folder, or null when no experiment (active or in trash) holds it.</summary>
     public string? Find(string runId)
     {

@@ -1,0 +1,88 @@
+using Qlib.Tracked;
+using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores;
+using Qlib.Tracked.Tracking;
+
+namespace Qlib.Tracked.Benchmarks;
+
+/// <summary>
+/// A throw-away <c>mlruns</c> folder under <c>$QTRK_BENCH_DIR</c> (default: the temp directory). Folders are
+/// deleted when the process exits, not when a benchmark ends: on ext4 without a journal, inode allocation skips
+/// recently deleted inodes one by one, so deleting a 10,000-run store mid-run would slow the next benchmark's
+/// file creation (see bench/README.md).
+/// </summary>
+internal sealed class BenchStore : IDisposable
+{
+    private static readonly List<string> ToDelete = [];
+
+    static BenchStore() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        lock (ToDelete)
+        {
+            foreach (var folder in ToDelete)
+            {
+                try { Directory.Delete(folder, recursive: true); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
+            }
+        }
+    };
+
+    public static string BaseDirectory =>
+        Environment.GetEnvironmentVariable("QTRK_BENCH_DIR") is { Length: > 0 } configured ? Path.GetFullPath(configured) : Path.GetTempPath();
+
+    public BenchStore(string label)
+    {
+        Root = Path.Combine(BaseDirectory, $"qtrk-bench-{label}-{Guid.NewGuid():N}", "mlruns");
+        Store = new FileStore(Root);
+        Client = new TrackingClient(Store);
+        Uri = Store.TrackingUri;
+    }
+
+    public string Root { get; }
+    public FileStore Store { get; }
+    public TrackingClient Client { get; }
+    public string Uri { get; }
+
+    /// <summary>A QlibRecorder over this store, with source capture off (MLflow's fluent path runs no git either).</summary>
+    public QlibRecorder NewQlibRecorder(string experimentName) =>
+        new(new ExperimentManager(Uri, experimentName, new RecorderOptions { CaptureSource = false }));
+
+    public string NewRun(string experimentId) => Client.CreateRun(experimentId).Info.RunId;
+
+    public void Dispose()
+    {
+        lock (ToDelete) ToDelete.Add(Path.GetDirectoryName(Root)!);
+    }
+}
+
+/// <summary>Batches of 1,000 points: 10 keys x 100 steps (a realistic training-loop mix).</summary>
+internal static class Batches
+{
+    public static Metric[][] Build(int batchCount, int keys = 10, int stepsPerBatch = 100)
+    {
+        var names = Enumerable.Range(0, keys).Select(k => k switch
+        {
+            0 => "loss",
+            1 => "val_loss",
+            2 => "train/ic",
+            3 => "valid/ic",
+            _ => "metric_" + k,
+        }).ToArray();
+        var ts = 1_700_000_000_000L;
+        var result = new Metric[batchCount][];
+        for (var b = 0; b < batchCount; b++)
+        {
+            var batch = new Metric[keys * stepsPerBatch];
+            var i = 0;
+            for (var s = 0; s < stepsPerBatch; s++)
+            {
+                var step = (long)b * stepsPerBatch + s;
+                for (var k = 0; k < keys; k++)
+                    batch[i++] = new Metric(names[k], 1.0 / (step + k + 1) + 0.001 * k, ts + step, step);
+            }
+            result[b] = batch;
+        }
+        return result;
+    }
+}
