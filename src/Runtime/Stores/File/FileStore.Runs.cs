@@ -39,7 +39,7 @@ public sealed partial class FileStore
         Directory.CreateDirectory(Path.Combine(folder, StoreLayout.ParamsFolder));
         var tagFolder = Path.Combine(folder, StoreLayout.TagsFolder);
         Directory.CreateDirectory(tagFolder);
-        Directory.CreateDirectory(Path.Combine(folder, StoreLayout.ArtifactsFolder));
+        // No artifacts/ yet: MLflow creates it with the first artifact, and every inode counts on run creation.
 
         var info = new RunInfo(
             runId, experimentId, name, userId ?? "unknown", RunStatus.Running, startTime, null,

@@ -15,9 +15,9 @@ internal static class MetricFile
     /// <summary>Longest line: two 20-char longs, a 24-char float, two spaces and a newline.</summary>
     public const int MaxLineLength = 20 + 1 + PythonFloat.MaxLength + 1 + 20 + 1;
 
-    // .NET opens files without O_APPEND (FileMode.Append only seeks), so "read the length, write
-    // there" must not interleave between threads or store instances of this process: appends to
-    // one file are serialized by a process-wide lock stripe chosen by path.
+    // Without O_APPEND (see LinuxAppend), "read the length, write there" must not interleave between
+    // threads or store instances of this process: portable appends to one file are serialized by a
+    // process-wide lock stripe chosen by path. Other processes are not covered there.
     private static readonly Lock[] AppendStripes = [.. Enumerable.Range(0, 64).Select(_ => new Lock())];
 
     /// <summary>Writes one line into <paramref name="destination"/> and returns its length.</summary>
@@ -43,6 +43,21 @@ internal static class MetricFile
     /// <param name="length">Bytes of lines in the buffer.</param>
     public static void AppendLines(string path, byte[] buffer, int length)
     {
+        if (LinuxAppend.IsSupported)
+        {
+            if (LinuxAppend.TryAppend(path, buffer, length)) return;
+            // '/' in a key is a sub-folder, created on first use.
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (!LinuxAppend.TryAppend(path, buffer, length))
+                throw new DirectoryNotFoundException($"The metric folder of '{path}' disappeared while appending.");
+            return;
+        }
+        AppendPortable(path, buffer, length);
+    }
+
+    /// <summary>Where O_APPEND is not reachable: read the length and write there, serialized per file within this process.</summary>
+    private static void AppendPortable(string path, byte[] buffer, int length)
+    {
         SafeFileHandle handle;
         try
         {
@@ -50,7 +65,6 @@ internal static class MetricFile
         }
         catch (DirectoryNotFoundException)
         {
-            // '/' in a key is a sub-folder, created on first use.
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         }

@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+
+namespace Qlib.Tracked.Stores.FileBacked;
+
+/// <summary>
+/// Appends through the C library with <c>O_APPEND</c>, on Linux. .NET's file APIs never open with
+/// <c>O_APPEND</c> (<c>FileMode.Append</c> only seeks), so "find the end, write there" can interleave
+/// between processes; with <c>O_APPEND</c> the kernel places each write at the end atomically, across
+/// threads and processes alike, as Python's <c>open(path, "a")</c> does for MLflow. It also costs three to
+/// five system calls instead of .NET's eight (open, fstatfs, flock, fstat, …).
+/// </summary>
+/// <remarks>
+/// Linux only: <c>open</c> is variadic, and only the System V / Linux AArch64 calling conventions pass its
+/// mode argument where a plain P/Invoke puts it (Apple's arm64 does not), and the flag values differ by OS.
+/// Other systems use <see cref="MetricFile"/>'s portable path.
+/// </remarks>
+internal static partial class LinuxAppend
+{
+    private const int ORdWr = 0x2, OCreat = 0x40, OAppend = 0x400, OCloExec = 0x80000;
+    private const int SeekEnd = 2;
+    private const int ENoEnt = 2, EIntr = 4;
+    private const int FileMode0644 = 0x1A4;
+
+    public static bool IsSupported { get; } = OperatingSystem.IsLinux();
+
+    /// <summary>
+    /// Appends <c>buffer[1..1+length)</c> with one write. Byte 0 is reserved: it becomes '\n' when the
+    /// file does not end with one (a line torn by a crash), so the new lines start on a line of their own.
+    /// Returns false when the folder does not exist (the caller creates it and retries).
+    /// </summary>
+    public static unsafe bool TryAppend(string path, byte[] buffer, int length)
+    {
+        var fd = Open(path, ORdWr | OCreat | OAppend | OCloExec, FileMode0644);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno == ENoEnt) return false;
+            throw Failure("open", path, errno);
+        }
+        try
+        {
+            var start = 1;
+            var end = LSeek(fd, 0, SeekEnd);
+            if (end > 0)
+            {
+                byte last;
+                if (PRead(fd, &last, 1, end - 1) == 1 && last != (byte)'\n')
+                {
+                    buffer[0] = (byte)'\n';
+                    start = 0;
+                }
+            }
+            fixed (byte* bytes = buffer)
+            {
+                var offset = start;
+                var remaining = length + 1 - start;
+                while (remaining > 0)
+                {
+                    var written = Write(fd, bytes + offset, (nuint)remaining);
+                    if (written < 0)
+                    {
+                        var errno = Marshal.GetLastPInvokeError();
+                        if (errno == EIntr) continue;
+                        throw Failure("write", path, errno);
+                    }
+                    // A regular file takes the whole buffer unless the disk is full; loop for that case.
+                    offset += (int)written;
+                    remaining -= (int)written;
+                }
+            }
+            return true;
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+
+    private static IOException Failure(string call, string path, int errno) =>
+        new($"Could not append to the metric file '{path}' ({call}: {Marshal.GetPInvokeErrorMessage(errno)}).");
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    private static partial long LSeek(int fd, long offset, int whence);
+
+    [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
+    private static unsafe partial nint PRead(int fd, byte* buffer, nuint count, long offset);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static unsafe partial nint Write(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}
