@@ -67,6 +67,10 @@ public static class ParamText
         return result;
     }
 
+    /// <summary><see cref="ParseList{T, TCodec}"/> into a <see cref="List{T}"/>.</summary>
+    public static List<T>? ParseListAsList<T, TCodec>(string text, string key) where TCodec : IParamCodec<T> =>
+        ParseList<T, TCodec>(text, key) is { } items ? new List<T>(items) : null;
+
     /// <summary>Gets a param's text; generated <c>FromParams</c> keeps a member's default when this is false.</summary>
     public static bool TryGet(IReadOnlyDictionary<string, string> parameters, string key, out string text)
     {
