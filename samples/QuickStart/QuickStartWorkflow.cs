@@ -27,7 +27,8 @@ public sealed record QuickStartResult(
 /// <summary>
 /// The newcomer's first workflow: make a seeded market panel, choose a ridge penalty on a validation
 /// window (one step per candidate), refit, evaluate on the test window, and record everything as one
-/// run: params, per-step and final metrics, the model (MemoryPack) and its predictions (Parquet).
+/// run through generated [Tracked] code (<see cref="QuickStartTask"/>, <see cref="ValidationStep"/>):
+/// params, per-step and final metrics, the model (MemoryPack) and its predictions (Parquet).
 /// </summary>
 public static class QuickStartWorkflow
 {
@@ -43,19 +44,29 @@ public static class QuickStartWorkflow
         var trainValid = Range(0, (trainDays + validDays) * n);
         var test = Range((trainDays + validDays) * n, testDays * n);
 
+        var task = new QuickStartTask
+        {
+            Model = new ModelParams { Kwargs = new RidgeKwargs { Alphas = options.Alphas } },
+            Dataset = new DatasetParams
+            {
+                Seed = options.Seed,
+                Instruments = options.Instruments,
+                Days = options.Days,
+                Features = options.Features,
+                Segments = new SegmentParams
+                {
+                    Train = Segment(market, 0, trainDays),
+                    Valid = Segment(market, trainDays, validDays),
+                    Test = Segment(market, trainDays + validDays, testDays),
+                },
+            },
+        };
+
         QuickStartResult? result = null;
         R.Run(experiment =>
         {
-            R.LogParams(
-                ("model.class", "RidgeModel"),
-                ("dataset.seed", options.Seed),
-                ("dataset.instruments", options.Instruments),
-                ("dataset.days", options.Days),
-                ("dataset.features", options.Features),
-                ("dataset.segments.train", Segment(market, 0, trainDays)),
-                ("dataset.segments.valid", Segment(market, trainDays, validDays)),
-                ("dataset.segments.test", Segment(market, trainDays + validDays, testDays)),
-                ("model.kwargs.alphas", options.Alphas));
+            var recorder = experiment.ActiveRecorder!;
+            task.LogParams(recorder); // model.class, model.kwargs.alphas, dataset.seed, ..., dataset.segments.test
 
             // One step per candidate penalty, as Qlib's models log one step per epoch.
             double bestIc = double.NegativeInfinity, bestAlpha = options.Alphas[0];
@@ -65,30 +76,36 @@ public static class QuickStartWorkflow
                 var candidate = RidgeModel.Fit(market.Features, market.Label, train, alpha, market.FeatureNames);
                 var prediction = PredictAll(candidate, market);
                 var validIc = Evaluation.MeanDailyIc(prediction, market.Label, n, trainDays, validDays);
-                R.LogMetrics(step,
-                    ("alpha", alpha),
-                    ("train.mse", Evaluation.MeanSquaredError(prediction, market.Label, train)),
-                    ("valid.mse", Evaluation.MeanSquaredError(prediction, market.Label, valid)),
-                    ("valid.ic", validIc));
+                new ValidationStep
+                {
+                    Alpha = alpha,
+                    TrainMse = Evaluation.MeanSquaredError(prediction, market.Label, train),
+                    ValidMse = Evaluation.MeanSquaredError(prediction, market.Label, valid),
+                    ValidIc = validIc,
+                }.LogMetrics(recorder, step);
                 if (validIc > bestIc) (bestIc, bestAlpha) = (validIc, alpha);
             }
 
             var model = RidgeModel.Fit(market.Features, market.Label, trainValid, bestAlpha, market.FeatureNames);
             var predictions = PredictAll(model, market);
-            var metrics = new Dictionary<string, double>
-            {
-                ["best_alpha"] = bestAlpha,
-                ["IC"] = Evaluation.MeanDailyIc(predictions, market.Label, n, trainDays + validDays, testDays),
-                ["Rank IC"] = Evaluation.MeanDailyRankIc(predictions, market.Label, n, trainDays + validDays, testDays),
-                ["test.mse"] = Evaluation.MeanSquaredError(predictions, market.Label, test),
-            };
-            R.LogMetrics(metrics.Select(m => (m.Key, m.Value)).ToArray());
+            task.BestAlpha = bestAlpha;
+            task.Ic = Evaluation.MeanDailyIc(predictions, market.Label, n, trainDays + validDays, testDays);
+            task.RankIc = Evaluation.MeanDailyRankIc(predictions, market.Label, n, trainDays + validDays, testDays);
+            task.TestMse = Evaluation.MeanSquaredError(predictions, market.Label, test);
+            task.LogMetrics(recorder, step: 0);
 
-            R.SaveObject("params", model);                              // MemoryPack (Qlib: params.pkl)
-            R.SaveObject("pred.parquet", TestFrame(market, predictions, trainDays + validDays, testDays)); // Parquet
+            task.Fitted = model;                                                                  // params (MemoryPack)
+            task.Pred = TestFrame(market, predictions, trainDays + validDays, testDays);         // pred.parquet (Parquet)
+            task.SaveArtifacts(recorder);
             R.SetTags(("hostname", Environment.MachineName), ("sample", "QuickStart"));
 
-            var recorder = experiment.ActiveRecorder!;
+            var metrics = new Dictionary<string, double>
+            {
+                [QuickStartTask.Names.BestAlpha] = task.BestAlpha,
+                [QuickStartTask.Names.Ic] = task.Ic,
+                [QuickStartTask.Names.RankIc] = task.RankIc,
+                [QuickStartTask.Names.TestMse] = task.TestMse,
+            };
             result = new QuickStartResult(recorder.Id!, experiment.Id, recorder.GetLocalDir(), bestAlpha, metrics, model);
         }, experimentName: options.ExperimentName, uri: options.Uri);
 

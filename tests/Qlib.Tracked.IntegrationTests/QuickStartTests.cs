@@ -48,6 +48,17 @@ public class QuickStartTests
         var testDays = Small.Days - Small.Days * 6 / 10 - Small.Days * 2 / 10;
         Assert.Equal(testDays * Small.Instruments, pred.RowCount);
         Assert.Equal(model.Predict(FeaturesOf(pred.Instrument[0], pred.Datetime[0])), pred.Score[0], 12);
+
+        // The same run read back through the generated [Tracked] code.
+        var task = QuickStartTask.Load(recorder);
+        Assert.Equal("RidgeModel", task.Model.Class);
+        Assert.Equal(Small.Alphas, task.Model.Kwargs.Alphas);
+        Assert.Equal(Small.Instruments, task.Dataset.Instruments);
+        Assert.Equal(run.Data.Params["dataset.segments.valid"], task.Dataset.Segments.Valid);
+        Assert.Equal(result.Metrics["Rank IC"], task.RankIc);
+        Assert.Equal(result.BestAlpha, task.BestAlpha);
+        Assert.Equal(model.Weights, task.Fitted!.Weights);
+        Assert.Equal(pred.Score, task.Pred!.Score);
     }
 
     [Fact]

@@ -13,9 +13,19 @@ public static class ArtifactObjects
     public static void Save<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(IArtifactRepository repo, string path, T value, IArtifactSerializer<T>? serializer = null)
     {
         ArgumentNullException.ThrowIfNull(repo);
+        Write(repo, path, value, serializer ?? ArtifactSerializers.For<T>());
+    }
+
+    /// <summary>
+    /// <see cref="Save"/> with a serializer chosen by the caller (generated code picks it at compile
+    /// time), so no type lookup and no trimming annotation is involved.
+    /// </summary>
+    public static void Write<T>(IArtifactRepository repo, string path, T value, IArtifactSerializer<T> serializer)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        ArgumentNullException.ThrowIfNull(serializer);
         if (value is null)
             throw TrackingException.InvalidParameter($"Cannot save artifact '{path}': the value is null (null objects are not stored).");
-        serializer ??= ArtifactSerializers.For<T>();
         var stream = repo.OpenWrite(path);
         if (stream is AtomicWriteStream atomic)
         {
@@ -40,7 +50,14 @@ public static class ArtifactObjects
     public static T Load<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(IArtifactRepository repo, string path, IArtifactSerializer<T>? serializer = null)
     {
         ArgumentNullException.ThrowIfNull(repo);
-        serializer ??= ArtifactSerializers.For<T>();
+        return Read(repo, path, serializer ?? ArtifactSerializers.For<T>());
+    }
+
+    /// <summary><see cref="Load"/> with a serializer chosen by the caller (no type lookup).</summary>
+    public static T Read<T>(IArtifactRepository repo, string path, IArtifactSerializer<T> serializer)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        ArgumentNullException.ThrowIfNull(serializer);
         Stream stream;
         try
         {

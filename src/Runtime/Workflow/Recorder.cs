@@ -15,7 +15,7 @@ namespace Qlib.Tracked;
 /// <see cref="EndRun"/> wait for them and throw if any write failed. Outside a run they are written at once.
 /// Two recorders are equal when their ids are.
 /// </summary>
-public sealed class Recorder : IEquatable<Recorder>
+public sealed class Recorder : IEquatable<Recorder>, IRunLogger, IRunReader
 {
     /// <summary>Qlib's default recorder name.</summary>
     public const string DefaultName = "mlflow_recorder";
@@ -329,6 +329,47 @@ public sealed class Recorder : IEquatable<Recorder>
             throw TrackingException.InvalidState($"The artifact URI '{ArtifactUri}' is not on the local file system.");
         var artifacts = TrackingUri.ToLocalPath(ArtifactUri).TrimEnd('/', '\\');
         return Path.GetDirectoryName(artifacts) ?? artifacts;
+    }
+
+    // ----- IRunLogger / IRunReader: what [Tracked] generated code calls -----
+
+    void IRunLogger.LogParamBatch(ReadOnlySpan<KeyValuePair<string, string>> parameters)
+    {
+        if (_buffer is { } buffer)
+        {
+            foreach (var (key, value) in parameters) buffer.LogParam(key, value);
+            return;
+        }
+        var batch = new List<Param>(parameters.Length);
+        foreach (var (key, value) in parameters) batch.Add(new Param(key, value));
+        _client.LogBatch(RequireId(), parameters: batch);
+    }
+
+    void IRunLogger.LogMetricBatch(ReadOnlySpan<(string Key, double Value)> metrics, long step)
+    {
+        if (_buffer is { } buffer)
+        {
+            buffer.LogMetrics(metrics, step);
+            return;
+        }
+        var now = Clock.NowMs();
+        var batch = new List<Metric>(metrics.Length);
+        foreach (var (key, value) in metrics) batch.Add(new Metric(key, value, now, step));
+        _client.LogBatch(RequireId(), metrics: batch);
+    }
+
+    void IRunLogger.SaveArtifact<T>(string name, T value, IArtifactSerializer<T> serializer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArtifactObjects.Write(Repository(), name, value, serializer);
+    }
+
+    bool IRunReader.HasArtifact(string name) => Repository().Exists(name);
+
+    T IRunReader.LoadArtifact<T>(string name, IArtifactSerializer<T> serializer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return ArtifactObjects.Read(Repository(), name, serializer);
     }
 
     private IArtifactRepository Repository() => _client.GetArtifactRepository(RequireId());

@@ -1,0 +1,92 @@
+using Qlib.Tracked.Artifacts;
+using Qlib.Tracked.Frames;
+
+namespace Qlib.Tracked;
+
+/// <summary>
+/// What generated code writes through: one run, seen from a <c>[Tracked]</c> type. <see cref="Recorder"/>
+/// implements it; tests and other hosts can too. Each call is one batch.
+/// </summary>
+public interface IRunLogger
+{
+    /// <summary>Logs params already spelled as text (see <see cref="ParamText"/>), as one batch.</summary>
+    void LogParamBatch(ReadOnlySpan<KeyValuePair<string, string>> parameters);
+
+    /// <summary>Logs metrics, all at <paramref name="step"/> with one timestamp, as one batch.</summary>
+    void LogMetricBatch(ReadOnlySpan<(string Key, double Value)> metrics, long step);
+
+    /// <summary>Saves <paramref name="value"/> as the artifact <paramref name="name"/> with <paramref name="serializer"/>.</summary>
+    void SaveArtifact<T>(string name, T value, IArtifactSerializer<T> serializer);
+}
+
+/// <summary>What generated code reads a run back through. <see cref="Recorder"/> implements it.</summary>
+public interface IRunReader
+{
+    /// <summary>Every param of the run, as stored text.</summary>
+    IReadOnlyDictionary<string, string> ListParams();
+
+    /// <summary>The latest value of every metric of the run.</summary>
+    IReadOnlyDictionary<string, double> ListMetrics();
+
+    bool HasArtifact(string name);
+
+    /// <summary>Loads the artifact <paramref name="name"/>; RESOURCE_DOES_NOT_EXIST when it is missing.</summary>
+    T LoadArtifact<T>(string name, IArtifactSerializer<T> serializer);
+}
+
+/// <summary>Implemented by the generator for every <c>[Tracked]</c> type.</summary>
+public interface ITrackedModel
+{
+    /// <summary>Logs every <c>[Param]</c> (groups flattened with dotted keys) in one batch.</summary>
+    void LogParams(IRunLogger run);
+
+    /// <summary>Logs every <c>[Metric]</c> at <paramref name="step"/> in one batch.</summary>
+    void LogMetrics(IRunLogger run, long step);
+
+    /// <summary>Saves every non-null <c>[Artifact]</c> with the serializer chosen for its type.</summary>
+    void SaveArtifacts(IRunLogger run);
+}
+
+/// <summary>The static half of a <c>[Tracked]</c> type: rebuilding it without reflection.</summary>
+public interface ITrackedModel<TSelf> : ITrackedModel where TSelf : ITrackedModel<TSelf>
+{
+    /// <summary>Names, experiment, params, metrics and artifacts of the type.</summary>
+    static abstract TrackedSchema Schema { get; }
+
+    /// <summary>
+    /// A new instance whose params are parsed back from <paramref name="parameters"/> to their declared
+    /// types; a missing key keeps the member's default. Malformed text is INVALID_PARAMETER_VALUE naming the key.
+    /// </summary>
+    static abstract TSelf FromParams(IReadOnlyDictionary<string, string> parameters);
+
+    /// <summary><see cref="FromParams"/> with the run's params, then its latest metrics and its artifacts.</summary>
+    static abstract TSelf Load(IRunReader run);
+}
+
+/// <summary>
+/// A model's prediction entry point, for the record templates (<c>SignalRecord</c>): what Qlib finds by
+/// calling <c>model.predict(dataset)</c>. The generator implements it from a <see cref="PredictAttribute"/> method.
+/// </summary>
+public interface IPredictor<in TInput>
+{
+    PredictionFrame Predict(TInput input);
+}
+
+/// <summary>
+/// Artifact names Qlib's record templates use, with our typed formats (Qlib's <c>pred.pkl</c> is our
+/// <c>pred.parquet</c>). The record templates and the generated record glue share them.
+/// </summary>
+public static class RecordArtifacts
+{
+    /// <summary>SignalRecord's predictions (<see cref="PredictionFrame"/>, Parquet).</summary>
+    public const string Pred = "pred.parquet";
+
+    /// <summary>SignalRecord's raw test labels (Parquet).</summary>
+    public const string Label = "label.parquet";
+
+    /// <summary>SigAnaRecord's folder (<c>ic</c>, <c>ric</c>, long-short series).</summary>
+    public const string SigAnalysisPath = "sig_analysis";
+
+    /// <summary>PortAnaRecord's folder (reports, positions, risk analysis).</summary>
+    public const string PortfolioAnalysisPath = "portfolio_analysis";
+}

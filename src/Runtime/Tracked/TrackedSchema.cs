@@ -1,0 +1,21 @@
+namespace Qlib.Tracked;
+
+/// <summary>What the generator knows about a <c>[Tracked]</c> type, at run time: for UIs, configs and the record templates.</summary>
+/// <param name="Name">Registry name (<see cref="TrackedAttribute.Name"/> or the type's full name).</param>
+/// <param name="Experiment">The experiment named by <see cref="TrackedAttribute.Experiment"/>, or null.</param>
+/// <param name="Params">Param keys in the order they are logged (dotted for groups).</param>
+/// <param name="Metrics">Metric keys in declaration order.</param>
+/// <param name="Artifacts">Artifacts in declaration order.</param>
+public sealed record TrackedSchema(
+    string Name,
+    string? Experiment,
+    IReadOnlyList<string> Params,
+    IReadOnlyList<string> Metrics,
+    IReadOnlyList<TrackedArtifact> Artifacts);
+
+/// <summary>One artifact of a <c>[Tracked]</c> type.</summary>
+/// <param name="Name">The artifact path.</param>
+/// <param name="Member">The member that holds it.</param>
+/// <param name="TypeName">The member's type, as C# spells it (no <c>global::</c>).</param>
+/// <param name="Format">The serializer's format: <c>text</c>, <c>bytes</c>, <c>parquet</c>, <c>memorypack</c> or <c>json</c>.</param>
+public sealed record TrackedArtifact(string Name, string Member, string TypeName, string Format);
