@@ -23,6 +23,40 @@ internal static class ClientValidation
         MlflowValidation.ValidateMetric(metric);
     }
 
+    /// <summary>
+    /// Every point of a batch: each timestamp, and each DISTINCT key once. Batches repeat a few keys as the same
+    /// string objects, so a key already seen in this batch (by reference) skips even the cache lookup.
+    /// </summary>
+    public static void Metrics(ReadOnlySpan<Metric> metrics, ValidatedKeyCache keys)
+    {
+        const int Remembered = 16;
+        var seen = new SeenKeys();
+        var seenCount = 0;
+        foreach (ref readonly var metric in metrics)
+        {
+            MlflowValidation.ValidateMetric(metric);
+            var key = metric.Key;
+            var known = false;
+            for (var i = 0; i < seenCount; i++)
+            {
+                if (ReferenceEquals(seen[i], key))
+                {
+                    known = true;
+                    break;
+                }
+            }
+            if (known) continue;
+            keys.ValidateMetricKey(key);
+            if (seenCount < Remembered) seen[seenCount++] = key;
+        }
+    }
+
+    [System.Runtime.CompilerServices.InlineArray(16)]
+    private struct SeenKeys
+    {
+        private string _element;
+    }
+
     public static void Param(string key, string value, ValidatedKeyCache? keys = null)
     {
         if (keys is null) MlflowValidation.ValidateParamKey(key);

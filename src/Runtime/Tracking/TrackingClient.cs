@@ -151,11 +151,12 @@ public sealed class TrackingClient
     public void LogBatch(string runId, IEnumerable<Metric>? metrics = null, IEnumerable<Param>? parameters = null, IEnumerable<RunTag>? tags = null)
     {
         ClientValidation.RunId(runId);
-        var m = metrics?.ToArray() ?? [];
+        // An array is passed on as is (the store takes its own snapshot of what it writes); other sequences are copied once.
+        var m = metrics as Metric[] ?? metrics?.ToArray() ?? [];
         var p = parameters?.ToArray() ?? [];
         var t = tags?.ToArray() ?? [];
         ClientValidation.BatchLimits(m.Length, p.Length, t.Length);
-        foreach (ref readonly var metric in m.AsSpan()) ClientValidation.Metric(metric, _keys);
+        ClientValidation.Metrics(m, _keys);
         foreach (var param in p) ClientValidation.Param(param.Key, param.Value, _keys);
         ClientValidation.ParamKeysUnique(p);
         foreach (var tag in t) ClientValidation.Tag(tag.Key, tag.Value, _keys);

@@ -17,7 +17,15 @@ internal static class AtomicFile
         var temp = Path.Combine(folder, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
-            File.WriteAllBytes(temp, Utf8NoBom.GetBytes(text));
+            var bytes = Utf8NoBom.GetBytes(text);
+            if (LinuxWrite.IsSupported)
+            {
+                if (!LinuxWrite.TryWriteAll(temp, bytes, createNew: true))
+                    throw new DirectoryNotFoundException($"Could not find a part of the path '{temp}'.");
+                LinuxWrite.Replace(temp, path);
+                return;
+            }
+            File.WriteAllBytes(temp, bytes);
             File.Move(temp, path, overwrite: true);
         }
         catch
@@ -54,6 +62,14 @@ internal static class AtomicFile
     public static void WriteExact(string path, string value)
     {
         var bytes = Utf8NoBom.GetBytes(value);
+        if (LinuxWrite.IsSupported)
+        {
+            if (LinuxWrite.TryWriteAll(path, bytes, createNew: false)) return;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (!LinuxWrite.TryWriteAll(path, bytes, createNew: false))
+                throw new DirectoryNotFoundException($"Could not find a part of the path '{path}'.");
+            return;
+        }
         try
         {
             File.WriteAllBytes(path, bytes);

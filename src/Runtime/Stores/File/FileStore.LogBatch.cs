@@ -15,29 +15,33 @@ public sealed partial class FileStore
         ArgumentNullException.ThrowIfNull(tags);
         MlflowValidation.ValidateRunId(runId);
         MlflowValidation.ValidateBatchLimits(metrics.Count, parameters.Count, tags.Count);
-        // Keys become paths: the store checks them itself so it can never write outside its root.
-        for (var i = 0; i < metrics.Count; i++)
+        // Keys become paths: the store checks them itself (once per DISTINCT key, while grouping) so it can
+        // never write outside its root, whoever calls it. Timestamps are checked per point (a compare).
+        var points = MetricGroups.AsSpan(metrics);
+        var groups = points.Length > 0 ? MetricGroups.Build(points, _keys) : null;
+        try
         {
-            var metric = metrics[i];
-            _keys.ValidateMetricKey(metric.Key);
-            MlflowValidation.ValidateMetric(metric);
-        }
-        foreach (var param in parameters)
-        {
-            _keys.ValidateParamKey(param.Key);
-            MlflowValidation.ValidateParamValue(param.Key, param.Value);
-        }
-        MlflowValidation.ValidateParamKeysUnique(parameters);
-        foreach (var tag in tags)
-        {
-            _keys.ValidateTagKey(tag.Key);
-            MlflowValidation.ValidateTagValue(tag.Key, tag.Value);
-        }
+            foreach (var param in parameters)
+            {
+                _keys.ValidateParamKey(param.Key);
+                MlflowValidation.ValidateParamValue(param.Key, param.Value);
+            }
+            MlflowValidation.ValidateParamKeysUnique(parameters);
+            foreach (var tag in tags)
+            {
+                _keys.ValidateTagKey(tag.Key);
+                MlflowValidation.ValidateTagValue(tag.Key, tag.Value);
+            }
 
-        var (folder, _) = LoadActiveRun(runId, useCache: true);
-        if (parameters.Count > 0) LogParams(runId, folder, parameters);
-        if (metrics.Count > 0) AppendMetrics(folder, metrics);
-        if (tags.Count > 0) SetTags(runId, folder, tags);
+            var (folder, _) = LoadActiveRun(runId, useCache: true);
+            if (parameters.Count > 0) LogParams(runId, folder, parameters);
+            if (groups is not null) AppendMetrics(folder, points, groups);
+            if (tags.Count > 0) SetTags(runId, folder, tags);
+        }
+        finally
+        {
+            groups?.Dispose();
+        }
     }
 
     /// <summary>
@@ -62,101 +66,31 @@ public sealed partial class FileStore
     }
 
     /// <summary>
-    /// Groups the batch by key and appends each key's lines with one write call (built whole into a
-    /// pooled buffer first), so readers never see part of a batch's line.
+    /// Appends each key's lines of the batch with one write call (built whole into one pooled buffer
+    /// first), so readers never see part of a batch's line.
     /// </summary>
-    private static void AppendMetrics(string folder, IReadOnlyList<Metric> metrics)
+    private static void AppendMetrics(string folder, ReadOnlySpan<Metric> metrics, MetricGroups groups)
     {
         var metricsFolder = Path.Combine(folder, StoreLayout.MetricsFolder);
-        if (AllSameKey(metrics))
-        {
-            AppendGroup(metricsFolder, metrics, null, 0, metrics.Count);
-            return;
-        }
-
-        // Several keys: a counting sort of point indices by key (stable, so file order = batch order).
-        // Keys repeat as the same string objects in a batch, so a short linear scan with a reference
-        // check first beats hashing; a dictionary takes over when a batch has many keys.
-        var count = metrics.Count;
-        var order = ArrayPool<int>.Shared.Rent(count);
-        var groupIds = ArrayPool<int>.Shared.Rent(count);
-        var groupKeys = new List<string>();
-        Dictionary<string, int>? groupOf = null;
+        // One buffer for the whole batch: each group's lines follow a reserved byte (see MetricFile.AppendLines).
+        var buffer = ArrayPool<byte>.Shared.Rent(groups.Count + (metrics.Length * MetricFile.MaxLineLength));
         try
         {
-            var lastGroup = 0;
-            for (var i = 0; i < count; i++)
+            var order = groups.Order;
+            var offset = 0;
+            for (var g = 0; g < groups.Count; g++)
             {
-                var key = metrics[i].Key;
-                if (groupKeys.Count > 0 && ReferenceEquals(groupKeys[lastGroup], key))
+                int start = groups.Start(g), end = groups.Start(g + 1);
+                var span = buffer.AsSpan(offset);
+                var length = 1; // byte 0 reserved
+                for (var i = start; i < end; i++)
                 {
-                    groupIds[i] = lastGroup;
-                    continue;
+                    var index = order is null ? i : order[i];
+                    length += MetricFile.FormatLine(metrics[index], span[length..]);
                 }
-                lastGroup = FindOrAddGroup(groupKeys, ref groupOf, key);
-                groupIds[i] = lastGroup;
+                MetricFile.AppendLines(StoreLayout.KeyPath(metricsFolder, groups.Key(g)), span[..length]);
+                offset += length;
             }
-            var starts = new int[groupKeys.Count + 1];
-            for (var i = 0; i < count; i++) starts[groupIds[i] + 1]++;
-            for (var g = 1; g < starts.Length; g++) starts[g] += starts[g - 1];
-            var next = (int[])starts.Clone();
-            for (var i = 0; i < count; i++) order[next[groupIds[i]]++] = i;
-            for (var g = 0; g < groupKeys.Count; g++) AppendGroup(metricsFolder, metrics, order, starts[g], starts[g + 1]);
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(order);
-            ArrayPool<int>.Shared.Return(groupIds);
-        }
-    }
-
-    private static int FindOrAddGroup(List<string> groupKeys, ref Dictionary<string, int>? groupOf, string key)
-    {
-        if (groupOf is null)
-        {
-            for (var g = 0; g < groupKeys.Count; g++)
-            {
-                if (string.Equals(groupKeys[g], key, StringComparison.Ordinal)) return g;
-            }
-            groupKeys.Add(key);
-            if (groupKeys.Count > 16)
-            {
-                groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
-                for (var g = 0; g < groupKeys.Count; g++) groupOf[groupKeys[g]] = g;
-            }
-            return groupKeys.Count - 1;
-        }
-        if (groupOf.TryGetValue(key, out var found)) return found;
-        groupOf[key] = groupKeys.Count;
-        groupKeys.Add(key);
-        return groupKeys.Count - 1;
-    }
-
-    private static bool AllSameKey(IReadOnlyList<Metric> metrics)
-    {
-        var first = metrics[0].Key;
-        for (var i = 1; i < metrics.Count; i++)
-        {
-            if (!string.Equals(metrics[i].Key, first, StringComparison.Ordinal)) return false;
-        }
-        return true;
-    }
-
-    /// <summary>Appends points <c>order[start..end)</c> (or <c>start..end</c> when <paramref name="order"/> is null), all of one key.</summary>
-    private static void AppendGroup(string metricsFolder, IReadOnlyList<Metric> metrics, int[]? order, int start, int end)
-    {
-        var count = end - start;
-        var buffer = ArrayPool<byte>.Shared.Rent(1 + (count * MetricFile.MaxLineLength));
-        try
-        {
-            var length = 0;
-            for (var i = start; i < end; i++)
-            {
-                var metric = metrics[order is null ? i : order[i]];
-                length += MetricFile.FormatLine(metric, buffer.AsSpan(1 + length));
-            }
-            var key = metrics[order is null ? start : order[start]].Key;
-            MetricFile.AppendLines(StoreLayout.KeyPath(metricsFolder, key), buffer, length);
         }
         finally
         {

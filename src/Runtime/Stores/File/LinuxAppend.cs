@@ -6,8 +6,8 @@ namespace Qlib.Tracked.Stores.FileBacked;
 /// Appends through the C library with <c>O_APPEND</c>, on Linux. .NET's file APIs never open with
 /// <c>O_APPEND</c> (<c>FileMode.Append</c> only seeks), so "find the end, write there" can interleave
 /// between processes; with <c>O_APPEND</c> the kernel places each write at the end atomically, across
-/// threads and processes alike, as Python's <c>open(path, "a")</c> does for MLflow. It also costs three to
-/// five system calls instead of .NET's eight (open, fstatfs, flock, fstat, …).
+/// threads and processes alike, as Python's <c>open(path, "a")</c> does for MLflow. It also costs four system
+/// calls per append (open, pread, write, close) instead of .NET's eight (open, fstatfs, flock, fstat, …).
 /// </summary>
 /// <remarks>
 /// Linux only: <c>open</c> is variadic, and only the System V / Linux AArch64 calling conventions pass its
@@ -24,12 +24,23 @@ internal static partial class LinuxAppend
     public static bool IsSupported { get; } = OperatingSystem.IsLinux();
 
     /// <summary>
-    /// Appends <c>buffer[1..1+length)</c> with one write. Byte 0 is reserved: it becomes '\n' when the
-    /// file does not end with one (a line torn by a crash), so the new lines start on a line of their own.
-    /// Returns false when the folder does not exist (the caller creates it and retries).
+    /// Appends <c>lines[1..]</c> with one write. Byte 0 is reserved: it becomes '\n' when the file does not
+    /// end with one (a line torn by a crash), so the new lines start on a line of their own. Returns false
+    /// when the folder does not exist (the caller creates it and retries).
     /// </summary>
-    public static unsafe bool TryAppend(string path, byte[] buffer, int length)
+    /// <param name="path">The metric file.</param>
+    /// <param name="lines">Byte 0 free, then whole lines.</param>
+    /// <param name="expectedLength">
+    /// The file length this process last saw after appending here (0 when unknown). When right, ONE
+    /// <c>pread</c> of two bytes at <c>expectedLength - 1</c> proves both that the file ends there (one byte
+    /// comes back, not two) and that it ends with '\n', replacing <c>lseek</c> + <c>pread</c>; when wrong (another
+    /// process appended, the file was replaced) the end is found with <c>lseek</c> as before. The decision is
+    /// always made from bytes read from the disk, never from the remembered length alone.
+    /// </param>
+    /// <param name="newLength">The file length right after this write if no other process wrote meanwhile (a guess for next time).</param>
+    public static unsafe bool TryAppend(string path, Span<byte> lines, long expectedLength, out long newLength)
     {
+        newLength = 0;
         var fd = Open(path, ORdWr | OCreat | OAppend | OCloExec, FileMode0644);
         if (fd < 0)
         {
@@ -39,21 +50,26 @@ internal static partial class LinuxAppend
         }
         try
         {
-            var start = 1;
-            var end = LSeek(fd, 0, SeekEnd);
-            if (end > 0)
+            fixed (byte* bytes = lines)
             {
-                byte last;
-                if (PRead(fd, &last, 1, end - 1) == 1 && last != (byte)'\n')
+                var start = 1;
+                long end;
+                var probe = stackalloc byte[2];
+                if (expectedLength > 0 && PRead(fd, probe, 2, expectedLength - 1) == 1)
                 {
-                    buffer[0] = (byte)'\n';
-                    start = 0;
+                    // Exactly one byte at expectedLength - 1: the file is expectedLength long.
+                    end = expectedLength;
+                    if (probe[0] != (byte)'\n') start = 0;
                 }
-            }
-            fixed (byte* bytes = buffer)
-            {
+                else
+                {
+                    end = LSeek(fd, 0, SeekEnd);
+                    if (end > 0 && PRead(fd, probe, 1, end - 1) == 1 && probe[0] != (byte)'\n') start = 0;
+                }
+                if (start == 0) bytes[0] = (byte)'\n';
                 var offset = start;
-                var remaining = length + 1 - start;
+                var remaining = lines.Length - start;
+                newLength = end + remaining;
                 while (remaining > 0)
                 {
                     var written = Write(fd, bytes + offset, (nuint)remaining);
