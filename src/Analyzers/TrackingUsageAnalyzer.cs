@@ -154,7 +154,7 @@ namespace Qlib.Tracked.Analyzers
             if (declared.Any(d => SymbolEqualityComparer.Default.Equals(d.Type.WithNullableAnnotation(NullableAnnotation.None), loadedType.WithNullableAnnotation(NullableAnnotation.None)))) return;
             var first = declared[0];
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ArtifactTypeMismatch, location, name,
-                TrackedShapeReader.Display(first.Type), first.Owner + (declared.Count > 1 ? " and " + (declared.Count - 1) + " more" : ""), TrackedShapeReader.Display(loadedType)));
+                Short(first.Type), first.Owner + (declared.Count > 1 ? " and " + (declared.Count - 1) + " more" : ""), Short(loadedType)));
         }
 
         private static void CheckSearch(OperationAnalysisContext context, Lazy<KnownNameSet> knownNames, string text, SyntaxNode syntax, SearchParseResult result)
@@ -195,6 +195,9 @@ namespace Qlib.Tracked.Analyzers
 
         /// <summary>MLflow reserves <c>mlflow.*</c> for its own tags: one that is not near a known one is accepted as is.</summary>
         private static bool IsReservedTag(NameKind kind, string name) => kind == NameKind.Tag && name.StartsWith("mlflow.", StringComparison.Ordinal);
+
+        private static string Short(ITypeSymbol type) =>
+            type.WithNullableAnnotation(NullableAnnotation.None).ToDisplayString(SymbolDisplayFormat.CSharpShortErrorMessageFormat);
 
         private static bool IsBareIdentifier(string key) => key.All(c => char.IsLetterOrDigit(c) || c == '_' || c == '.');
 
