@@ -1,6 +1,9 @@
 using Qlib.Tracked;
 using Qlib.Tracked.Frames;
 
+// Ad hoc tags this sample sets with R.SetTags (the analyzers check tag names against the known ones).
+[assembly: KnownTrackingNames(TrackingNameKind.Tag, "hostname", "sample")]
+
 namespace QuickStart;
 
 /// <summary>Settings of one QuickStart run (all have command-line switches).</summary>

@@ -87,6 +87,18 @@ public static class RecordArtifacts
     /// <summary>SigAnaRecord's folder (<c>ic</c>, <c>ric</c>, long-short series).</summary>
     public const string SigAnalysisPath = "sig_analysis";
 
+    /// <summary>SigAnaRecord's daily IC series (Qlib: <c>sig_analysis/ic.pkl</c>).</summary>
+    public const string SigAnalysisIc = "sig_analysis/ic.parquet";
+
+    /// <summary>SigAnaRecord's daily rank IC series (Qlib: <c>sig_analysis/ric.pkl</c>).</summary>
+    public const string SigAnalysisRankIc = "sig_analysis/ric.parquet";
+
+    /// <summary>SigAnaRecord's long-short return series, with <c>ana_long_short</c> (Qlib: <c>sig_analysis/long_short_r.pkl</c>).</summary>
+    public const string SigAnalysisLongShortReturn = "sig_analysis/long_short_r.parquet";
+
+    /// <summary>SigAnaRecord's long-average return series, with <c>ana_long_short</c> (Qlib: <c>sig_analysis/long_avg_r.pkl</c>).</summary>
+    public const string SigAnalysisLongAvgReturn = "sig_analysis/long_avg_r.parquet";
+
     /// <summary>PortAnaRecord's folder (reports, positions, risk analysis).</summary>
     public const string PortfolioAnalysisPath = "portfolio_analysis";
 }
