@@ -8,10 +8,10 @@ using Qlib.Tracked.Tracking;
 namespace Qlib.Tracked.Tests;
 
 /// <summary>
-/// The second round of speed paths agree with the general ones: Ryu digits vs Python and .NET, the one-pread
+/// The later speed paths agree with the general ones: Ryu digits vs Python and .NET, the one-pread
 /// end check of metric appends vs lseek + pread, per-distinct-key grouping and validation vs per point.
 /// </summary>
-public sealed class Perf2FastPathTests : IDisposable
+public sealed class HotPathEquivalenceTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
 
