@@ -81,23 +81,35 @@ public static class RecordArtifacts
     /// <summary>SignalRecord's predictions (<see cref="PredictionFrame"/>, Parquet).</summary>
     public const string Pred = "pred.parquet";
 
-    /// <summary>SignalRecord's raw test labels (Parquet).</summary>
+    /// <summary>SignalRecord's raw test labels (<see cref="LabelFrame"/>, Parquet).</summary>
     public const string Label = "label.parquet";
 
     /// <summary>SigAnaRecord's folder (<c>ic</c>, <c>ric</c>, long-short series).</summary>
     public const string SigAnalysisPath = "sig_analysis";
 
+    /// <summary>SigAnaRecord's daily IC series, inside <see cref="SigAnalysisPath"/>.</summary>
+    public const string IcFile = "ic.parquet";
+
+    /// <summary>SigAnaRecord's daily rank IC series, inside <see cref="SigAnalysisPath"/>.</summary>
+    public const string RankIcFile = "ric.parquet";
+
+    /// <summary>SigAnaRecord's long-short return series, inside <see cref="SigAnalysisPath"/>.</summary>
+    public const string LongShortReturnFile = "long_short_r.parquet";
+
+    /// <summary>SigAnaRecord's long-average return series, inside <see cref="SigAnalysisPath"/>.</summary>
+    public const string LongAvgReturnFile = "long_avg_r.parquet";
+
     /// <summary>SigAnaRecord's daily IC series (Qlib: <c>sig_analysis/ic.pkl</c>).</summary>
-    public const string SigAnalysisIc = "sig_analysis/ic.parquet";
+    public const string SigAnalysisIc = SigAnalysisPath + "/" + IcFile;
 
     /// <summary>SigAnaRecord's daily rank IC series (Qlib: <c>sig_analysis/ric.pkl</c>).</summary>
-    public const string SigAnalysisRankIc = "sig_analysis/ric.parquet";
+    public const string SigAnalysisRankIc = SigAnalysisPath + "/" + RankIcFile;
 
     /// <summary>SigAnaRecord's long-short return series, with <c>ana_long_short</c> (Qlib: <c>sig_analysis/long_short_r.pkl</c>).</summary>
-    public const string SigAnalysisLongShortReturn = "sig_analysis/long_short_r.parquet";
+    public const string SigAnalysisLongShortReturn = SigAnalysisPath + "/" + LongShortReturnFile;
 
     /// <summary>SigAnaRecord's long-average return series, with <c>ana_long_short</c> (Qlib: <c>sig_analysis/long_avg_r.pkl</c>).</summary>
-    public const string SigAnalysisLongAvgReturn = "sig_analysis/long_avg_r.parquet";
+    public const string SigAnalysisLongAvgReturn = SigAnalysisPath + "/" + LongAvgReturnFile;
 
     /// <summary>PortAnaRecord's folder (reports, positions, risk analysis).</summary>
     public const string PortfolioAnalysisPath = "portfolio_analysis";

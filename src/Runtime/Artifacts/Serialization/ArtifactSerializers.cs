@@ -21,8 +21,11 @@ public static class ArtifactSerializers
 
     static ArtifactSerializers()
     {
-        // Built-in tables. Later frames (labels, IC series, reports) add one line here.
+        // Built-in tables. Later frames (backtest reports, positions) add one line here.
         RegisterTable<PredictionFrame>();
+        RegisterTable<LabelFrame>();
+        RegisterTable<DateSeries>();
+        RegisterTable<RiskAnalysisTable>();
     }
 
     /// <summary>Uses <paramref name="serializer"/> for <typeparamref name="T"/>, ahead of every built-in choice.</summary>

@@ -1,0 +1,51 @@
+using Parquet;
+using Parquet.Schema;
+using Qlib.Tracked.Analysis;
+using Qlib.Tracked.Artifacts;
+
+namespace Qlib.Tracked.Frames;
+
+/// <summary>
+/// A pandas Series indexed by datetime (Qlib's <c>ic.pkl</c>, <c>ric.pkl</c>, <c>long_short_r.pkl</c>,
+/// <c>long_avg_r.pkl</c>): one value per date, dates ascending. Stored as Parquet columns
+/// <c>datetime</c> and <c>value</c>; NaN (a date with too few pairs) is stored as NaN.
+/// </summary>
+public sealed class DateSeries : IParquetTable<DateSeries>
+{
+    public DateSeries(DateTime[] datetime, double[] value)
+    {
+        ArgumentNullException.ThrowIfNull(datetime);
+        ArgumentNullException.ThrowIfNull(value);
+        FrameColumns.CheckLengths(nameof(DateSeries), ("datetime", datetime.Length), ("value", value.Length));
+        Datetime = datetime;
+        Value = value;
+    }
+
+    public DateTime[] Datetime { get; }
+    public double[] Value { get; }
+    public int RowCount => Value.Length;
+
+    /// <summary>pandas' <c>mean()</c>: NaN skipped; NaN when nothing is left.</summary>
+    public double Mean() => Stats.NanMean(Value);
+
+    /// <summary>pandas' <c>std()</c>: NaN skipped, sample (ddof=1); NaN with fewer than two values.</summary>
+    public double Std() => Stats.NanStd(Value);
+
+    private static readonly DateTimeDataField DatetimeField = FrameColumns.Datetime();
+    private static readonly DataField<double> ValueField = FrameColumns.Double("value");
+
+    public static ParquetSchema Schema { get; } = new(DatetimeField, ValueField);
+
+    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
+    {
+        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(ValueField, Value, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<DateSeries> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
+    {
+        var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);
+        var value = await reader.ReadDoublesAsync("value", cancellationToken).ConfigureAwait(false);
+        return new DateSeries(datetime, value);
+    }
+}

@@ -1,0 +1,84 @@
+using Parquet;
+using Parquet.Schema;
+using Qlib.Tracked.Analysis;
+using Qlib.Tracked.Artifacts;
+
+namespace Qlib.Tracked.Frames;
+
+/// <summary>
+/// Qlib's risk-analysis frame: a <c>risk</c> column whose rows are <c>mean, std, annualized_return,
+/// information_ratio, max_drawdown</c> for each analysed series. PortAnaRecord concatenates one block
+/// per series (<c>excess_return_without_cost</c>, <c>excess_return_with_cost</c>) into a two-level
+/// index; here that index is the columns <c>series</c> and <c>metric</c> (what pandas' <c>reset_index()</c>
+/// gives), followed by <c>risk</c>. A plain <c>risk_analysis(r)</c> result has an empty series name.
+/// </summary>
+public sealed class RiskAnalysisTable : IParquetTable<RiskAnalysisTable>
+{
+    public RiskAnalysisTable(string[] series, string[] metric, double[] risk)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(metric);
+        ArgumentNullException.ThrowIfNull(risk);
+        FrameColumns.CheckLengths(nameof(RiskAnalysisTable), ("series", series.Length), ("metric", metric.Length), ("risk", risk.Length));
+        FrameColumns.CheckNoNull(nameof(RiskAnalysisTable), "series", series);
+        FrameColumns.CheckNoNull(nameof(RiskAnalysisTable), "metric", metric);
+        Series = series;
+        Metric = metric;
+        Risk = risk;
+    }
+
+    public string[] Series { get; }
+    public string[] Metric { get; }
+    public double[] Risk { get; }
+    public int RowCount => Risk.Length;
+
+    /// <summary>One block of five rows per named result, in the order given (Qlib's <c>pd.concat(analysis)</c>).</summary>
+    public static RiskAnalysisTable From(params ReadOnlySpan<(string Series, RiskAnalysisResult Result)> blocks)
+    {
+        var n = blocks.Length * RiskAnalysisResult.MetricNames.Length;
+        var series = new string[n];
+        var metric = new string[n];
+        var risk = new double[n];
+        var row = 0;
+        foreach (var (name, result) in blocks)
+        {
+            ArgumentNullException.ThrowIfNull(name);
+            for (var m = 0; m < RiskAnalysisResult.MetricNames.Length; m++, row++)
+            {
+                series[row] = name;
+                metric[row] = RiskAnalysisResult.MetricNames[m];
+                risk[row] = result[m];
+            }
+        }
+        return new RiskAnalysisTable(series, metric, risk);
+    }
+
+    /// <summary>The <c>risk</c> value of (<paramref name="series"/>, <paramref name="metric"/>); NOT_FOUND-style error when absent.</summary>
+    public double Get(string series, string metric)
+    {
+        for (var i = 0; i < Risk.Length; i++)
+            if (Series[i] == series && Metric[i] == metric) return Risk[i];
+        throw TrackingException.DoesNotExist($"The risk-analysis table has no row ({series}, {metric}).");
+    }
+
+    private static readonly DataField<string> SeriesField = new("series", nullable: false);
+    private static readonly DataField<string> MetricField = new("metric", nullable: false);
+    private static readonly DataField<double> RiskField = FrameColumns.Double("risk");
+
+    public static ParquetSchema Schema { get; } = new(SeriesField, MetricField, RiskField);
+
+    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
+    {
+        await group.WriteAsync(SeriesField, Series, null).ConfigureAwait(false);
+        await group.WriteAsync(MetricField, Metric, null).ConfigureAwait(false);
+        await group.WriteAsync<double>(RiskField, Risk, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<RiskAnalysisTable> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
+    {
+        var series = await reader.ReadStringsAsync("series", cancellationToken).ConfigureAwait(false);
+        var metric = await reader.ReadStringsAsync("metric", cancellationToken).ConfigureAwait(false);
+        var risk = await reader.ReadDoublesAsync("risk", cancellationToken).ConfigureAwait(false);
+        return new RiskAnalysisTable(series, metric, risk);
+    }
+}

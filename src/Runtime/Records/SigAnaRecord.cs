@@ -1,0 +1,76 @@
+using Qlib.Tracked.Analysis;
+using Qlib.Tracked.Frames;
+
+namespace Qlib.Tracked.Records;
+
+/// <summary>
+/// Qlib's <c>SigAnaRecord(recorder, ana_long_short=False, ann_scaler=252, skip_existing=False)</c>
+/// (qlib-semantics §3.3): reads <c>pred.parquet</c> and <c>label.parquet</c> (its own folder first, then
+/// SignalRecord's), computes <see cref="SignalAnalysis.Analyze(PredictionFrame, LabelFrame, bool, double)"/>,
+/// logs <c>IC</c>, <c>ICIR</c>, <c>Rank IC</c>, <c>Rank ICIR</c> (and the four long-short metrics), and
+/// stores <c>sig_analysis/ic.parquet</c>, <c>ric.parquet</c> (and <c>long_short_r.parquet</c>,
+/// <c>long_avg_r.parquet</c>). Qlib's <c>label_col</c> has no counterpart: a <see cref="LabelFrame"/> has one label.
+/// </summary>
+public sealed class SigAnaRecord : AutoCheckRecordTemplate<SignalAnalysisResult>
+{
+    private LabelFrame? _label;
+
+    public SigAnaRecord(Recorder? recorder, bool anaLongShort = false, double annScaler = SignalAnalysis.DefaultAnnScaler, bool skipExisting = false)
+        : base(recorder, skipExisting)
+    {
+        AnaLongShort = anaLongShort;
+        AnnScaler = annScaler;
+        Layout = new RecordLayout(RecordArtifacts.SigAnalysisPath,
+            anaLongShort
+                ? [RecordArtifacts.IcFile, RecordArtifacts.RankIcFile, RecordArtifacts.LongShortReturnFile, RecordArtifacts.LongAvgReturnFile]
+                : [RecordArtifacts.IcFile, RecordArtifacts.RankIcFile],
+            SignalRecord.SignalLayout);
+    }
+
+    public bool AnaLongShort { get; }
+    public double AnnScaler { get; }
+    public override RecordLayout Layout { get; }
+
+    /// <summary>Qlib's <c>generate(label=...)</c>: analyses against <paramref name="label"/> instead of the stored <c>label.parquet</c>.</summary>
+    public SignalAnalysisResult? Generate(LabelFrame label)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        _label = label;
+        try
+        {
+            return Generate();
+        }
+        finally
+        {
+            _label = null;
+        }
+    }
+
+    protected override SignalAnalysisResult? GenerateCore()
+    {
+        var pred = Load<PredictionFrame>(RecordArtifacts.Pred);
+        var label = _label ?? Load<LabelFrame>(RecordArtifacts.Label);
+        if (label.RowCount == 0)
+        {
+            Info("Empty label.");
+            return null;
+        }
+        var result = SignalAnalysis.Analyze(pred, label, AnaLongShort, AnnScaler);
+        var metrics = new (string Key, double Value)[result.Metrics.Count];
+        for (var i = 0; i < metrics.Length; i++) metrics[i] = (result.Metrics[i].Key, result.Metrics[i].Value);
+        Recorder.LogMetrics(metrics);
+        Info("{" + string.Join(", ", metrics.Select(m => $"'{m.Key}': {m.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}")) + "}");
+        return result;
+    }
+
+    protected override void SaveResult(SignalAnalysisResult result)
+    {
+        Save(RecordArtifacts.IcFile, result.Ic);
+        Save(RecordArtifacts.RankIcFile, result.RankIc);
+        if (result.LongShort is { } ls)
+        {
+            Save(RecordArtifacts.LongShortReturnFile, ls.LongShort);
+            Save(RecordArtifacts.LongAvgReturnFile, ls.LongAverage);
+        }
+    }
+}
