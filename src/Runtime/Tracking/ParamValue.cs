@@ -92,8 +92,8 @@ public static class ParamValue
         switch (value)
         {
             case null: sb.Append("None"); return;
-            case string s: AppendQuoted(sb, s); return;
-            case char c: AppendQuoted(sb, c.ToString()); return;
+            case string s: PythonRepr.AppendQuoted(sb, s); return;
+            case char c: PythonRepr.AppendQuoted(sb, c.ToString()); return;
             case bool b: sb.Append(b ? "True" : "False"); return;
             case decimal d: sb.Append("Decimal('").Append(d.ToString(CultureInfo.InvariantCulture)).Append("')"); return;
             case DateTime dt: AppendDateTimeRepr(sb, dt); return;
@@ -141,7 +141,7 @@ public static class ParamValue
         {
             if (!first) sb.Append(", ");
             first = false;
-            AppendQuoted(sb, k);
+            PythonRepr.AppendQuoted(sb, k);
             sb.Append(": ");
             AppendRepr(sb, v, depth + 1);
         }
@@ -159,29 +159,6 @@ public static class ParamValue
             AppendRepr(sb, item, depth + 1);
         }
         sb.Append(']');
-    }
-
-    /// <summary>Python's string repr: single quotes unless the text has a ' and no ".</summary>
-    private static void AppendQuoted(StringBuilder sb, string s)
-    {
-        var quote = s.Contains('\'') && !s.Contains('"') ? '"' : '\'';
-        sb.Append(quote);
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c == quote) sb.Append('\\').Append(c);
-                    else if (c < ' ' || c == '\x7f') sb.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}");
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        sb.Append(quote);
     }
 
     private static string FormatDateTime(DateTime v)
