@@ -26,6 +26,11 @@ public static class ArtifactSerializers
         RegisterTable<LabelFrame>();
         RegisterTable<DateSeries>();
         RegisterTable<RiskAnalysisTable>();
+        RegisterTable<Backtest.BacktestReport>();
+        RegisterTable<Backtest.PositionsFrame>();
+        RegisterTable<Backtest.IndicatorFrame>();
+        RegisterTable<Backtest.OrdersFrame>();
+        RegisterTable<Records.IndicatorAnalysisTable>();
     }
 
     /// <summary>Uses <paramref name="serializer"/> for <typeparamref name="T"/>, ahead of every built-in choice.</summary>

@@ -1,0 +1,368 @@
+using Parquet;
+using Parquet.Schema;
+using Qlib.Tracked.Artifacts;
+using Qlib.Tracked.Frames;
+
+namespace Qlib.Tracked.Backtest;
+
+/// <summary>
+/// Qlib's <c>report_normal_1day</c>: one row per backtest day, columns <c>account, return, total_turnover,
+/// turnover, total_cost, cost, value, cash, bench</c> (qlib-semantics §4.5), columnar. Parquet columns are
+/// <c>datetime</c> then those nine.
+/// </summary>
+public sealed class BacktestReport : IParquetTable<BacktestReport>
+{
+    public static readonly string[] ColumnNames = ["account", "return", "total_turnover", "turnover", "total_cost", "cost", "value", "cash", "bench"];
+
+    public BacktestReport(DateTime[] datetime, double[][] columns)
+    {
+        ArgumentNullException.ThrowIfNull(datetime);
+        ArgumentNullException.ThrowIfNull(columns);
+        if (columns.Length != ColumnNames.Length)
+            throw TrackingException.InvalidParameter($"A backtest report has {ColumnNames.Length} columns, got {columns.Length}.");
+        foreach (var c in columns)
+            FrameColumns.CheckLengths(nameof(BacktestReport), ("datetime", datetime.Length), ("column", c.Length));
+        Datetime = datetime;
+        _columns = columns;
+    }
+
+    private readonly double[][] _columns;
+
+    public DateTime[] Datetime { get; }
+    public int RowCount => Datetime.Length;
+    public double[] Account => _columns[0];
+    public double[] Return => _columns[1];
+    public double[] TotalTurnover => _columns[2];
+    public double[] Turnover => _columns[3];
+    public double[] TotalCost => _columns[4];
+    public double[] Cost => _columns[5];
+    public double[] Value => _columns[6];
+    public double[] Cash => _columns[7];
+    public double[] Bench => _columns[8];
+
+    /// <summary>The column named <paramref name="name"/> (one of <see cref="ColumnNames"/>).</summary>
+    public double[] Column(string name)
+    {
+        var i = Array.IndexOf(ColumnNames, name);
+        return i >= 0 ? _columns[i] : throw TrackingException.DoesNotExist($"The report has no column '{name}'.");
+    }
+
+    private static readonly DateTimeDataField DatetimeField = FrameColumns.Datetime();
+    private static readonly DataField<double>[] Fields = ColumnNames.Select(FrameColumns.Double).ToArray();
+
+    public static ParquetSchema Schema { get; } = new([DatetimeField, .. Fields]);
+
+    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
+    {
+        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < Fields.Length; i++)
+            await group.WriteAsync<double>(Fields[i], _columns[i], null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<BacktestReport> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
+    {
+        var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);
+        var columns = new double[ColumnNames.Length][];
+        for (var i = 0; i < columns.Length; i++) columns[i] = await reader.ReadDoublesAsync(ColumnNames[i], cancellationToken).ConfigureAwait(false);
+        return new BacktestReport(datetime, columns);
+    }
+
+    internal sealed class Builder
+    {
+        private readonly List<DateTime> _dates = [];
+        private readonly List<double>[] _cols = ColumnNames.Select(_ => new List<double>()).ToArray();
+
+        public void Add(DateTime date, params ReadOnlySpan<double> row)
+        {
+            _dates.Add(date);
+            for (var i = 0; i < _cols.Length; i++) _cols[i].Add(row[i]);
+        }
+
+        public BacktestReport Build() => new([.. _dates], _cols.Select(c => c.ToArray()).ToArray());
+    }
+}
+
+/// <summary>
+/// Qlib's <c>positions_normal_1day</c>: the holdings at each bar end, one row per (datetime, instrument) with
+/// <c>amount</c> (adjusted shares), <c>price</c> (last valid close), <c>weight</c> (amount·price / account value)
+/// and <c>count_day</c> (bars held, including the current one). The day's <c>cash</c> and
+/// <c>now_account_value</c> are the report's <c>cash</c> and <c>account</c>; a day without holdings has no row.
+/// </summary>
+public sealed class PositionsFrame : IParquetTable<PositionsFrame>
+{
+    public PositionsFrame(DateTime[] datetime, string[] instrument, double[] amount, double[] price, double[] weight, int[] countDay)
+    {
+        ArgumentNullException.ThrowIfNull(datetime);
+        ArgumentNullException.ThrowIfNull(instrument);
+        ArgumentNullException.ThrowIfNull(amount);
+        ArgumentNullException.ThrowIfNull(price);
+        ArgumentNullException.ThrowIfNull(weight);
+        ArgumentNullException.ThrowIfNull(countDay);
+        FrameColumns.CheckLengths(nameof(PositionsFrame), ("datetime", datetime.Length), ("instrument", instrument.Length),
+            ("amount", amount.Length), ("price", price.Length), ("weight", weight.Length), ("count_day", countDay.Length));
+        FrameColumns.CheckNoNull(nameof(PositionsFrame), "instrument", instrument);
+        Datetime = datetime;
+        Instrument = instrument;
+        Amount = amount;
+        Price = price;
+        Weight = weight;
+        CountDay = countDay;
+    }
+
+    public DateTime[] Datetime { get; }
+    public string[] Instrument { get; }
+    public double[] Amount { get; }
+    public double[] Price { get; }
+    public double[] Weight { get; }
+    public int[] CountDay { get; }
+    public int RowCount => Datetime.Length;
+
+    private static readonly DateTimeDataField DatetimeField = FrameColumns.Datetime();
+    private static readonly DataField<string> InstrumentField = FrameColumns.Instrument();
+    private static readonly DataField<double> AmountField = FrameColumns.Double("amount");
+    private static readonly DataField<double> PriceField = FrameColumns.Double("price");
+    private static readonly DataField<double> WeightField = FrameColumns.Double("weight");
+    private static readonly DataField<int> CountDayField = new("count_day", nullable: false);
+
+    public static ParquetSchema Schema { get; } = new(DatetimeField, InstrumentField, AmountField, PriceField, WeightField, CountDayField);
+
+    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
+    {
+        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(InstrumentField, Instrument, null).ConfigureAwait(false);
+        await group.WriteAsync<double>(AmountField, Amount, null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(PriceField, Price, null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(WeightField, Weight, null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<int>(CountDayField, CountDay, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<PositionsFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
+    {
+        var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);
+        var instrument = await reader.ReadStringsAsync("instrument", cancellationToken).ConfigureAwait(false);
+        var amount = await reader.ReadDoublesAsync("amount", cancellationToken).ConfigureAwait(false);
+        var price = await reader.ReadDoublesAsync("price", cancellationToken).ConfigureAwait(false);
+        var weight = await reader.ReadDoublesAsync("weight", cancellationToken).ConfigureAwait(false);
+        var countDay = await reader.ReadAsync<int>("count_day", null, cancellationToken).ConfigureAwait(false);
+        return new PositionsFrame(datetime, instrument, amount, price, weight, countDay);
+    }
+
+    internal sealed class Builder
+    {
+        private readonly List<DateTime> _dt = [];
+        private readonly List<string> _inst = [];
+        private readonly List<double> _amount = [], _price = [], _weight = [];
+        private readonly List<int> _count = [];
+
+        public void Add(DateTime date, Position position, double accountValue)
+        {
+            foreach (var code in position.Instruments)
+            {
+                var h = position[code];
+                _dt.Add(date);
+                _inst.Add(code);
+                _amount.Add(h.Amount);
+                _price.Add(h.Price);
+                _weight.Add(h.Amount * h.Price / accountValue);
+                _count.Add(h.CountDay);
+            }
+        }
+
+        public PositionsFrame Build() => new([.. _dt], [.. _inst], [.. _amount], [.. _price], [.. _weight], [.. _count]);
+    }
+}
+
+/// <summary>
+/// Qlib's <c>indicators_normal_1day</c>: per day <c>ffr</c> (NaN-skipping mean of the orders' deal/amount),
+/// <c>pa</c> (0 for a plain daily simulator), <c>pos</c> (share of orders with pa &gt; 0), <c>deal_amount</c>
+/// (Σ|deal amount|), <c>value</c> (Σ|trade value|) and <c>count</c> (orders). A day without orders has
+/// ffr = pa = pos = NaN and count 0.
+/// </summary>
+public sealed class IndicatorFrame : IParquetTable<IndicatorFrame>
+{
+    public static readonly string[] ColumnNames = ["ffr", "pa", "pos", "deal_amount", "value", "count"];
+
+    public IndicatorFrame(DateTime[] datetime, double[] ffr, double[] pa, double[] pos, double[] dealAmount, double[] value, int[] count)
+    {
+        ArgumentNullException.ThrowIfNull(datetime);
+        FrameColumns.CheckLengths(nameof(IndicatorFrame), ("datetime", datetime.Length), ("ffr", ffr.Length), ("pa", pa.Length),
+            ("pos", pos.Length), ("deal_amount", dealAmount.Length), ("value", value.Length), ("count", count.Length));
+        Datetime = datetime;
+        Ffr = ffr;
+        Pa = pa;
+        Pos = pos;
+        DealAmount = dealAmount;
+        Value = value;
+        Count = count;
+    }
+
+    public DateTime[] Datetime { get; }
+    public double[] Ffr { get; }
+    public double[] Pa { get; }
+    public double[] Pos { get; }
+    public double[] DealAmount { get; }
+    public double[] Value { get; }
+    public int[] Count { get; }
+    public int RowCount => Datetime.Length;
+
+    private static readonly DateTimeDataField DatetimeField = FrameColumns.Datetime();
+    private static readonly DataField<double>[] Fields = ColumnNames[..5].Select(FrameColumns.Double).ToArray();
+    private static readonly DataField<int> CountField = new("count", nullable: false);
+
+    public static ParquetSchema Schema { get; } = new([DatetimeField, .. Fields, CountField]);
+
+    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
+    {
+        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
+        double[][] cols = [Ffr, Pa, Pos, DealAmount, Value];
+        for (var i = 0; i < Fields.Length; i++)
+            await group.WriteAsync<double>(Fields[i], cols[i], null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<int>(CountField, Count, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<IndicatorFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
+    {
+        var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);
+        var cols = new double[5][];
+        for (var i = 0; i < cols.Length; i++) cols[i] = await reader.ReadDoublesAsync(ColumnNames[i], cancellationToken).ConfigureAwait(false);
+        var count = await reader.ReadAsync<int>("count", null, cancellationToken).ConfigureAwait(false);
+        return new IndicatorFrame(datetime, cols[0], cols[1], cols[2], cols[3], cols[4], count);
+    }
+
+    internal sealed class Builder
+    {
+        private readonly List<DateTime> _dt = [];
+        private readonly List<double> _ffr = [], _pa = [], _pos = [], _deal = [], _value = [];
+        private readonly List<int> _count = [];
+
+        public void Add(DateTime date, List<Order> orders)
+        {
+            double ffrSum = 0, deal = 0, value = 0;
+            var ffrN = 0;
+            foreach (var o in orders)
+            {
+                var ffr = o.DealAmount / o.Amount;
+                if (!double.IsNaN(ffr))
+                {
+                    ffrSum += ffr;
+                    ffrN++;
+                }
+                deal += Math.Abs(o.DealAmount);
+                value += Math.Abs(o.TradeValue);
+            }
+            _dt.Add(date);
+            _ffr.Add(ffrN == 0 ? double.NaN : ffrSum / ffrN);
+            _pa.Add(orders.Count == 0 ? double.NaN : 0);
+            _pos.Add(orders.Count == 0 ? double.NaN : 0);
+            _deal.Add(deal);
+            _value.Add(value);
+            _count.Add(orders.Count);
+        }
+
+        public IndicatorFrame Build() => new([.. _dt], [.. _ffr], [.. _pa], [.. _pos], [.. _deal], [.. _value], [.. _count]);
+    }
+}
+
+/// <summary>
+/// Every order the executor dealt, in execution order (Qlib's Indicator per-order history): signed
+/// <c>amount</c>, <c>deal_amount</c> and <c>trade_value</c> (negative for sells), <c>trade_price</c>,
+/// <c>trade_cost</c>, <c>trade_dir</c> (0 sell, 1 buy), <c>ffr</c> (deal/amount) and <c>pa</c>.
+/// </summary>
+public sealed class OrdersFrame : IParquetTable<OrdersFrame>
+{
+    public OrdersFrame(DateTime[] datetime, int[] seq, string[] instrument, double[] amount, double[] dealAmount, double[] tradePrice,
+        double[] tradeValue, double[] tradeCost, int[] tradeDir, double[] ffr, double[] pa)
+    {
+        ArgumentNullException.ThrowIfNull(datetime);
+        FrameColumns.CheckLengths(nameof(OrdersFrame), ("datetime", datetime.Length), ("seq", seq.Length), ("instrument", instrument.Length),
+            ("amount", amount.Length), ("deal_amount", dealAmount.Length), ("trade_price", tradePrice.Length), ("trade_value", tradeValue.Length),
+            ("trade_cost", tradeCost.Length), ("trade_dir", tradeDir.Length), ("ffr", ffr.Length), ("pa", pa.Length));
+        Datetime = datetime;
+        Seq = seq;
+        Instrument = instrument;
+        Amount = amount;
+        DealAmount = dealAmount;
+        TradePrice = tradePrice;
+        TradeValue = tradeValue;
+        TradeCost = tradeCost;
+        TradeDir = tradeDir;
+        Ffr = ffr;
+        Pa = pa;
+    }
+
+    public DateTime[] Datetime { get; }
+    public int[] Seq { get; }
+    public string[] Instrument { get; }
+    public double[] Amount { get; }
+    public double[] DealAmount { get; }
+    public double[] TradePrice { get; }
+    public double[] TradeValue { get; }
+    public double[] TradeCost { get; }
+    public int[] TradeDir { get; }
+    public double[] Ffr { get; }
+    public double[] Pa { get; }
+    public int RowCount => Datetime.Length;
+
+    private static readonly DateTimeDataField DatetimeField = FrameColumns.Datetime();
+    private static readonly DataField<int> SeqField = new("seq", nullable: false);
+    private static readonly DataField<string> InstrumentField = FrameColumns.Instrument();
+    private static readonly string[] DoubleNames = ["amount", "deal_amount", "trade_price", "trade_value", "trade_cost"];
+    private static readonly DataField<double>[] DoubleFields = DoubleNames.Select(FrameColumns.Double).ToArray();
+    private static readonly DataField<int> DirField = new("trade_dir", nullable: false);
+    private static readonly DataField<double> FfrField = FrameColumns.Double("ffr");
+    private static readonly DataField<double> PaField = FrameColumns.Double("pa");
+
+    public static ParquetSchema Schema { get; } = new([DatetimeField, SeqField, InstrumentField, .. DoubleFields, DirField, FfrField, PaField]);
+
+    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
+    {
+        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<int>(SeqField, Seq, null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync(InstrumentField, Instrument, null).ConfigureAwait(false);
+        double[][] cols = [Amount, DealAmount, TradePrice, TradeValue, TradeCost];
+        for (var i = 0; i < cols.Length; i++)
+            await group.WriteAsync<double>(DoubleFields[i], cols[i], null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<int>(DirField, TradeDir, null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(FfrField, Ffr, null, null, cancellationToken).ConfigureAwait(false);
+        await group.WriteAsync<double>(PaField, Pa, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static async Task<OrdersFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
+    {
+        var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);
+        var seq = await reader.ReadAsync<int>("seq", null, cancellationToken).ConfigureAwait(false);
+        var instrument = await reader.ReadStringsAsync("instrument", cancellationToken).ConfigureAwait(false);
+        var cols = new double[DoubleNames.Length][];
+        for (var i = 0; i < cols.Length; i++) cols[i] = await reader.ReadDoublesAsync(DoubleNames[i], cancellationToken).ConfigureAwait(false);
+        var dir = await reader.ReadAsync<int>("trade_dir", null, cancellationToken).ConfigureAwait(false);
+        var ffr = await reader.ReadDoublesAsync("ffr", cancellationToken).ConfigureAwait(false);
+        var pa = await reader.ReadDoublesAsync("pa", cancellationToken).ConfigureAwait(false);
+        return new OrdersFrame(datetime, seq, instrument, cols[0], cols[1], cols[2], cols[3], cols[4], dir, ffr, pa);
+    }
+
+    internal sealed class Builder
+    {
+        private readonly List<DateTime> _dt = [];
+        private readonly List<int> _seq = [], _dir = [];
+        private readonly List<string> _inst = [];
+        private readonly List<double> _amount = [], _deal = [], _price = [], _value = [], _cost = [], _ffr = [], _pa = [];
+
+        public void Add(DateTime date, int seq, Order o)
+        {
+            var sign = o.Direction == OrderDirection.Sell ? -1.0 : 1.0;
+            _dt.Add(date);
+            _seq.Add(seq);
+            _inst.Add(o.Instrument);
+            _amount.Add(sign * o.Amount);
+            _deal.Add(sign * o.DealAmount);
+            _price.Add(o.TradePrice);
+            _value.Add(sign * o.TradeValue);
+            _cost.Add(o.TradeCost);
+            _dir.Add((int)o.Direction);
+            _ffr.Add(o.DealAmount / o.Amount);
+            _pa.Add(0);
+        }
+
+        public OrdersFrame Build() => new([.. _dt], [.. _seq], [.. _inst], [.. _amount], [.. _deal], [.. _price], [.. _value], [.. _cost], [.. _dir], [.. _ffr], [.. _pa]);
+    }
+}

@@ -1,0 +1,228 @@
+using Qlib.Tracked.Frames;
+
+namespace Qlib.Tracked.Backtest;
+
+/// <summary>Qlib's <c>TopkDropoutStrategy</c> settings (qlib-semantics §4.4), with Qlib's defaults.</summary>
+public sealed record TopkDropoutOptions
+{
+    public int Topk { get; init; } = 50;
+    public int NDrop { get; init; } = 5;
+    /// <summary><c>bottom</c> or <c>random</c>.</summary>
+    public string MethodSell { get; init; } = "bottom";
+    /// <summary><c>top</c> or <c>random</c>.</summary>
+    public string MethodBuy { get; init; } = "top";
+    public int HoldThresh { get; init; } = 1;
+    public bool OnlyTradable { get; init; }
+    public bool ForbidAllTradeAtLimit { get; init; } = true;
+    public double RiskDegree { get; init; } = 0.95;
+    /// <summary>Seed of the random methods (their draws do not reproduce numpy's).</summary>
+    public int RandomSeed { get; init; }
+}
+
+/// <summary>
+/// The prediction per signal date: for each date, the instruments in first-appearance order and the last
+/// non-NaN score of each (NaN when it has none), as Qlib's <c>get_signal</c> resamples a one-day window.
+/// </summary>
+public sealed class SignalTable
+{
+    private readonly Dictionary<DateTime, (string[] Instruments, Dictionary<string, double> Scores)> _byDate = [];
+
+    public SignalTable(PredictionFrame pred)
+    {
+        ArgumentNullException.ThrowIfNull(pred);
+        var lists = new Dictionary<DateTime, (List<string>, Dictionary<string, double>)>();
+        for (var i = 0; i < pred.RowCount; i++)
+        {
+            var date = pred.Datetime[i].Date;
+            if (!lists.TryGetValue(date, out var entry))
+            {
+                entry = ([], new Dictionary<string, double>(StringComparer.Ordinal));
+                lists[date] = entry;
+            }
+            var code = pred.Instrument[i];
+            var score = pred.Score[i];
+            if (!entry.Item2.TryGetValue(code, out var old))
+            {
+                entry.Item1.Add(code);
+                entry.Item2[code] = score;
+            }
+            else if (!double.IsNaN(score) || double.IsNaN(old))
+            {
+                entry.Item2[code] = score;
+            }
+        }
+        foreach (var (date, (codes, scores)) in lists) _byDate[date] = ([.. codes], scores);
+        Dates = [.. _byDate.Keys.Order()];
+    }
+
+    /// <summary>The signal dates, ascending.</summary>
+    public DateTime[] Dates { get; }
+
+    public bool TryGet(DateTime date, out string[] instruments, out Dictionary<string, double> scores)
+    {
+        if (_byDate.TryGetValue(date.Date, out var e))
+        {
+            (instruments, scores) = e;
+            return true;
+        }
+        instruments = [];
+        scores = [];
+        return false;
+    }
+}
+
+/// <summary>
+/// Qlib's <c>TopkDropoutStrategy.generate_trade_decision</c> for one daily step: ranks holdings and candidates by
+/// the previous day's score, decides sells and buys, and returns the orders (sells, then buys).
+/// </summary>
+public sealed class TopkDropoutStrategy
+{
+    private readonly Random _random;
+
+    public TopkDropoutStrategy(TopkDropoutOptions options, SignalTable signal)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(signal);
+        if (options.MethodSell is not ("bottom" or "random"))
+            throw TrackingException.InvalidParameter($"method_sell '{options.MethodSell}' is not one of bottom, random.");
+        if (options.MethodBuy is not ("top" or "random"))
+            throw TrackingException.InvalidParameter($"method_buy '{options.MethodBuy}' is not one of top, random.");
+        Options = options;
+        Signal = signal;
+        _random = new Random(options.RandomSeed);
+    }
+
+    public TopkDropoutOptions Options { get; }
+    public SignalTable Signal { get; }
+
+    /// <summary>The orders for trade day <paramref name="day"/> given <paramref name="position"/> (not changed).</summary>
+    public List<Order> Generate(Exchange exchange, Position position, int day)
+    {
+        ArgumentNullException.ThrowIfNull(exchange);
+        ArgumentNullException.ThrowIfNull(position);
+        var orders = new List<Order>();
+        if (day < 1 || !Signal.TryGet(exchange.Market.Calendar[day - 1], out var predCodes, out var scores)) return orders;
+        double Score(string code) => scores.TryGetValue(code, out var s) ? s : double.NaN;
+        bool Tradable(string code) => exchange.IsTradable(code, day);
+
+        var temp = position.Clone();
+        var current = temp.Instruments.ToArray();
+        var last = SortByScore(current, Score);
+        var lastSet = new HashSet<string>(last, StringComparer.Ordinal);
+        var o = Options;
+
+        List<string> today;
+        var wanted = o.NDrop + o.Topk - last.Count;
+        if (o.MethodBuy == "top")
+        {
+            var notHeld = SortByScore(predCodes.Where(c => !lastSet.Contains(c)).ToArray(), Score);
+            today = o.OnlyTradable ? FirstN(notHeld, wanted, Tradable) : PySliceHead(notHeld, wanted);
+        }
+        else
+        {
+            var topk = SortByScore(predCodes, Score);
+            topk = PySliceHead(topk, o.Topk);
+            var candidates = topk.Where(c => !lastSet.Contains(c)).ToList();
+            if (o.OnlyTradable) candidates = candidates.Where(Tradable).ToList();
+            today = Sample(candidates, wanted);
+        }
+
+        var comb = SortByScore(last.Concat(today).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(), Score);
+        HashSet<string> sell;
+        if (o.MethodSell == "bottom")
+        {
+            var tail = new HashSet<string>(o.OnlyTradable ? LastN(comb, o.NDrop, Tradable) : PySliceTail(comb, o.NDrop), StringComparer.Ordinal);
+            sell = new HashSet<string>(last.Where(tail.Contains), StringComparer.Ordinal);
+        }
+        else
+        {
+            var pool = o.OnlyTradable ? last.Where(Tradable).ToList() : last;
+            sell = new HashSet<string>(Sample(pool, o.NDrop), StringComparer.Ordinal);
+        }
+        var buy = PySliceHead(today, sell.Count + o.Topk - last.Count);
+
+        var cash = temp.Cash;
+        foreach (var code in current)
+        {
+            var direction = o.ForbidAllTradeAtLimit ? (OrderDirection?)null : OrderDirection.Sell;
+            if (!exchange.IsTradable(code, day, direction)) continue;
+            if (!sell.Contains(code)) continue;
+            if (temp.CountDay(code) < o.HoldThresh) continue;
+            var order = new Order(code, day, temp.Amount(code), OrderDirection.Sell);
+            orders.Add(order);
+            var (_, value, cost) = exchange.DealOrder(order, temp);
+            cash += value - cost;
+        }
+
+        var budget = buy.Count > 0 ? cash * o.RiskDegree / buy.Count : 0;
+        foreach (var code in buy)
+        {
+            var direction = o.ForbidAllTradeAtLimit ? (OrderDirection?)null : OrderDirection.Buy;
+            if (!exchange.IsTradable(code, day, direction)) continue;
+            var price = exchange.DealPrice(code, day);
+            var amount = exchange.RoundAmountByTradeUnit(budget / price, exchange.Factor(code, day));
+            orders.Add(new Order(code, day, amount, OrderDirection.Buy));
+        }
+        return orders;
+    }
+
+    /// <summary>pandas' <c>sort_values(ascending=False)</c>: descending, NaN last; ties keep input order.</summary>
+    private static List<string> SortByScore(IReadOnlyList<string> codes, Func<string, double> score)
+    {
+        var keyed = new (string Code, double Score, int Index)[codes.Count];
+        for (var i = 0; i < keyed.Length; i++) keyed[i] = (codes[i], score(codes[i]), i);
+        Array.Sort(keyed, static (a, b) =>
+        {
+            var an = double.IsNaN(a.Score);
+            var bn = double.IsNaN(b.Score);
+            if (an != bn) return an ? 1 : -1;
+            if (!an && a.Score != b.Score) return b.Score.CompareTo(a.Score);
+            return a.Index.CompareTo(b.Index);
+        });
+        var result = new List<string>(keyed.Length);
+        foreach (var k in keyed) result.Add(k.Code);
+        return result;
+    }
+
+    /// <summary>Python's <c>li[:n]</c> (a negative n drops from the end).</summary>
+    private static List<string> PySliceHead(List<string> li, int n) =>
+        n >= 0 ? li.Take(n).ToList() : li.Take(Math.Max(0, li.Count + n)).ToList();
+
+    /// <summary>Python's <c>li[-n:]</c> (n = 0 gives the whole list, as in Python).</summary>
+    private static List<string> PySliceTail(List<string> li, int n)
+    {
+        var start = -n;
+        if (start < 0) start += li.Count;
+        start = Math.Clamp(start, 0, li.Count);
+        if (n == 0) start = 0;
+        return li.Skip(start).ToList();
+    }
+
+    /// <summary>Qlib's only_tradable <c>get_first_n</c>: tradable ones in order, stopping once n are taken (at least one is taken).</summary>
+    private static List<string> FirstN(IEnumerable<string> li, int n, Func<string, bool> tradable)
+    {
+        var res = new List<string>();
+        foreach (var code in li)
+        {
+            if (!tradable(code)) continue;
+            res.Add(code);
+            if (res.Count >= n) break;
+        }
+        return res;
+    }
+
+    private static List<string> LastN(List<string> li, int n, Func<string, bool> tradable)
+    {
+        var res = FirstN(Enumerable.Reverse(li), n, tradable);
+        res.Reverse();
+        return res;
+    }
+
+    private List<string> Sample(List<string> pool, int n)
+    {
+        if (n <= 0 || pool.Count == 0) return [];
+        var copy = pool.ToArray();
+        _random.Shuffle(copy);
+        return copy.Take(Math.Min(n, copy.Length)).ToList();
+    }
+}
