@@ -60,6 +60,42 @@ public static class CsvInput
         return new Panel(new PredictionFrame(datetime, instrument, score), new LabelFrame(datetime, instrument, label), timeOfDay);
     }
 
+    public static readonly string[] PredColumns = ["datetime", "instrument", "score"];
+
+    /// <summary>
+    /// <c>datetime,instrument,score</c> (the qlib-backtest fixtures' <c>pred.csv</c>), sorted by datetime then
+    /// instrument (ordinal) with no repeated (datetime, instrument); a missing row means no score.
+    /// </summary>
+    public static PredictionFrame ReadPred(string path)
+    {
+        var (columns, rows) = Read(path, PredColumns);
+        int d = columns[0], ins = columns[1], s = columns[2];
+        var n = rows.Count;
+        var datetime = new DateTime[n];
+        var instrument = new string[n];
+        var score = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var (line, fields) = rows[i];
+            datetime[i] = ParseDate(path, line, "datetime", fields[d]);
+            instrument[i] = fields[ins].Trim();
+            if (instrument[i].Length == 0) throw new InputException($"{path} line {line}: the instrument is empty.");
+            score[i] = ParseNumber(path, line, "score", fields[s]);
+            if (i > 0)
+            {
+                var order = datetime[i].CompareTo(datetime[i - 1]);
+                if (order == 0) order = string.CompareOrdinal(instrument[i], instrument[i - 1]);
+                if (order <= 0)
+                    throw new InputException(
+                        $"{path} line {line}: ({fields[d].Trim()}, {instrument[i]}) {(order == 0 ? "repeats" : "comes after")} " +
+                        $"({rows[i - 1].Fields[d].Trim()}, {instrument[i - 1]}) on line {rows[i - 1].Line}; the predictions must be sorted by " +
+                        "datetime, then instrument (ordinal), with each (datetime, instrument) once.");
+            }
+        }
+        if (n == 0) throw new InputException($"{path} has a header but no rows.");
+        return new PredictionFrame(datetime, instrument, score);
+    }
+
     /// <summary><c>datetime,return,bench,cost</c>, one row per day, dates ascending with none repeated.</summary>
     public static Report ReadReport(string path)
     {

@@ -47,14 +47,19 @@ public static class EvaluateCsvCommand
     public const int ExitBadInput = 2;
 
     public const string Usage =
-        "Usage: EvaluateCsv --panel FILE [--report FILE] [--out DIR] [--uri STORE] [--experiment NAME] [--backtest DIR]\n" +
+        "Usage: EvaluateCsv --panel FILE [--report FILE] [--out DIR] [--uri STORE] [--experiment NAME]\n" +
+        "       EvaluateCsv --backtest DIR [--out DIR] [--uri STORE] [--experiment NAME]\n" +
         "  --panel FILE       datetime,instrument,score,label (sorted by datetime, then instrument)\n" +
         "  --report FILE      datetime,return,bench,cost: a backtest report to run PortAnaRecord's risk analysis on\n" +
+        "  --backtest DIR     run Qlib's daily backtest (TopkDropoutStrategy) through PortAnaRecord from DIR's\n" +
+        "                     prices.csv, benchmark.csv, pred.csv and config.json (the qlib-backtest fixture formats)\n" +
         "  --out DIR          also write expected_ic.csv, expected_long_short.csv, expected_sig_ana_metrics.json\n" +
-        "                     (and with --report expected_risk_analysis.csv, expected_port_ana_metrics.json)\n" +
+        "                     (and with --report expected_risk_analysis.csv, expected_port_ana_metrics.json);\n" +
+        "                     with --backtest: report_normal_1day.csv, positions_normal_1day.json,\n" +
+        "                     indicators_normal_1day.csv, orders.csv, port_analysis_1day.csv,\n" +
+        "                     indicator_analysis_1day.csv, metrics.json\n" +
         "  --uri STORE        the mlruns store: a folder or file: URI (default ./mlruns)\n" +
-        "  --experiment NAME  experiment to record the run in (default evaluate_csv)\n" +
-        "  --backtest DIR     run Qlib's backtest from prices.csv, benchmark.csv, pred.csv, config.json (not available yet)";
+        "  --experiment NAME  experiment to record the run in (default evaluate_csv)";
 
     /// <summary>The risk-analysis settings of <c>expected_risk_analysis.csv</c>, in its order: (case suffix, N, freq).</summary>
     private static readonly (string Name, double? N, string? Freq)[] RiskSettings =
@@ -89,6 +94,12 @@ public static class EvaluateCsvCommand
         }
         try
         {
+            if (options.Backtest is not null)
+            {
+                var backtest = BacktestCommand.Evaluate(options);
+                BacktestCommand.PrintSummary(stdout, options, backtest);
+                return ExitOk;
+            }
             var result = Evaluate(options);
             PrintSummary(stdout, options, result);
             return ExitOk;
@@ -138,9 +149,11 @@ public static class EvaluateCsvCommand
             };
         }
         if (options.Backtest is not null)
-            throw new InputException(
-                $"--backtest {options.Backtest}: the backtest (TopkDropoutStrategy, exchange, PortAnaRecord) is not available yet; " +
-                "evaluate a report made elsewhere with --report FILE instead.");
+        {
+            if (options.Panel is not null || options.Report is not null)
+                throw new InputException("--backtest DIR runs on its own pred.csv; it cannot be combined with --panel or --report.");
+            return options;
+        }
         if (options.Panel is null) throw new InputException("--panel FILE is required.");
         return options;
     }
@@ -149,7 +162,7 @@ public static class EvaluateCsvCommand
     public static EvaluateResult Evaluate(EvaluateOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Backtest is not null) throw new InputException("--backtest is not available yet.");
+        if (options.Backtest is not null) throw new InputException("--backtest DIR: use BacktestCommand.Evaluate.");
         var panel = CsvInput.ReadPanel(options.Panel ?? throw new InputException("--panel FILE is required."));
         var report = options.Report is null ? null : CsvInput.ReadReport(options.Report);
 
@@ -270,11 +283,7 @@ public static class EvaluateCsvCommand
         stdout.WriteLine($"Panel: {result.Signal.Ic.RowCount} dates; artifacts pred.parquet, label.parquet, sig_analysis/*" +
                          (result.PortAnalysis is null ? "" : ", portfolio_analysis/port_analysis_1day.parquet"));
         stdout.WriteLine();
-        var width = Math.Max("metric".Length, result.Metrics.Max(m => m.Key.Length));
-        stdout.WriteLine("metric".PadRight(width) + "  value");
-        stdout.WriteLine(new string('-', width) + "  " + new string('-', 12));
-        foreach (var (key, value) in result.Metrics)
-            stdout.WriteLine(key.PadRight(width) + "  " + (double.IsNaN(value) ? "NaN" : value.ToString("G10", CultureInfo.InvariantCulture)));
+        MetricsTable.Print(stdout, result.Metrics);
         if (result.Written.Count > 0)
         {
             stdout.WriteLine();

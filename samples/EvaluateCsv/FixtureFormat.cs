@@ -81,7 +81,7 @@ public static class FixtureFormat
     }
 
     /// <summary>A JSON string as Python writes it (<c>ensure_ascii=True</c>).</summary>
-    private static string JsonString(string s)
+    public static string JsonString(string s)
     {
         var sb = new StringBuilder(s.Length + 2).Append('"');
         foreach (var c in s)

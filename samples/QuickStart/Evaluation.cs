@@ -1,6 +1,6 @@
 namespace QuickStart;
 
-/// <summary>Simple evaluation of predictions over a set of days: MSE and the mean daily IC.</summary>
+/// <summary>Simple evaluation of predictions over a set of days: MSE and the mean daily IC (for choosing the penalty; the test window's IC comes from SigAnaRecord).</summary>
 public static class Evaluation
 {
     public static double MeanSquaredError(double[] prediction, double[] label, ReadOnlySpan<int> rows)
@@ -19,15 +19,6 @@ public static class Evaluation
         return total / dayCount;
     }
 
-    /// <summary>Mean over days of the cross-sectional Spearman correlation (Qlib's "Rank IC").</summary>
-    public static double MeanDailyRankIc(double[] prediction, double[] label, int instruments, int firstDay, int dayCount)
-    {
-        double total = 0;
-        for (var d = firstDay; d < firstDay + dayCount; d++)
-            total += Pearson(Ranks(prediction.AsSpan(d * instruments, instruments)), Ranks(label.AsSpan(d * instruments, instruments)));
-        return total / dayCount;
-    }
-
     private static double Pearson(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         double ma = 0, mb = 0;
@@ -41,24 +32,5 @@ public static class Evaluation
             vb += (b[i] - mb) * (b[i] - mb);
         }
         return cov / Math.Sqrt(va * vb);
-    }
-
-    // Average ranks for ties, as pandas' rank(method="average").
-    private static double[] Ranks(ReadOnlySpan<double> values)
-    {
-        var order = new int[values.Length];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
-        var copy = values.ToArray();
-        Array.Sort(order, (x, y) => copy[x].CompareTo(copy[y]));
-        var ranks = new double[values.Length];
-        for (var i = 0; i < order.Length;)
-        {
-            var j = i;
-            while (j + 1 < order.Length && copy[order[j + 1]] == copy[order[i]]) j++;
-            var rank = (i + j) / 2.0 + 1;
-            for (var k = i; k <= j; k++) ranks[order[k]] = rank;
-            i = j + 1;
-        }
-        return ranks;
     }
 }

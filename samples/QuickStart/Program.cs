@@ -27,7 +27,15 @@ Console.WriteLine("Test-window metrics:");
 foreach (var (key, value) in result.Metrics)
     Console.WriteLine($"  {key,-12} {value.ToString("G6", CultureInfo.InvariantCulture)}");
 Console.WriteLine();
+Console.WriteLine("Record templates (SigAnaRecord, PortAnaRecord: TopkDropout backtest of the test window):");
+var width = result.RecordMetrics.Max(m => m.Key.Length);
+Console.WriteLine($"  {"metric".PadRight(width)}  value");
+Console.WriteLine($"  {new string('-', width)}  {new string('-', 12)}");
+foreach (var (key, value) in result.RecordMetrics)
+    Console.WriteLine($"  {key.PadRight(width)}  {(double.IsNaN(value) ? "NaN" : value.ToString("G6", CultureInfo.InvariantCulture))}");
+Console.WriteLine();
 Console.WriteLine("Weights: " + string.Join(", ", result.Model.FeatureNames.Zip(result.Model.Weights,
     (name, w) => $"{name}={w.ToString("G4", CultureInfo.InvariantCulture)}")));
-Console.WriteLine("Artifacts: params (MemoryPack), pred.parquet (datetime, instrument, score), code_*.txt when in a git work tree.");
+Console.WriteLine("Artifacts: params (MemoryPack), pred.parquet, label.parquet, sig_analysis/{ic,ric}.parquet, portfolio_analysis/*.parquet,");
+Console.WriteLine("           code_*.txt when in a git work tree.");
 Console.WriteLine("Browse it with MLflow's tools (e.g. `mlflow ui --backend-store-uri ./mlruns`) or read it back with R.GetRecorder(...).");

@@ -1,5 +1,6 @@
 using Qlib.Tracked;
 using Qlib.Tracked.Frames;
+using Qlib.Tracked.Records;
 
 // Ad hoc tags this sample sets with R.SetTags (the analyzers check tag names against the known ones).
 [assembly: KnownTrackingNames(TrackingNameKind.Tag, "hostname", "sample")]
@@ -25,13 +26,16 @@ public sealed record QuickStartResult(
     string RunFolder,
     double BestAlpha,
     IReadOnlyDictionary<string, double> Metrics,
-    RidgeModel Model);
+    RidgeModel Model,
+    IReadOnlyList<KeyValuePair<string, double>> RecordMetrics);
 
 /// <summary>
 /// The newcomer's first workflow: make a seeded market panel, choose a ridge penalty on a validation
 /// window (one step per candidate), refit, evaluate on the test window, and record everything as one
 /// run through generated [Tracked] code (<see cref="QuickStartTask"/>, <see cref="ValidationStep"/>):
-/// params, per-step and final metrics, the model (MemoryPack) and its predictions (Parquet).
+/// params, per-step and final metrics, the model (MemoryPack) and its predictions (Parquet). Then Qlib's
+/// record templates: SignalRecord (pred, label) → SigAnaRecord (IC, ICIR, Rank IC, Rank ICIR) →
+/// PortAnaRecord (a TopkDropout backtest on <see cref="SyntheticPrices"/>, its risk and indicator analyses).
 /// </summary>
 public static class QuickStartWorkflow
 {
@@ -91,14 +95,24 @@ public static class QuickStartWorkflow
 
             var model = RidgeModel.Fit(market.Features, market.Label, trainValid, bestAlpha, market.FeatureNames);
             var predictions = PredictAll(model, market);
+            var pred = TestFrame(market, predictions, trainDays + validDays, testDays);
+            var label = TestFrame(market, market.Label, trainDays + validDays, testDays);
+
+            // Qlib's record templates: SignalRecord → SigAnaRecord → PortAnaRecord.
+            new SignalRecord(recorder).Generate(pred, new LabelFrame(label.Datetime, label.Instrument, label.Score)); // pred.parquet, label.parquet
+            var signal = new SigAnaRecord(recorder).Generate()                                                        // IC, ICIR, Rank IC, Rank ICIR
+                ?? throw new InvalidOperationException("SigAnaRecord found no label.");
+            var port = new PortAnaRecord(recorder, SyntheticPrices.Generate(market), SyntheticPrices.Config(n)).Generate() // 1day.*, portfolio_analysis/*
+                ?? throw new InvalidOperationException("PortAnaRecord found no pred/label.");
+
             task.BestAlpha = bestAlpha;
-            task.Ic = Evaluation.MeanDailyIc(predictions, market.Label, n, trainDays + validDays, testDays);
-            task.RankIc = Evaluation.MeanDailyRankIc(predictions, market.Label, n, trainDays + validDays, testDays);
+            task.Ic = signal.Metric("IC");          // the values SigAnaRecord logged, Qlib's definitions
+            task.RankIc = signal.Metric("Rank IC");
             task.TestMse = Evaluation.MeanSquaredError(predictions, market.Label, test);
             task.LogMetrics(recorder, step: 0);
 
             task.Fitted = model;                                                                  // params (MemoryPack)
-            task.Pred = TestFrame(market, predictions, trainDays + validDays, testDays);         // pred.parquet (Parquet)
+            task.Pred = pred;                                                                     // pred.parquet (Parquet), as SignalRecord stored it
             task.SaveArtifacts(recorder);
             R.SetTags(("hostname", Environment.MachineName), ("sample", "QuickStart"));
 
@@ -109,7 +123,8 @@ public static class QuickStartWorkflow
                 [QuickStartTask.Names.RankIc] = task.RankIc,
                 [QuickStartTask.Names.TestMse] = task.TestMse,
             };
-            result = new QuickStartResult(recorder.Id!, experiment.Id, recorder.GetLocalDir(), bestAlpha, metrics, model);
+            result = new QuickStartResult(recorder.Id!, experiment.Id, recorder.GetLocalDir(), bestAlpha, metrics, model,
+                [.. signal.Metrics, .. port.Metrics]);
         }, experimentName: options.ExperimentName, uri: options.Uri);
 
         return result!;

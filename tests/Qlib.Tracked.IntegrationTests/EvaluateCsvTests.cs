@@ -259,12 +259,12 @@ public sealed class EvaluateCsvTests : IDisposable
     }
 
     [Fact]
-    public void Backtest_IsNotAvailableYet_Exit2()
+    public void BacktestWithPanel_IsExit2()
     {
         var (code, _, err) = Run("--panel", WorkFile("panel.csv"), "--backtest", WorkFile("bt"));
         Assert.Equal(2, code);
         Assert.Contains("--backtest", err, StringComparison.Ordinal);
-        Assert.Contains("not available yet", err, StringComparison.Ordinal);
+        Assert.Contains("cannot be combined with --panel", err, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_store.Root));
     }
 
