@@ -89,9 +89,15 @@ public sealed class PortAnaRecord : AutoCheckRecordTemplate<PortAnaResult>
 
     public override RecordLayout Layout => PortLayout;
 
-    protected override PortAnaResult? GenerateCore()
+    protected override PortAnaResult? GenerateCore() => Compute(Load<PredictionFrame>(RecordArtifacts.Pred));
+
+    /// <summary>
+    /// Qlib's <c>PortAnaRecord._generate</c> on <paramref name="pred"/>: runs the backtest, logs the metrics and returns
+    /// everything, saving nothing (<see cref="MultiPassPortAnaRecord"/> runs it once per pass).
+    /// </summary>
+    internal PortAnaResult Compute(PredictionFrame pred)
     {
-        var pred = Load<PredictionFrame>(RecordArtifacts.Pred);
+        ArgumentNullException.ThrowIfNull(pred);
         var signal = new SignalTable(pred);
         if (Config.EndTime is null) Info("end_time is None: the backtest ends on the trading day before the last pred date.");
         var backtest = DailyBacktest.Run(Market, signal, Config);

@@ -31,6 +31,7 @@ public static class ArtifactSerializers
         RegisterTable<Backtest.IndicatorFrame>();
         RegisterTable<Backtest.OrdersFrame>();
         RegisterTable<Records.IndicatorAnalysisTable>();
+        RegisterTable<Records.MultiPassPortAnalysisTable>();
     }
 
     /// <summary>Uses <paramref name="serializer"/> for <typeparamref name="T"/>, ahead of every built-in choice.</summary>
