@@ -39,22 +39,10 @@ public static class CsvInput
         for (var i = 0; i < n; i++)
         {
             var (line, fields) = rows[i];
-            datetime[i] = ParseDate(path, line, "datetime", fields[d]);
+            ReadSortedKey(path, rows, i, d, ins, datetime, instrument, "the panel");
             timeOfDay |= datetime[i].TimeOfDay != TimeSpan.Zero;
-            instrument[i] = fields[ins].Trim();
-            if (instrument[i].Length == 0) throw new InputException($"{path} line {line}: the instrument is empty.");
             score[i] = ParseNumber(path, line, "score", fields[s]);
             label[i] = ParseNumber(path, line, "label", fields[l]);
-            if (i > 0)
-            {
-                var order = datetime[i].CompareTo(datetime[i - 1]);
-                if (order == 0) order = string.CompareOrdinal(instrument[i], instrument[i - 1]);
-                if (order <= 0)
-                    throw new InputException(
-                        $"{path} line {line}: ({fields[d].Trim()}, {instrument[i]}) {(order == 0 ? "repeats" : "comes after")} " +
-                        $"({rows[i - 1].Fields[d].Trim()}, {instrument[i - 1]}) on line {rows[i - 1].Line}; the panel must be sorted by " +
-                        "datetime, then instrument (ordinal), with each (datetime, instrument) once.");
-            }
         }
         if (n == 0) throw new InputException($"{path} has a header but no rows.");
         return new Panel(new PredictionFrame(datetime, instrument, score), new LabelFrame(datetime, instrument, label), timeOfDay);
@@ -77,20 +65,8 @@ public static class CsvInput
         for (var i = 0; i < n; i++)
         {
             var (line, fields) = rows[i];
-            datetime[i] = ParseDate(path, line, "datetime", fields[d]);
-            instrument[i] = fields[ins].Trim();
-            if (instrument[i].Length == 0) throw new InputException($"{path} line {line}: the instrument is empty.");
+            ReadSortedKey(path, rows, i, d, ins, datetime, instrument, "the predictions");
             score[i] = ParseNumber(path, line, "score", fields[s]);
-            if (i > 0)
-            {
-                var order = datetime[i].CompareTo(datetime[i - 1]);
-                if (order == 0) order = string.CompareOrdinal(instrument[i], instrument[i - 1]);
-                if (order <= 0)
-                    throw new InputException(
-                        $"{path} line {line}: ({fields[d].Trim()}, {instrument[i]}) {(order == 0 ? "repeats" : "comes after")} " +
-                        $"({rows[i - 1].Fields[d].Trim()}, {instrument[i - 1]}) on line {rows[i - 1].Line}; the predictions must be sorted by " +
-                        "datetime, then instrument (ordinal), with each (datetime, instrument) once.");
-            }
         }
         if (n == 0) throw new InputException($"{path} has a header but no rows.");
         return new PredictionFrame(datetime, instrument, score);
@@ -122,6 +98,28 @@ public static class CsvInput
     }
 
     /// <summary>The index of each of <paramref name="required"/> in the header, and every data row with its 1-based line number.</summary>
+    /// <summary>
+    /// Reads row <paramref name="i"/>'s (datetime, instrument) into the arrays and checks it comes strictly after
+    /// row i−1: sorted by datetime, then instrument (ordinal), each pair once — what Qlib's frames look like after
+    /// <c>sort_index()</c>. <paramref name="what"/> names the file's content in the error.
+    /// </summary>
+    private static void ReadSortedKey(string path, List<(int Line, string[] Fields)> rows, int i, int d, int ins,
+        DateTime[] datetime, string[] instrument, string what)
+    {
+        var (line, fields) = rows[i];
+        datetime[i] = ParseDate(path, line, "datetime", fields[d]);
+        instrument[i] = fields[ins].Trim();
+        if (instrument[i].Length == 0) throw new InputException($"{path} line {line}: the instrument is empty.");
+        if (i == 0) return;
+        var order = datetime[i].CompareTo(datetime[i - 1]);
+        if (order == 0) order = string.CompareOrdinal(instrument[i], instrument[i - 1]);
+        if (order <= 0)
+            throw new InputException(
+                $"{path} line {line}: ({fields[d].Trim()}, {instrument[i]}) {(order == 0 ? "repeats" : "comes after")} " +
+                $"({rows[i - 1].Fields[d].Trim()}, {instrument[i - 1]}) on line {rows[i - 1].Line}; {what} must be sorted by " +
+                "datetime, then instrument (ordinal), with each (datetime, instrument) once.");
+    }
+
     private static (int[] Columns, List<(int Line, string[] Fields)> Rows) Read(string path, string[] required)
     {
         if (!File.Exists(path)) throw new InputException($"{path}: no such file.");
