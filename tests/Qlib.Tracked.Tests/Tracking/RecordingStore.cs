@@ -20,12 +20,15 @@ internal sealed class RecordingStore : ITrackingStore
     public Exception? FailWith { get; set; }
     public int FailAfterBatches { get; set; }
     public TimeSpan DelayPerBatch { get; set; }
+    /// <summary>When set, every LogBatch waits for it first, so a test decides when the writer proceeds.</summary>
+    public ManualResetEventSlim? Hold { get; set; }
 
     public string TrackingUri => "memory:";
     public event Action<StoreWarning>? Warning { add { } remove { } }
 
     public void LogBatch(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> parameters, IReadOnlyList<RunTag> tags)
     {
+        Hold?.Wait(TimeSpan.FromSeconds(30));
         if (DelayPerBatch > TimeSpan.Zero) Thread.Sleep(DelayPerBatch);
         lock (_gate)
         {

@@ -70,13 +70,17 @@ public class RunLogBufferTests
     [Fact]
     public void StoreFailure_SurfacesAtFlush_WithTheUnwrittenCount_ThenCallsFailFast()
     {
-        var store = new RecordingStore { FailWith = new IOException("disk gone") };
+        // The writer is held until all ten are queued: otherwise it may fail between two calls, and the
+        // later calls would (rightly) fail fast instead of queueing.
+        using var hold = new ManualResetEventSlim(false);
+        var store = new RecordingStore { FailWith = new IOException("disk gone"), Hold = hold };
         var buffer = new RunLogBuffer(store, RunId);
         for (var i = 0; i < 10; i++) buffer.LogMetric("m", i);
+        hold.Set();
 
         var ex = Assert.Throws<TrackingException>(buffer.Flush);
         Assert.IsType<IOException>(ex.InnerException);
-        Assert.Contains("were not written", ex.Message);
+        Assert.Contains("10 queued metric/param/tag entries were not written", ex.Message);
         Assert.Contains("disk gone", ex.Message);
 
         // Later calls fail fast instead of queueing data that would be lost.
