@@ -25,6 +25,9 @@ namespace Qlib.Tracked.Analyzers
         public const string ArtifactNotReadable = "QTRK304";
         public const string PredictMethodUnsupported = "QTRK401";
         public const string MultiplePredictMethods = "QTRK402";
+        public const string MissingRecordDependency = "QTRK403";
+        public const string DuplicateRecordTemplate = "QTRK404";
+        public const string NotARecordTemplate = "QTRK405";
         public const string UnknownMetricName = "QTRK901";
         public const string UnknownParamName = "QTRK902";
         public const string UnknownTagName = "QTRK903";
@@ -132,6 +135,18 @@ namespace Qlib.Tracked.Analyzers
         /// <summary>QTRK402: "[Predict] method '{0}' is ignored: '{1}' is already the model's prediction entry point".</summary>
         public static readonly DiagnosticDescriptor MultiplePredictMethods = Rule(DiagnosticIds.MultiplePredictMethods, DiagnosticCategories.Design, DiagnosticSeverity.Warning,
             "More than one [Predict] method", "[Predict] method '{0}' is ignored: '{1}' is already the model's prediction entry point");
+
+        /// <summary>QTRK403: "'{0}' declares record template '{1}', which depends on '{2}': declare [Record(typeof({2}))] too".</summary>
+        public static readonly DiagnosticDescriptor MissingRecordDependency = Rule(DiagnosticIds.MissingRecordDependency, DiagnosticCategories.Design, DiagnosticSeverity.Warning,
+            "Record template declared without the template it depends on", "'{0}' declares record template '{1}', which depends on '{2}': declare [Record(typeof({2}))] too");
+
+        /// <summary>QTRK404: "Record template '{0}' is declared more than once on '{1}'".</summary>
+        public static readonly DiagnosticDescriptor DuplicateRecordTemplate = Rule(DiagnosticIds.DuplicateRecordTemplate, DiagnosticCategories.Design, DiagnosticSeverity.Warning,
+            "Record template declared twice", "Record template '{0}' is declared more than once on '{1}'");
+
+        /// <summary>QTRK405: "'{0}' in [{1}] on '{2}' is not a record template: {3}".</summary>
+        public static readonly DiagnosticDescriptor NotARecordTemplate = Rule(DiagnosticIds.NotARecordTemplate, DiagnosticCategories.Design, DiagnosticSeverity.Error,
+            "Type is not a record template", "'{0}' in [{1}] on '{2}' is not a record template: {3}");
 
         /// <summary>QTRK901: "Metric name '{0}' is not known{1}".</summary>
         public static readonly DiagnosticDescriptor UnknownMetricName = Rule(DiagnosticIds.UnknownMetricName, DiagnosticCategories.Usage, DiagnosticSeverity.Warning,

@@ -18,6 +18,8 @@ namespace Qlib.Tracked.Analyzers
             ParquetTable = compilation.GetTypeByMetadataName("Qlib.Tracked.Artifacts.IParquetTable`1");
             MemoryPackable = compilation.GetTypeByMetadataName(TypeNames.MemoryPackableAttribute);
             KnownNames = compilation.GetTypeByMetadataName("Qlib.Tracked.KnownTrackingNamesAttribute");
+            Record = compilation.GetTypeByMetadataName(TypeNames.RecordAttribute);
+            DependsOnRecord = compilation.GetTypeByMetadataName(TypeNames.DependsOnRecordAttribute);
         }
 
         public Compilation Compilation { get; }
@@ -39,6 +41,10 @@ namespace Qlib.Tracked.Analyzers
         public INamedTypeSymbol? MemoryPackable { get; }
 
         public INamedTypeSymbol? KnownNames { get; }
+
+        public INamedTypeSymbol? Record { get; }
+
+        public INamedTypeSymbol? DependsOnRecord { get; }
 
         /// <summary>The runtime's symbols, or null when the compilation does not reference Qlib.Tracked.</summary>
         public static KnownSymbols? Create(Compilation compilation)

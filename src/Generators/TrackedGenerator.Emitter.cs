@@ -111,9 +111,11 @@ namespace Qlib.Tracked.Generators
                 w.WriteLine((spec.Experiment is null ? "null" : Literal(spec.Experiment)) + ",");
                 w.WriteLine("new string[] { " + string.Join(", ", Leaves(spec.Params).Select(p => "Names." + p.ConstName)) + " },");
                 w.WriteLine("new string[] { " + string.Join(", ", spec.Metrics.Select(m => "Names." + m.ConstName)) + " },");
+                // Without [Record] templates the schema ends here, as it always has; with them an initializer follows.
+                var end = spec.RecordTemplates.IsEmpty ? ");" : ")";
                 if (spec.Artifacts.IsEmpty)
                 {
-                    w.WriteLine("new global::Qlib.Tracked.TrackedArtifact[0]);");
+                    w.WriteLine("new global::Qlib.Tracked.TrackedArtifact[0]" + end);
                 }
                 else
                 {
@@ -121,9 +123,20 @@ namespace Qlib.Tracked.Generators
                     w.Open();
                     foreach (var a in spec.Artifacts)
                         w.WriteLine("new global::Qlib.Tracked.TrackedArtifact(Names." + a.ConstName + ", " + Literal(a.MemberName) + ", " + Literal(a.DisplayTypeName) + ", " + Literal(Format(a.Kind)) + "),");
-                    w.Close(");");
+                    w.Close(end);
                 }
                 w.Indentation--;
+                if (!spec.RecordTemplates.IsEmpty) WriteRecordTemplates(w, spec);
+            }
+
+            private static void WriteRecordTemplates(SourceWriter w, TrackedTypeSpec spec)
+            {
+                w.Open();
+                w.WriteLine("RecordTemplates = new global::System.Type[]");
+                w.Open();
+                foreach (var template in spec.RecordTemplates) w.WriteLine("typeof(" + template + "),");
+                w.Close(",");
+                w.Close(";");
             }
 
             private static string Format(ArtifactKind kind) => kind switch

@@ -99,7 +99,23 @@ namespace Qlib.Tracked.Generators
                     EquatableArray.From(parameters),
                     EquatableArray.From(metrics),
                     EquatableArray.From(artifacts),
-                    predict);
+                    predict,
+                    RecordTemplates(type));
+            }
+
+            /// <summary>The [Record] templates, in dependency order; non-templates and repeats are left out (QTRK404/405 report them).</summary>
+            private static EquatableArray<string> RecordTemplates(INamedTypeSymbol type)
+            {
+                var declared = new List<INamedTypeSymbol>();
+                foreach (var attribute in type.GetAttributes())
+                {
+                    if (attribute.AttributeClass?.ToDisplayString() != TypeNames.RecordAttribute) continue;
+                    if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol template) continue;
+                    if (!RecordTemplateRules.IsTemplate(template) || RecordTemplateRules.ContainsSymbol(declared, template)) continue;
+                    declared.Add(template);
+                }
+                if (declared.Count == 0) return EquatableArray<string>.Empty;
+                return EquatableArray.From(RecordTemplateRules.Order(declared).Select(t => t.ToDisplayString(FullyQualifiedNoNullable)));
             }
 
             private static HierarchyInfo? Hierarchy(INamedTypeSymbol type)

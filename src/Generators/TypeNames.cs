@@ -8,6 +8,9 @@ namespace Qlib.Tracked.Generators
         public const string MetricAttribute = "Qlib.Tracked.MetricAttribute";
         public const string ArtifactAttribute = "Qlib.Tracked.ArtifactAttribute";
         public const string PredictAttribute = "Qlib.Tracked.PredictAttribute";
+        public const string RecordAttribute = "Qlib.Tracked.RecordAttribute";
+        public const string DependsOnRecordAttribute = "Qlib.Tracked.DependsOnRecordAttribute";
+        public const string RecordTemplate = "Qlib.Tracked.Records.RecordTemplate";
         public const string MemoryPackableAttribute = "MemoryPack.MemoryPackableAttribute";
         public const string ParquetTable = "Qlib.Tracked.Artifacts.IParquetTable<TSelf>";
         public const string PredictionFrame = "Qlib.Tracked.Frames.PredictionFrame";

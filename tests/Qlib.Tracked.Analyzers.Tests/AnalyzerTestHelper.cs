@@ -31,7 +31,7 @@ internal static partial class AnalyzerTestHelper
         global using MemoryPack;
         """;
 
-    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = [new TrackedDeclarationAnalyzer(), new TrackingUsageAnalyzer()];
+    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = [new TrackedDeclarationAnalyzer(), new TrackingUsageAnalyzer(), new RecordTemplateAnalyzer()];
 
     private static readonly Lazy<MetadataReference[]> LazyReferences = new(() =>
     {
@@ -125,7 +125,7 @@ internal static partial class AnalyzerTestHelper
         var tree = (await workspace.CurrentSolution.GetDocument(document.Id)!.GetSyntaxTreeAsync())!;
         var mapped = Diagnostic.Create(diagnostic!.Descriptor, Location.Create(tree, diagnostic.Location.SourceSpan), diagnostic.Properties, diagnostic.GetMessage());
         var actions = new List<CodeAction>();
-        CodeFixProvider[] providers = [new MakePartialCodeFixProvider(), new ReplaceStringCodeFixProvider()];
+        CodeFixProvider[] providers = [new MakePartialCodeFixProvider(), new ReplaceStringCodeFixProvider(), new AddRecordDependencyCodeFixProvider()];
         foreach (var provider in providers.Where(p => p.FixableDiagnosticIds.Contains(id)))
         {
             var context = new CodeFixContext(workspace.CurrentSolution.GetDocument(document.Id)!, mapped, (a, _) => actions.Add(a), CancellationToken.None);

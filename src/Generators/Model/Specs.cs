@@ -7,7 +7,7 @@ namespace Qlib.Tracked.Generators.Model
     // declarations produce equal specs and the pipeline caches them. Types are identified by their
     // fully qualified name strings (global::…). The incremental tests walk these graphs.
 
-    /// <summary>Everything needed to emit one [Tracked] type.</summary>
+    /// <summary>Everything needed to emit one [Tracked] type. <see cref="RecordTemplates"/>: the declared [Record] templates (global:: names) in dependency order.</summary>
     internal sealed record TrackedTypeSpec(
         HierarchyInfo Hierarchy,
         string RegistryName,
@@ -16,7 +16,8 @@ namespace Qlib.Tracked.Generators.Model
         EquatableArray<ParamSpec> Params,
         EquatableArray<MetricSpec> Metrics,
         EquatableArray<ArtifactSpec> Artifacts,
-        PredictSpec? Predict);
+        PredictSpec? Predict,
+        EquatableArray<string> RecordTemplates = default);
 
     /// <summary>Where a type sits: namespace ("" for the global one) and its declaration chain, outermost first, ending with the type itself.</summary>
     internal sealed record HierarchyInfo(

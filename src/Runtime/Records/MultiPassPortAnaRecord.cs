@@ -116,6 +116,7 @@ public sealed record MultiPassPortAnaResult(IReadOnlyList<PortAnaPass> Passes, M
 /// passes, not for every value and pass count), and then mean_std = mean/0: +∞ for a positive mean, −∞ for a
 /// negative one, NaN for 0 (IEEE division, as numpy's).</para>
 /// </remarks>
+[DependsOnRecord(typeof(SignalRecord))]
 public sealed class MultiPassPortAnaRecord : AutoCheckRecordTemplate<MultiPassPortAnaResult>
 {
     public const string Freq = PortAnaRecord.Freq;

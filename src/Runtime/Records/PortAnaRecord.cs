@@ -57,6 +57,7 @@ public sealed record PortAnaResult(BacktestResult Backtest, RiskAnalysisTable Po
 /// <c>port_analysis_1day</c> and <c>indicator_analysis_1day</c>, all <c>.parquet</c>. Like Qlib, it generates only when
 /// both <c>pred</c> and <c>label</c> exist.
 /// </summary>
+[DependsOnRecord(typeof(SignalRecord))]
 public sealed class PortAnaRecord : AutoCheckRecordTemplate<PortAnaResult>
 {
     public const string Freq = "1day";

@@ -11,6 +11,7 @@ namespace Qlib.Tracked.Records;
 /// stores <c>sig_analysis/ic.parquet</c>, <c>ric.parquet</c> (and <c>long_short_r.parquet</c>,
 /// <c>long_avg_r.parquet</c>). Qlib's <c>label_col</c> has no counterpart: a <see cref="LabelFrame"/> has one label.
 /// </summary>
+[DependsOnRecord(typeof(SignalRecord))]
 public sealed class SigAnaRecord : AutoCheckRecordTemplate<SignalAnalysisResult>
 {
     private LabelFrame? _label;

@@ -11,7 +11,14 @@ public sealed record TrackedSchema(
     string? Experiment,
     IReadOnlyList<string> Params,
     IReadOnlyList<string> Metrics,
-    IReadOnlyList<TrackedArtifact> Artifacts);
+    IReadOnlyList<TrackedArtifact> Artifacts)
+{
+    /// <summary>
+    /// The record templates the type declares with <see cref="RecordAttribute"/>, each after the templates it
+    /// depends on (<see cref="DependsOnRecordAttribute"/>), otherwise in declaration order; empty when none are declared.
+    /// </summary>
+    public IReadOnlyList<Type> RecordTemplates { get; init; } = [];
+}
 
 /// <summary>One artifact of a <c>[Tracked]</c> type.</summary>
 /// <param name="Name">The artifact path.</param>
