@@ -51,10 +51,17 @@ namespace Qlib.Tracked.Analyzers
     /// </summary>
     public static class DiagnosticDescriptors
     {
-        private const string HelpBase = "https://github.com/qlib-tracked/qlib-tracked/blob/main/docs/diagnostics/";
+        /// <summary>
+        /// Where the rule pages live: this repository's <c>docs/diagnostics/</c> folder. Every help link is this plus
+        /// <c>QTRKnnn.md</c> (a test checks the link and that the page exists, for every descriptor).
+        /// </summary>
+        public const string HelpLinkBase = "https://github.com/qlib-tracked/qlib-tracked/blob/main/docs/diagnostics/";
+
+        /// <summary>The help page of rule <paramref name="id"/>.</summary>
+        public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
         private static DiagnosticDescriptor Rule(string id, string category, DiagnosticSeverity severity, string title, string message) =>
-            new DiagnosticDescriptor(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+            new DiagnosticDescriptor(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 
         /// <summary>QTRK001: "[Tracked] type '{0}' is not partial, so the generator skips it".</summary>
         public static readonly DiagnosticDescriptor TypeNotPartial = Rule(DiagnosticIds.TypeNotPartial, DiagnosticCategories.Design, DiagnosticSeverity.Error,
