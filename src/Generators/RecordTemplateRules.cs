@@ -58,7 +58,8 @@ namespace Qlib.Tracked.Generators
 
         /// <summary>
         /// <paramref name="declared"/> (valid, distinct templates) reordered so each comes after the declared templates
-        /// that satisfy its dependencies; otherwise declaration order is kept. A dependency cycle cannot be ordered:
+        /// that satisfy its dependencies: at each step the first template in declaration order whose dependencies are
+        /// all placed comes next. A dependency cycle cannot be ordered:
         /// the first remaining template in declaration order is taken, so the result is always a permutation.
         /// </summary>
         public static List<INamedTypeSymbol> Order(IReadOnlyList<INamedTypeSymbol> declared)

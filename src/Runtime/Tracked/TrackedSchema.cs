@@ -14,8 +14,9 @@ public sealed record TrackedSchema(
     IReadOnlyList<TrackedArtifact> Artifacts)
 {
     /// <summary>
-    /// The record templates the type declares with <see cref="RecordAttribute"/>, each after the templates it
-    /// depends on (<see cref="DependsOnRecordAttribute"/>), otherwise in declaration order; empty when none are declared.
+    /// The record templates the type declares with <see cref="RecordAttribute"/>, in an order they can run in: each
+    /// after the declared templates it depends on (<see cref="DependsOnRecordAttribute"/>); at each step the first
+    /// declared template that is ready comes next. Empty when none are declared.
     /// </summary>
     public IReadOnlyList<Type> RecordTemplates { get; init; } = [];
 }
