@@ -37,6 +37,7 @@ public partial class PlannedModel
     }
 }
 
+[Collection("ambient R")]
 public sealed class RecordPlanTests
 {
     [Fact]
