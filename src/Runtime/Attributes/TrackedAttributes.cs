@@ -5,8 +5,8 @@ namespace Qlib.Tracked;
 /// <see cref="MetricAttribute"/> and <see cref="ArtifactAttribute"/> members the Qlib.Tracked source
 /// generator turns into code: name constants (<c>Names</c>), <c>LogParams</c>, <c>LogMetrics</c>,
 /// <c>SaveArtifacts</c>, a typed <c>Load{Member}</c> per artifact, <c>FromParams</c>, <c>Load</c>,
-/// <c>Schema</c>, an entry in the assembly's <c>TrackedModelRegistry</c> and, with a
-/// <see cref="PredictAttribute"/> method, the signal-record glue.
+/// <c>Schema</c> (with <c>Schema.RecordTemplates</c> from the type's <see cref="RecordAttribute"/>s), an entry in
+/// the assembly's <c>TrackedModelRegistry</c> and, with a <see cref="PredictAttribute"/> method, the signal-record glue.
 /// </summary>
 /// <remarks>
 /// <para><b>Naming policy.</b> A member without an explicit name is logged under its name in snake_case,
