@@ -136,6 +136,24 @@ public sealed class TempStoreCommandTests : IDisposable
     }
 
     [Fact]
+    public void Compare_History_AlignsTheRunsCurvesByStep_MissingAsNull()
+    {
+        using var json = Q("compare", _lgb, _xgb, _plain, "--history", "valid/loss", "--format", "json").Json();
+        var history = json.RootElement.GetProperty("histories").EnumerateArray().Single();
+        Assert.Equal("valid/loss", history.GetProperty("key").GetString());
+        Assert.Equal([0L, 1, 2], history.GetProperty("steps").EnumerateArray().Select(s => s.GetInt64()));
+        var values = history.GetProperty("values");
+        Assert.Equal([0.9, 0.5, 0.3], values[0].EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(JsonValueKind.Null, values[1][2].ValueKind); // xgb stopped at step 1
+        Assert.Equal("NaN", values[2][0].GetString());
+        Assert.Equal(JsonValueKind.Null, values[2][1].ValueKind);
+
+        var text = Q("compare", _lgb, _xgb, "--history", "valid/loss");
+        Assert.Contains("history of valid/loss by step", text.Out);
+        Assert.Matches(@"\n\s+2\s+0\.3\s+-\n", text.Out);
+    }
+
+    [Fact]
     public void Export_WritesTheRunsTable_ThatDuckDbReads()
     {
         var file = _temp.Combine("runs.parquet");

@@ -21,10 +21,15 @@ internal static class CompareCommand
             Description = "Prediction correlation: pearson (default) or spearman.",
             DefaultValueFactory = _ => "pearson",
         }.AcceptOnlyFromAmong("pearson", "spearman");
+        var histories = new Option<string[]>("--history")
+        {
+            Description = "Also print this metric's histories aligned by step (repeatable).",
+            HelpName = "KEY",
+        };
         var format = CommonOptions.Format();
         var command = new Command("compare", "Compare runs: params and metrics side by side, and prediction correlation.")
         {
-            runIds, all, method, format,
+            runIds, all, method, histories, format,
         };
         command.SetAction(parsed => context.Execute(() =>
         {
@@ -33,8 +38,9 @@ internal static class CompareCommand
             var comparison = RunComparer.Compare(store, ids, onlyDifferences: !parsed.GetValue(all));
             var correlation = CorrelateIfAllHavePredictions(store, ids,
                 parsed.GetValue(method) == "spearman" ? CorrelationMethod.Spearman : CorrelationMethod.Pearson);
-            if (parsed.GetValue(format) == CommonOptions.Json) WriteJson(context.Out, comparison, correlation);
-            else WriteText(context.Out, comparison, correlation);
+            var aligned = (parsed.GetValue(histories) ?? []).Select(key => MetricHistoryAligner.Align(store, ids, key)).ToArray();
+            if (parsed.GetValue(format) == CommonOptions.Json) WriteJson(context.Out, comparison, correlation, aligned);
+            else WriteText(context.Out, comparison, correlation, aligned);
             return ExitCodes.Success;
         }));
         return command;
@@ -43,7 +49,7 @@ internal static class CompareCommand
     private static PredictionCorrelation? CorrelateIfAllHavePredictions(ITrackingStore store, string[] ids, CorrelationMethod method) =>
         ids.All(id => PredictionCorrelator.HasPredictions(store, id)) ? PredictionCorrelator.Correlate(store, ids, method) : null;
 
-    private static void WriteText(TextWriter output, RunComparison comparison, PredictionCorrelation? correlation)
+    private static void WriteText(TextWriter output, RunComparison comparison, PredictionCorrelation? correlation, AlignedMetricHistory[] histories)
     {
         var runHeaders = comparison.Runs.Select(r => r.RunName.Length > 0 ? r.RunName : r.RunId).ToArray();
         output.WriteLine("runs");
@@ -67,6 +73,17 @@ internal static class CompareCommand
             metricsTable.AddRow([Mark(row.Key, row.Differs), .. row.Values.Select(ValueText.Number)]);
         metricsTable.Write(output);
 
+        foreach (var history in histories)
+        {
+            output.WriteLine();
+            output.WriteLine($"history of {history.MetricKey} by step");
+            var historyTable = new TextTable(["step", .. runHeaders]);
+            for (var c = 0; c <= runHeaders.Length; c++) historyTable.AlignRight(c);
+            for (var i = 0; i < history.Steps.Count; i++)
+                historyTable.AddRow([history.Steps[i].ToString(System.Globalization.CultureInfo.InvariantCulture), .. history.Values.Select(row => ValueText.Number(row[i]))]);
+            historyTable.Write(output);
+        }
+
         output.WriteLine();
         if (correlation is null)
         {
@@ -84,7 +101,7 @@ internal static class CompareCommand
     /// <summary>A leading '*' marks differing rows when --all shows identical ones too.</summary>
     private static string Mark(string key, bool differs) => differs ? "* " + key : "  " + key;
 
-    private static void WriteJson(TextWriter output, RunComparison comparison, PredictionCorrelation? correlation) =>
+    private static void WriteJson(TextWriter output, RunComparison comparison, PredictionCorrelation? correlation, AlignedMetricHistory[] histories) =>
         RunJson.WriteDocument(output, writer =>
         {
             writer.WriteStartObject();
@@ -121,6 +138,25 @@ internal static class CompareCommand
                 writer.WriteBoolean("differs", row.Differs);
                 writer.WriteStartArray("values");
                 foreach (var v in row.Values) RunJson.WriteMetricValue(writer, v);
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteStartArray("histories");
+            foreach (var history in histories)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("key", history.MetricKey);
+                writer.WriteStartArray("steps");
+                foreach (var step in history.Steps) writer.WriteNumberValue(step);
+                writer.WriteEndArray();
+                writer.WriteStartArray("values");
+                foreach (var row in history.Values)
+                {
+                    writer.WriteStartArray();
+                    foreach (var v in row) RunJson.WriteMetricValue(writer, v);
+                    writer.WriteEndArray();
+                }
                 writer.WriteEndArray();
                 writer.WriteEndObject();
             }
