@@ -30,13 +30,22 @@ public static class Cli
             stderr.WriteLine("Run 'qtrack --help' for usage.");
             return ExitCodes.UsageError;
         }
-        return parsed.Invoke(new InvocationConfiguration
+        try
         {
-            Output = stdout,
-            Error = stderr,
-            // CliContext.Execute maps exceptions to messages and exit codes; nothing should reach the default handler.
-            EnableDefaultExceptionHandler = false,
-        });
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                // CliContext.Execute maps expected failures to messages and exit codes.
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (Exception e)
+        {
+            // A bug, not bad input: keep the whole exception for the report, but still exit like a tool.
+            stderr.WriteLine($"error: unexpected failure: {e}");
+            return ExitCodes.Failure;
+        }
     }
 
     private static RootCommand BuildRoot(CliContext context)

@@ -98,7 +98,18 @@ public sealed class TempStoreCommandTests : IDisposable
         Assert.Equal("NaN", nan.RootElement.GetProperty("history")[0].GetProperty("value").GetString());
 
         var table = Q("metrics", _lgb, "valid/loss");
-        Assert.Equal(5, table.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // header, rule, 3 points
+        var blocks = table.Out.Split("\n\n");
+        Assert.Equal(5, blocks[0].Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // header, rule, 3 points
+        // The chart: 0.9 at step 0 on the top row, 0.3 at step 2 on the bottom row, 0.5 two thirds down.
+        var chart = blocks[1].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("0.9 |*", chart[0]);
+        Assert.Equal("    | *", chart[6]);
+        Assert.Equal("0.3 |  *", chart[9]);
+        Assert.Equal("    +---", chart[10]);
+        Assert.Equal("step 0", chart[11].Trim()[..6]);
+        Assert.EndsWith("2", chart[11]);
+        // A single point draws no chart.
+        Assert.DoesNotContain("+-", Q("metrics", _lgb, "IC").Out);
 
         var missing = Q("metrics", _lgb, "nope");
         Assert.Equal(1, missing.ExitCode);

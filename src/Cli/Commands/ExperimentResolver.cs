@@ -34,7 +34,8 @@ internal static class ExperimentResolver
         {
             return store.GetExperiment(value).ExperimentId;
         }
-        catch (TrackingException e) when (e.Code == ErrorCode.ResourceDoesNotExist)
+        // An id the store cannot even parse (too long, say) may still be an experiment's name.
+        catch (TrackingException e) when (e.Code is ErrorCode.ResourceDoesNotExist or ErrorCode.InvalidParameterValue)
         {
             return null;
         }

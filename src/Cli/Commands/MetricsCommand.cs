@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Qlib.Tracked.Compare;
 using Qlib.Tracked.Tool.Output;
 
 namespace Qlib.Tracked.Tool.Commands;
@@ -51,6 +52,13 @@ internal static class MetricsCommand
             foreach (var point in history)
                 table.AddRow(point.Step.ToString(CultureInfo.InvariantCulture), ValueText.PreciseTime(point.Timestamp), ValueText.Number(point.Value));
             table.Write(context.Out);
+            // The chart shows one value per step, chosen as everywhere else (MLflow's latest point of the step).
+            var curve = MetricHistoryAligner.Align(metricKey, [(id, history)]);
+            if (curve.Steps.Count >= 2)
+            {
+                context.Out.WriteLine();
+                AsciiChart.Write(context.Out, curve.Steps, curve.Values[0].Select(v => v!.Value).ToArray());
+            }
             return ExitCodes.Success;
         }));
         return command;
