@@ -13,7 +13,7 @@ internal static class ExportCommand
     {
         var output = new Option<string>("--out")
         {
-            Description = "The Parquet file to write (replaced atomically if it exists).",
+            Description = "The file to write (replaced atomically if it exists).",
             HelpName = "FILE",
             Required = true,
         };
@@ -26,9 +26,13 @@ internal static class ExportCommand
         var orderBy = new Option<string[]>("--order-by", "-o") { Description = "\"KEY [ASC|DESC]\" (repeatable).", HelpName = "KEY [ASC|DESC]" };
         var max = new Option<int?>("--max", "-n") { Description = "At most this many runs (default: all)." };
         var view = CommonOptions.View("runs");
-        var command = new Command("export", "Write the runs table of a search to a Parquet file.")
+        var format = new Option<string?>("--format")
         {
-            output, experiments, filter, orderBy, max, view,
+            Description = "parquet or csv (default: from the file's extension, .csv for CSV, else Parquet).",
+        }.AcceptOnlyFromAmong("parquet", "csv");
+        var command = new Command("export", "Write the runs table of a search to a Parquet (or CSV) file.")
+        {
+            output, experiments, filter, orderBy, max, view, format,
         };
         command.SetAction(parsed => context.Execute(() =>
         {
@@ -36,8 +40,13 @@ internal static class ExportCommand
             var requested = parsed.GetValue(experiments) ?? [];
             var experimentIds = requested.Length == 0 ? ExperimentResolver.AllActive(store) : ExperimentResolver.Resolve(store, requested);
             var path = parsed.GetValue(output)!;
-            var table = RunsSearch.ExportParquet(store, experimentIds, path, parsed.GetValue(filter),
+            var table = RunsSearch.Table(store, experimentIds, parsed.GetValue(filter),
                 CliContext.ParseView(parsed.GetValue(view)), parsed.GetValue(orderBy) ?? [], parsed.GetValue(max));
+            var csv = parsed.GetValue(format) is { } chosen
+                ? chosen == "csv"
+                : path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
+            if (csv) RunsTableCsv.Write(table, path);
+            else RunsTableParquet.Write(table, path);
             context.Out.WriteLine($"Wrote {table.RowCount} run(s) and {table.ColumnNames.Count()} column(s) to {path}");
             return ExitCodes.Success;
         }));

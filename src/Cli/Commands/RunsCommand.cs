@@ -44,7 +44,7 @@ internal static class RunsCommand
             HelpName = "COLUMN",
         };
         var view = CommonOptions.View("runs");
-        var format = CommonOptions.Format();
+        var format = CommonOptions.TabularFormat();
         var command = new Command("runs", "Search runs with MLflow's filter and order-by grammar.")
         {
             experiments, filter, orderBy, max, view, format, columns,
@@ -59,10 +59,18 @@ internal static class RunsCommand
             var result = RunsSearch.All(store, experimentIds, parsed.GetValue(filter), CliContext.ParseView(parsed.GetValue(view)),
                 parsed.GetValue(orderBy) ?? [], limit);
 
-            if (parsed.GetValue(format) == CommonOptions.Json)
-                RunJson.WriteDocument(context.Out, writer => RunJson.WriteRuns(writer, result.Items));
-            else
-                WriteTable(context.Out, store, result.Items, extraColumns);
+            switch (parsed.GetValue(format))
+            {
+                case CommonOptions.Json:
+                    RunJson.WriteDocument(context.Out, writer => RunJson.WriteRuns(writer, result.Items));
+                    break;
+                case CommonOptions.Csv:
+                    RunsTableCsv.Write(RunsTable.FromRuns(result.Items), context.Out);
+                    break;
+                default:
+                    WriteTable(context.Out, store, result.Items, extraColumns);
+                    break;
+            }
             if (result.NextPageToken is not null)
                 context.Error.WriteLine($"note: showing the first {result.Items.Count} runs; more match (raise --max).");
             return ExitCodes.Success;
