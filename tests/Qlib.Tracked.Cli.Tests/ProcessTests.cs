@@ -11,7 +11,9 @@ public sealed class ProcessTests : IDisposable
     public void Dispose() => _store.Dispose();
 
     /// <summary>qtrack.dll is copied next to the tests by the project reference; run it with the same dotnet host.</summary>
-    private static (int Code, string Out, string Error) Start(params string[] args)
+    private static (int Code, string Out, string Error) Start(params string[] args) => StartIn(null, args);
+
+    private static (int Code, string Out, string Error) StartIn(string? workingDirectory, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "qtrack.dll");
         Assert.True(File.Exists(dll), $"qtrack.dll not found at {dll}");
@@ -20,6 +22,7 @@ public sealed class ProcessTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
         start.ArgumentList.Add(dll);
         foreach (var arg in args) start.ArgumentList.Add(arg);
@@ -43,5 +46,14 @@ public sealed class ProcessTests : IDisposable
         Assert.Equal(2, bad.Code);
         Assert.Equal("", bad.Out);
         Assert.Contains("Expected numeric value type for metric", bad.Error);
+    }
+
+    [Fact]
+    public void WithoutStore_ItReadsMlrunsInTheWorkingDirectory()
+    {
+        var (code, stdout, stderr) = StartIn(_store.Root, "experiments", "--format", "json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        Assert.Contains("qlib_ref_alpha", json.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()));
     }
 }

@@ -172,4 +172,26 @@ public sealed class RunsTableExportTests : IDisposable
         Assert.Equal(all.Items.Take(3).Select(r => r.Info.RunId), page.Items.Select(r => r.Info.RunId));
         Assert.Null(all.NextPageToken);
     }
+
+    [Fact]
+    public void Csv_QuotesCommasQuotesAndLineBreaks_AndLeavesMissingEmpty()
+    {
+        var store = new FileStore(_temp.Combine("csv"));
+        var experiment = store.CreateExperiment("csv");
+        var a = store.CreateRun(experiment, "u", 2, null, "a,b").Info.RunId;
+        var b = store.CreateRun(experiment, "u", 1, null, "plain").Info.RunId;
+        store.LogBatch(a, [new Metric("m", double.NegativeInfinity, 1, 0)], [new Param("p", "say \"hi\"")], [new RunTag("t", "x\ny")]);
+        store.LogBatch(b, [new Metric("m", 0.1, 1, 0)], [], []);
+
+        var output = new StringWriter();
+        RunsTableCsv.Write(RunsSearch.Table(store, [experiment]), output);
+        var lines = output.ToString().Split('\n');
+
+        Assert.EndsWith(",params.p,metrics.m,tags.mlflow.runName,tags.t", lines[0]);
+        Assert.StartsWith(a + ",\"a,b\"," + experiment + ",RUNNING,2,,active,u,", lines[1]);
+        Assert.EndsWith(",\"say \"\"hi\"\"\",-inf,\"a,b\",\"x", lines[1]);
+        Assert.Equal("y\"", lines[2]);
+        Assert.EndsWith(",,0.1,plain,", lines[3]); // no p, m = 0.1, no t
+        Assert.Equal("", lines[4]);
+    }
 }
