@@ -26,7 +26,7 @@ internal static class ExperimentsCommand
         return command;
     }
 
-    /// <summary>Active runs of the experiment; a search of one page-sized slice per 50,000 runs.</summary>
+    /// <summary>Active runs of the experiment, counted through the store's search (so an indexed store counts fast).</summary>
     private static int CountRuns(ITrackingStore store, string experimentId) =>
         RunsSearch.All(store, [experimentId]).Items.Count;
 
