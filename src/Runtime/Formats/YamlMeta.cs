@@ -29,6 +29,12 @@ public sealed class YamlMeta
         {
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException on some damaged input (a control
+            // character inside an unclosed flow sequence); it is just as much "not a meta file".
+            return null;
+        }
     }
 
     public bool Contains(string key) => _node.Children.ContainsKey(new YamlScalarNode(key));

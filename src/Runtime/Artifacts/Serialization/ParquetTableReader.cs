@@ -55,6 +55,48 @@ public sealed class ParquetTableReader
         return result!;
     }
 
+    /// <summary>A string column whose nulls are kept (a missing value, not corruption).</summary>
+    public async Task<string?[]> ReadNullableStringsAsync(string column, CancellationToken cancellationToken = default)
+    {
+        var field = Field(column);
+        var result = new string?[RowCount];
+        var offset = 0;
+        for (var g = 0; g < _reader.RowGroupCount; g++)
+        {
+            using var group = _reader.OpenRowGroupReader(g);
+            var rows = checked((int)group.RowCount);
+            await group.ReadAsync(field, result.AsMemory(offset, rows), null, cancellationToken).ConfigureAwait(false);
+            offset += rows;
+        }
+        return result;
+    }
+
+    /// <summary>A column of unmanaged values whose nulls are kept as null.</summary>
+    public async Task<T?[]> ReadNullableAsync<T>(string column, CancellationToken cancellationToken = default)
+        where T : struct
+    {
+        var field = Field(column);
+        var result = new T?[RowCount];
+        var offset = 0;
+        for (var g = 0; g < _reader.RowGroupCount; g++)
+        {
+            using var group = _reader.OpenRowGroupReader(g);
+            var rows = checked((int)group.RowCount);
+            if (field.IsNullable)
+            {
+                await group.ReadAsync<T>(field, result.AsMemory(offset, rows), null, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var values = new T[rows];
+                await group.ReadAsync<T>(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < rows; i++) result[offset + i] = values[i];
+            }
+            offset += rows;
+        }
+        return result;
+    }
+
     /// <summary>A column of unmanaged values; a null becomes <paramref name="valueForNull"/> or, when that is null, an error.</summary>
     public async Task<T[]> ReadAsync<T>(string column, T? valueForNull = null, CancellationToken cancellationToken = default)
         where T : struct

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Qlib.Tracked.Tool.Commands;
+
+namespace Qlib.Tracked.Tool;
+
+/// <summary>
+/// The <c>qtrack</c> command line. Everything is built per call and writes only to the writers given,
+/// so tests run the real commands in-process.
+/// </summary>
+public static class Cli
+{
+    /// <summary>Runs <c>qtrack</c> with <paramref name="args"/>; returns the exit code (see <see cref="ExitCodes"/>).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) =>
+        Run(args, stdout, stderr, Environment.GetEnvironmentVariable);
+
+    /// <summary>As <see cref="Run(string[], TextWriter, TextWriter)"/>, reading environment variables through <paramref name="environment"/>.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        ArgumentNullException.ThrowIfNull(environment);
+
+        var context = new CliContext(stdout, stderr, environment);
+        var root = BuildRoot(context);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) stderr.WriteLine($"error: {error.Message}");
+            stderr.WriteLine("Run 'qtrack --help' for usage.");
+            return ExitCodes.UsageError;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration
+            {
+                Output = stdout,
+                Error = stderr,
+                // CliContext.Execute maps expected failures to messages and exit codes.
+                EnableDefaultExceptionHandler = false,
+            });
+        }
+        catch (Exception e)
+        {
+            // A bug, not bad input: keep the whole exception for the report, but still exit like a tool.
+            stderr.WriteLine($"error: unexpected failure: {e}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand("qtrack: browse, search, compare and export runs of an MLflow file store (mlruns).");
+        root.Add(context.StoreOption);
+        root.Add(ExperimentsCommand.Create(context));
+        root.Add(RunsCommand.Create(context));
+        root.Add(ShowCommand.Create(context));
+        root.Add(MetricsCommand.Create(context));
+        root.Add(CompareCommand.Create(context));
+        root.Add(ExportCommand.Create(context));
+        return root;
+    }
+}

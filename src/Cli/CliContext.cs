@@ -1,0 +1,88 @@
+using System.CommandLine;
+using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores;
+
+namespace Qlib.Tracked.Tool;
+
+/// <summary>What every command shares: the output writers, the <c>--store</c> option and the error policy.</summary>
+public sealed class CliContext
+{
+    /// <summary>Where the store is when neither <c>--store</c> nor the environment names one.</summary>
+    public const string DefaultStore = "./mlruns";
+
+    /// <summary>The environment variable Qlib reads for its tracking URI.</summary>
+    public const string StoreEnvironmentVariable = "QLIB_MLFLOW_URI";
+
+    private readonly Func<string, string?> _environment;
+
+    public CliContext(TextWriter output, TextWriter error, Func<string, string?> environment)
+    {
+        Out = output;
+        Error = error;
+        _environment = environment;
+        StoreOption = new Option<string?>("--store", "-s")
+        {
+            Description = $"The mlruns folder or file: URI (default: ${StoreEnvironmentVariable}, else {DefaultStore}).",
+            HelpName = "DIR",
+            Recursive = true,
+        };
+    }
+
+    public TextWriter Out { get; }
+
+    public TextWriter Error { get; }
+
+    public Option<string?> StoreOption { get; }
+
+    /// <summary>
+    /// Opens the store named by <c>--store</c>, <c>QLIB_MLFLOW_URI</c> or <c>./mlruns</c>. A local folder
+    /// that does not exist is an error rather than a new empty store: a read command must not create one
+    /// from a typo. Corrupt entries the store skips are reported on stderr.
+    /// </summary>
+    public ITrackingStore OpenStore(ParseResult parsed)
+    {
+        var location = parsed.GetValue(StoreOption);
+        if (string.IsNullOrWhiteSpace(location)) location = _environment(StoreEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(location)) location = DefaultStore;
+        if (TrackingUri.GetScheme(location) == "file")
+        {
+            var path = TrackingUri.ToLocalPath(location);
+            if (!Directory.Exists(path))
+                throw TrackingException.DoesNotExist($"No store at '{location}': the folder '{path}' does not exist. Pass --store DIR or set {StoreEnvironmentVariable}.");
+        }
+        var store = TrackingStoreRegistry.Open(location);
+        store.Warning += warning => Error.WriteLine($"warning: skipped {warning}");
+        return store;
+    }
+
+    /// <summary>
+    /// Runs a command body and turns failures into a message on stderr and an exit code: invalid input
+    /// (INVALID_PARAMETER_VALUE, e.g. a filter the grammar rejects) is a usage error (2), anything else
+    /// the store or the file system refused is a failure (1).
+    /// </summary>
+    public int Execute(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (TrackingException e)
+        {
+            Error.WriteLine($"error: {e.MlflowErrorCode}: {e.Message}");
+            return e.Code == ErrorCode.InvalidParameterValue ? ExitCodes.UsageError : ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+
+    /// <summary>The view type named by a <c>--view</c> value (already restricted to these three by the parser).</summary>
+    public static ViewType ParseView(string? value) => value switch
+    {
+        "deleted" => ViewType.DeletedOnly,
+        "all" => ViewType.All,
+        _ => ViewType.ActiveOnly,
+    };
+}

@@ -1,0 +1,3 @@
+using Qlib.Tracked.Tool;
+
+return Cli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text;
+using Qlib.Tracked.Artifacts;
+using Qlib.Tracked.Entities;
+
+namespace Qlib.Tracked.Export;
+
+/// <summary>
+/// A <see cref="RunsTable"/> as CSV (RFC 4180: comma-separated, fields with a comma, quote or line break
+/// quoted, quotes doubled, CRLF-free <c>\n</c> line ends), with the same columns in the same order as the
+/// Parquet file. Times are epoch milliseconds; metrics use the shortest round-trip spelling and
+/// <c>NaN</c>, <c>inf</c>, <c>-inf</c> (which pandas' <c>read_csv</c> parses as floats); an empty field is a
+/// missing value. CSV cannot tell an empty string from a missing one: use Parquet when that matters.
+/// </summary>
+public static class RunsTableCsv
+{
+    public static void Write(RunsTable table, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(output);
+        output.Write(string.Join(',', table.ColumnNames.Select(Field)));
+        output.Write('\n');
+        for (var row = 0; row < table.RowCount; row++)
+        {
+            var info = table.Runs[row];
+            IEnumerable<string> cells =
+            [
+                info.RunId, info.RunName, info.ExperimentId, info.Status.ToMlflowString(),
+                info.StartTime.ToString(CultureInfo.InvariantCulture),
+                info.EndTime?.ToString(CultureInfo.InvariantCulture) ?? "",
+                info.LifecycleStage.ToMlflowString(), info.UserId, info.ArtifactUri,
+                .. table.ParamColumns.Select(column => column[row] ?? ""),
+                .. table.MetricColumns.Select(column => column[row] is { } v ? Number(v) : ""),
+                .. table.TagColumns.Select(column => column[row] ?? ""),
+            ];
+            output.Write(string.Join(',', cells.Select(Field)));
+            output.Write('\n');
+        }
+    }
+
+    /// <summary>Writes the CSV file at <paramref name="path"/> through a temp file renamed into place.</summary>
+    public static void Write(RunsTable table, string path)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(folder))
+            throw TrackingException.DoesNotExist($"Cannot export to '{path}': the folder '{folder}' does not exist.");
+        using var stream = new AtomicWriteStream(full);
+        try
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
+            Write(table, writer);
+        }
+        catch
+        {
+            stream.Abort();
+            throw;
+        }
+    }
+
+    private static string Number(double value) =>
+        double.IsNaN(value) ? "NaN"
+        : double.IsPositiveInfinity(value) ? "inf"
+        : double.IsNegativeInfinity(value) ? "-inf"
+        : value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Field(string text) =>
+        text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}

@@ -1,0 +1,24 @@
+namespace Qlib.Tracked.Cli.Tests;
+
+/// <summary>A damaged run in the store is reported and skipped; the listing still works.</summary>
+public sealed class CorruptStoreTests : IDisposable
+{
+    private readonly TempStore _store = new(copyFixture: true);
+
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public void ACorruptRunMeta_IsAWarningOnStderr_AndTheOtherRunsAreListed()
+    {
+        var meta = Directory.EnumerateFiles(_store.Store, "meta.yaml", SearchOption.AllDirectories)
+            .Single(f => File.ReadAllText(f).Contains("run_name: alpha-xgb", StringComparison.Ordinal));
+        File.WriteAllText(meta, "run_id: [unclosed\n\u0001garbage");
+
+        var result = CliRunner.Run("runs", "--store", _store.Store, "--format", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["beta-plain", "beta-edge", "alpha-child", "alpha-running", "alpha-failed", "alpha-lgb", "default-run"], result.RunNames());
+        Assert.Contains("warning: skipped", result.Error);
+        Assert.Contains("meta.yaml", result.Error);
+    }
+}
