@@ -82,6 +82,7 @@ namespace Qlib.Tracked.Benchmarks
         /// <param name="nsPerOp">Method name → nanoseconds per operation (call, point, run, or one history read).</param>
         public static void PrintTable(IReadOnlyDictionary<string, double> nsPerOp, string source)
         {
+            if (!Rows.Any(r => nsPerOp.ContainsKey(r.Method))) return;
             var ci = CultureInfo.InvariantCulture;
             Console.WriteLine();
             Console.WriteLine($"Qlib.Tracked vs MLflow 2.12 file store (reference §6) — {source}");
