@@ -10,6 +10,7 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Qlib.Tracked.Benchmarks;
+using Qlib.Tracked.Benchmarks.Records;
 
 // Usage (see bench/README.md):
 //   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --filter '*'
@@ -18,6 +19,7 @@ if (args.Length > 0 && args[0] == "--quick")
 {
     var results = QuickRunner.Run(args.Skip(1).ToArray());
     Targets.PrintTable(results, "quick mode: Stopwatch, median of 3 after 1 warm-up; use BenchmarkDotNet for the record");
+    RecordTargets.PrintTable(results, "quick mode: Stopwatch, median of 3 after 1 warm-up");
     return;
 }
 
@@ -39,11 +41,18 @@ foreach (var summary in summaries)
 {
     foreach (var report in summary.Reports)
     {
-        if (report.ResultStatistics is { } stats)
-            measured[report.BenchmarkCase.Descriptor.WorkloadMethod.Name] = stats.Median; // ns per operation
+        if (report.ResultStatistics is not { } stats) continue;
+        // Sized benchmarks (the backtest's Days) are keyed Method[Name=Value].
+        var parameters = string.Join(",", report.BenchmarkCase.Parameters.Items.Select(p => $"{p.Name}={p.Value}"));
+        var key = report.BenchmarkCase.Descriptor.WorkloadMethod.Name + (parameters.Length > 0 ? $"[{parameters}]" : "");
+        measured[key] = stats.Median; // ns per operation
     }
 }
-if (measured.Count > 0) Targets.PrintTable(measured, "BenchmarkDotNet, median ns per operation of 5 iterations");
+if (measured.Count > 0)
+{
+    Targets.PrintTable(measured, "BenchmarkDotNet, median ns per operation of 5 iterations");
+    RecordTargets.PrintTable(measured, "BenchmarkDotNet, median of 5 iterations");
+}
 
 namespace Qlib.Tracked.Benchmarks
 {
@@ -73,6 +82,7 @@ namespace Qlib.Tracked.Benchmarks
         /// <param name="nsPerOp">Method name → nanoseconds per operation (call, point, run, or one history read).</param>
         public static void PrintTable(IReadOnlyDictionary<string, double> nsPerOp, string source)
         {
+            if (!Rows.Any(r => nsPerOp.ContainsKey(r.Method))) return;
             var ci = CultureInfo.InvariantCulture;
             Console.WriteLine();
             Console.WriteLine($"Qlib.Tracked vs MLflow 2.12 file store (reference §6) — {source}");
@@ -111,40 +121,52 @@ namespace Qlib.Tracked.Benchmarks
         public static Dictionary<string, double> Run(string[] filters)
         {
             var results = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var type in new[] { typeof(PerCallLogging), typeof(BatchLogging), typeof(RunCreation), typeof(MetricHistory), typeof(LargeStore) })
+            Type[] types = [typeof(PerCallLogging), typeof(BatchLogging), typeof(RunCreation), typeof(MetricHistory), typeof(LargeStore),
+                typeof(SignalAnalysisBench), typeof(BacktestBench), typeof(PredictionParquetBench)];
+            foreach (var type in types)
             {
                 var methods = type.GetMethods().Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null)
                     .Where(m => filters.Length == 0 || filters.Any(f => (type.Name + "." + m.Name).Contains(f, StringComparison.OrdinalIgnoreCase)))
                     .ToList();
                 if (methods.Count == 0) continue;
-                var instance = Activator.CreateInstance(type)!;
-                Invoke<GlobalSetupAttribute>(instance);
-                try
+                // One [Params] property at most (the backtest's Days): each value is its own instance and setup.
+                var sized = type.GetProperties().FirstOrDefault(p => p.GetCustomAttribute<ParamsAttribute>() is not null);
+                var values = sized?.GetCustomAttribute<ParamsAttribute>()!.Values ?? [null];
+                foreach (var value in values)
                 {
-                    foreach (var method in methods)
+                    var instance = Activator.CreateInstance(type)!;
+                    var suffix = sized is null ? "" : $"[{sized.Name}={value}]";
+                    sized?.SetValue(instance, value);
+                    Invoke<GlobalSetupAttribute>(instance);
+                    try
                     {
-                        var ops = method.GetCustomAttribute<BenchmarkAttribute>()!.OperationsPerInvoke;
-                        var times = new List<double>();
-                        for (var i = 0; i < 4; i++)
-                        {
-                            Invoke<IterationSetupAttribute>(instance);
-                            var sw = Stopwatch.StartNew();
-                            method.Invoke(instance, null);
-                            sw.Stop();
-                            Invoke<IterationCleanupAttribute>(instance);
-                            if (i > 0) times.Add(sw.Elapsed.TotalNanoseconds / ops);
-                        }
-                        times.Sort();
-                        results[method.Name] = times[1];
-                        Console.WriteLine($"{type.Name}.{method.Name}: {times[1]:0.0} ns/op ({1e9 / times[1]:N0} op/s)");
+                        foreach (var method in methods) results[method.Name + suffix] = Time(instance, method, type.Name + "." + method.Name + suffix);
                     }
-                }
-                finally
-                {
-                    Invoke<GlobalCleanupAttribute>(instance);
+                    finally
+                    {
+                        Invoke<GlobalCleanupAttribute>(instance);
+                    }
                 }
             }
             return results;
+        }
+
+        private static double Time(object instance, MethodInfo method, string name)
+        {
+            var ops = method.GetCustomAttribute<BenchmarkAttribute>()!.OperationsPerInvoke;
+            var times = new List<double>();
+            for (var i = 0; i < 4; i++)
+            {
+                Invoke<IterationSetupAttribute>(instance);
+                var sw = Stopwatch.StartNew();
+                method.Invoke(instance, null);
+                sw.Stop();
+                Invoke<IterationCleanupAttribute>(instance);
+                if (i > 0) times.Add(sw.Elapsed.TotalNanoseconds / ops);
+            }
+            times.Sort();
+            Console.WriteLine($"{name}: {times[1]:0.0} ns/op ({1e9 / times[1]:N0} op/s)");
+            return times[1];
         }
 
         private static void Invoke<TAttribute>(object instance) where TAttribute : Attribute

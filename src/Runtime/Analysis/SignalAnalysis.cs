@@ -83,8 +83,14 @@ public static class SignalAnalysis
         var days = panel.DateCount;
         var ic = new double[days];
         var ric = new double[days];
+        DateRanges.Run(days, (from, to) => IcRange(panel, from, to, ic, ric));
+        return (new DateSeries(panel.Dates, ic), new DateSeries(panel.Dates, ric));
+    }
+
+    private static void IcRange(SignalPanel panel, int from, int to, double[] ic, double[] ric)
+    {
         var max = panel.MaxRowsPerDate;
-        // Scratch buffers, sized once for the largest date.
+        // Scratch buffers, sized once per range for the largest date.
         var x = new double[max];
         var y = new double[max];
         var rx = new double[max];
@@ -92,7 +98,7 @@ public static class SignalAnalysis
         var keys = new double[max];
         var order = new int[max];
         double[] score = panel.Score, label = panel.Label;
-        for (var d = 0; d < days; d++)
+        for (var d = from; d < to; d++)
         {
             var n = 0;
             for (int i = panel.Starts[d], end = panel.Starts[d + 1]; i < end; i++)
@@ -113,7 +119,6 @@ public static class SignalAnalysis
             Stats.AverageRanks(y.AsSpan(0, n), ry, keys, order);
             ric[d] = Stats.Pearson(rx.AsSpan(0, n), ry.AsSpan(0, n));
         }
-        return (new DateSeries(panel.Dates, ic), new DateSeries(panel.Dates, ric));
     }
 
     /// <inheritdoc cref="CalcLongShortReturn(SignalPanel, double)"/>
@@ -137,9 +142,20 @@ public static class SignalAnalysis
         var longAvg = new double[days];
         var longLeg = new double[days];
         var shortLeg = new double[days];
-        var order = new int[panel.MaxRowsPerDate];
+        DateRanges.Run(days, (from, to) => LongShortRange(panel, quantile, from, to, longShort, longAvg, longLeg, shortLeg));
+        var dates = panel.Dates;
+        return new LongShortReturns(new DateSeries(dates, longShort), new DateSeries(dates, longAvg),
+            new DateSeries(dates, longLeg), new DateSeries(dates, shortLeg));
+    }
+
+    private static void LongShortRange(SignalPanel panel, double quantile, int from, int to,
+        double[] longShort, double[] longAvg, double[] longLeg, double[] shortLeg)
+    {
+        var maxRows = panel.MaxRowsPerDate;
+        var keys = new double[maxRows];
+        var order = new int[maxRows];
         double[] score = panel.Score, label = panel.Label;
-        for (var d = 0; d < days; d++)
+        for (var d = from; d < to; d++)
         {
             int start = panel.Starts[d], end = panel.Starts[d + 1];
             var rows = end - start;
@@ -147,21 +163,64 @@ public static class SignalAnalysis
             var take = (int)(rows * quantile);
             var n = 0;
             for (var i = start; i < end; i++)
-                if (!double.IsNaN(score[i])) order[n++] = i;
-            var candidates = order.AsSpan(0, n);
+            {
+                if (double.IsNaN(score[i])) continue;
+                keys[n] = score[i];
+                order[n++] = i;
+            }
             var pick = Math.Min(take, n);
-
-            candidates.Sort(new Descending(score));
-            longLeg[d] = MeanLabel(label, candidates[..pick]);
-            candidates.Sort(new Ascending(score));
-            shortLeg[d] = MeanLabel(label, candidates[..pick]);
+            SortByScoreThenRow(keys.AsSpan(0, n), order.AsSpan(0, n));
+            longLeg[d] = MeanLabelFromTop(label, keys.AsSpan(0, n), order.AsSpan(0, n), pick);
+            shortLeg[d] = MeanLabel(label, order.AsSpan(0, pick));
 
             longShort[d] = (longLeg[d] - shortLeg[d]) / 2;
             longAvg[d] = Stats.NanMean(label.AsSpan(start, rows));
         }
-        var dates = panel.Dates;
-        return new LongShortReturns(new DateSeries(dates, longShort), new DateSeries(dates, longAvg),
-            new DateSeries(dates, longLeg), new DateSeries(dates, shortLeg));
+    }
+
+    /// <summary>
+    /// Ascending by score, equal scores in row order: the order of pandas' <c>nsmallest(keep="first")</c>.
+    /// One primitive key/item sort (much cheaper than a comparer sort), then each run of equal scores —
+    /// which the unstable sort may have shuffled — is put back in row order.
+    /// </summary>
+    private static void SortByScoreThenRow(Span<double> keys, Span<int> rows)
+    {
+        keys.Sort(rows);
+        var start = 0;
+        while (start < keys.Length)
+        {
+            var end = start + 1;
+            while (end < keys.Length && keys[end] == keys[start]) end++;
+            if (end - start > 1) rows[start..end].Sort();
+            start = end;
+        }
+    }
+
+    /// <summary>
+    /// The mean label of the <paramref name="pick"/> highest scores in pandas' <c>nlargest(keep="first")</c> order
+    /// (descending score, equal scores in row order), read from the end of the ascending order run by run.
+    /// </summary>
+    private static double MeanLabelFromTop(double[] label, ReadOnlySpan<double> keys, ReadOnlySpan<int> rows, int pick)
+    {
+        double sum = 0;
+        var count = 0;
+        var end = keys.Length;
+        while (pick > 0)
+        {
+            var start = end - 1;
+            while (start > 0 && keys[start - 1] == keys[end - 1]) start--;
+            var taken = Math.Min(pick, end - start);
+            for (var k = start; k < start + taken; k++)
+            {
+                var v = label[rows[k]];
+                if (double.IsNaN(v)) continue;
+                sum += v;
+                count++;
+            }
+            pick -= taken;
+            end = start;
+        }
+        return count == 0 ? double.NaN : sum / count;
     }
 
     private static double MeanLabel(double[] label, ReadOnlySpan<int> rows)
@@ -176,24 +235,5 @@ public static class SignalAnalysis
             count++;
         }
         return count == 0 ? double.NaN : sum / count;
-    }
-
-    // Row indices ordered by score, ties by row index: a total order, so the (unstable) sort is stable in effect.
-    private readonly struct Descending(double[] score) : IComparer<int>
-    {
-        public int Compare(int a, int b)
-        {
-            var c = score[b].CompareTo(score[a]);
-            return c != 0 ? c : a.CompareTo(b);
-        }
-    }
-
-    private readonly struct Ascending(double[] score) : IComparer<int>
-    {
-        public int Compare(int a, int b)
-        {
-            var c = score[a].CompareTo(score[b]);
-            return c != 0 ? c : a.CompareTo(b);
-        }
     }
 }

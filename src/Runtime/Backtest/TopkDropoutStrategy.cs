@@ -20,58 +20,6 @@ public sealed record TopkDropoutOptions
 }
 
 /// <summary>
-/// The prediction per signal date: for each date, the instruments in first-appearance order and the last
-/// non-NaN score of each (NaN when it has none), as Qlib's <c>get_signal</c> resamples a one-day window.
-/// </summary>
-public sealed class SignalTable
-{
-    private readonly Dictionary<DateTime, (string[] Instruments, Dictionary<string, double> Scores)> _byDate = [];
-
-    public SignalTable(PredictionFrame pred)
-    {
-        ArgumentNullException.ThrowIfNull(pred);
-        var lists = new Dictionary<DateTime, (List<string>, Dictionary<string, double>)>();
-        for (var i = 0; i < pred.RowCount; i++)
-        {
-            var date = pred.Datetime[i].Date;
-            if (!lists.TryGetValue(date, out var entry))
-            {
-                entry = ([], new Dictionary<string, double>(StringComparer.Ordinal));
-                lists[date] = entry;
-            }
-            var code = pred.Instrument[i];
-            var score = pred.Score[i];
-            if (!entry.Item2.TryGetValue(code, out var old))
-            {
-                entry.Item1.Add(code);
-                entry.Item2[code] = score;
-            }
-            else if (!double.IsNaN(score) || double.IsNaN(old))
-            {
-                entry.Item2[code] = score;
-            }
-        }
-        foreach (var (date, (codes, scores)) in lists) _byDate[date] = ([.. codes], scores);
-        Dates = [.. _byDate.Keys.Order()];
-    }
-
-    /// <summary>The signal dates, ascending.</summary>
-    public DateTime[] Dates { get; }
-
-    public bool TryGet(DateTime date, out string[] instruments, out Dictionary<string, double> scores)
-    {
-        if (_byDate.TryGetValue(date.Date, out var e))
-        {
-            (instruments, scores) = e;
-            return true;
-        }
-        instruments = [];
-        scores = [];
-        return false;
-    }
-}
-
-/// <summary>
 /// Qlib's <c>TopkDropoutStrategy.generate_trade_decision</c> for one daily step: ranks holdings and candidates by
 /// the previous day's score, decides sells and buys, and returns the orders (sells, then buys).
 /// </summary>
@@ -101,8 +49,9 @@ public sealed class TopkDropoutStrategy
         ArgumentNullException.ThrowIfNull(exchange);
         ArgumentNullException.ThrowIfNull(position);
         var orders = new List<Order>();
-        if (day < 1 || !Signal.TryGet(exchange.Market.Calendar[day - 1], out var predCodes, out var scores)) return orders;
-        double Score(string code) => scores.TryGetValue(code, out var s) ? s : double.NaN;
+        if (day < 1 || !Signal.TryGetDay(exchange.Market.Calendar[day - 1], out var signalDay)) return orders;
+        var predCodes = signalDay.Instruments;
+        var Score = signalDay.Score;
         bool Tradable(string code) => exchange.IsTradable(code, day);
 
         var temp = position.Clone();
@@ -115,7 +64,7 @@ public sealed class TopkDropoutStrategy
         var wanted = o.NDrop + o.Topk - last.Count;
         if (o.MethodBuy == "top")
         {
-            var notHeld = SortByScore(predCodes.Where(c => !lastSet.Contains(c)).ToArray(), Score);
+            var notHeld = SortByScore(predCodes, signalDay.Scores, lastSet);
             today = o.OnlyTradable ? FirstN(notHeld, wanted, Tradable) : PySliceHead(notHeld, wanted);
         }
         else
@@ -181,6 +130,29 @@ public sealed class TopkDropoutStrategy
         });
         var result = new List<string>(keyed.Length);
         foreach (var k in keyed) result.Add(k.Code);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="SortByScore(IReadOnlyList{string}, Func{string, double})"/> of the instruments not in
+    /// <paramref name="exclude"/>, with their scores taken from the parallel array (no lookup per instrument).
+    /// </summary>
+    private static List<string> SortByScore(string[] codes, double[] scores, HashSet<string> exclude)
+    {
+        var keyed = new List<(string Code, double Score, int Index)>(codes.Length);
+        for (var i = 0; i < codes.Length; i++)
+            if (!exclude.Contains(codes[i])) keyed.Add((codes[i], scores[i], keyed.Count));
+        var span = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keyed);
+        span.Sort(static (a, b) =>
+        {
+            var an = double.IsNaN(a.Score);
+            var bn = double.IsNaN(b.Score);
+            if (an != bn) return an ? 1 : -1;
+            if (!an && a.Score != b.Score) return b.Score.CompareTo(a.Score);
+            return a.Index.CompareTo(b.Index);
+        });
+        var result = new List<string>(span.Length);
+        foreach (var k in span) result.Add(k.Code);
         return result;
     }
 

@@ -6,11 +6,14 @@ namespace Qlib.Tracked.Frames;
 internal static class FrameColumns
 {
     /// <summary>
-    /// <c>datetime</c>: timestamp in microseconds, naive (what pandas and DuckDB read as a plain TIMESTAMP).
-    /// Sub-microsecond ticks are dropped, which daily and minute Qlib data never have.
+    /// <c>datetime</c>: timestamp in milliseconds, naive (what pandas and DuckDB read as a plain TIMESTAMP).
+    /// Sub-millisecond ticks are dropped, which daily and minute Qlib data never have. Not microseconds:
+    /// Parquet.Net 6.1 writes a micros column's min/max statistics in milliseconds, and readers that prune
+    /// by statistics (DuckDB's <c>where datetime = …</c> and joins on datetime, pyarrow's filters) then find no
+    /// rows; the millisecond unit's statistics are right.
     /// </summary>
     public static DateTimeDataField Datetime(string name = "datetime") =>
-        new(name, DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: DateTimeTimeUnit.Micros, isNullable: false);
+        new(name, DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: DateTimeTimeUnit.Millis, isNullable: false);
 
     public static DataField<string> Instrument() => new("instrument", nullable: false);
 

@@ -7,7 +7,7 @@ namespace Qlib.Tracked.Frames;
 /// <summary>
 /// Qlib's prediction frame (<c>pred.pkl</c>): one score per (datetime, instrument), which pandas
 /// holds as a frame indexed by (datetime, instrument) with a <c>score</c> column. Stored columnar
-/// as Parquet columns <c>datetime</c> (timestamp, microseconds, naive), <c>instrument</c> (string)
+/// as Parquet columns <c>datetime</c> (timestamp, milliseconds, naive), <c>instrument</c> (string)
 /// and <c>score</c> (double). Row i is (Datetime[i], Instrument[i], Score[i]).
 /// </summary>
 public sealed class PredictionFrame : IParquetTable<PredictionFrame>
@@ -33,10 +33,8 @@ public sealed class PredictionFrame : IParquetTable<PredictionFrame>
     public double[] Score { get; }
     public int RowCount => Score.Length;
 
-    // Microseconds: what pandas and DuckDB read as a plain TIMESTAMP; sub-microsecond ticks are
-    // dropped, which daily and minute Qlib data never have. Not UTC-adjusted: Qlib dates are naive.
-    private static readonly DateTimeDataField DatetimeField =
-        new("datetime", DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: DateTimeTimeUnit.Micros, isNullable: false);
+    // Shared with every frame: milliseconds, naive (see FrameColumns.Datetime for why not microseconds).
+    private static readonly DateTimeDataField DatetimeField = FrameColumns.Datetime();
     private static readonly DataField<string> InstrumentField = new("instrument", nullable: false);
     private static readonly DataField<double> ScoreField = new("score", nullable: false);
 

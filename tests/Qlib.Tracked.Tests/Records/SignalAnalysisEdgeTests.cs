@@ -194,13 +194,15 @@ public class SignalAnalysisEdgeTests
         Assert.Equal([0], zero);
     }
 
-    [Fact]
-    public void LargeRandomPanel_MatchesANaiveReimplementation()
+    [Theory]
+    [InlineData(30)]
+    [InlineData(400)] // enough dates to be split into ranges computed on several threads
+    public void LargeRandomPanel_MatchesANaiveReimplementation(int dateCount)
     {
         // A second, deliberately plain implementation (LINQ, OrderBy) on a random panel with NaNs and ties.
         var rng = new Random(7);
         var days = new List<(DateTime, double[], double[])>();
-        for (var d = 0; d < 30; d++)
+        for (var d = 0; d < dateCount; d++)
         {
             var n = rng.Next(0, 40);
             var s = new double[n];
