@@ -58,6 +58,9 @@ public static class Cli
         root.Add(MetricsCommand.Create(context));
         root.Add(CompareCommand.Create(context));
         root.Add(ExportCommand.Create(context));
+        root.Add(ArtifactsCommand.Create(context));
+        root.Add(GetCommand.Create(context));
+        root.Add(GcCommand.Create(context));
         return root;
     }
 }

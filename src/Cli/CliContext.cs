@@ -78,6 +78,32 @@ public sealed class CliContext
         }
     }
 
+    /// <summary>
+    /// True when stderr is the process's own, attached to a terminal: only then is a live progress display
+    /// drawn (captured or redirected output gets plain lines, never ANSI escapes).
+    /// </summary>
+    public bool ErrorIsTerminal => ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected;
+
+    /// <summary>
+    /// Copies <paramref name="content"/> to stdout byte for byte when stdout is the process's own; a captured
+    /// writer (tests, an embedding host) gets the bytes decoded as UTF-8 text.
+    /// </summary>
+    public void CopyToOut(Stream content)
+    {
+        if (ReferenceEquals(Out, Console.Out))
+        {
+            Out.Flush();
+            using var stdout = Console.OpenStandardOutput();
+            content.CopyTo(stdout);
+            stdout.Flush();
+            return;
+        }
+        using var reader = new StreamReader(content, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        var buffer = new char[8192];
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0) Out.Write(buffer, 0, read);
+    }
+
     /// <summary>The view type named by a <c>--view</c> value (already restricted to these three by the parser).</summary>
     public static ViewType ParseView(string? value) => value switch
     {

@@ -17,4 +17,10 @@ public static class ExitCodes
 
     /// <summary>The command line itself is wrong: an unknown option, a bad value, an invalid filter or order-by.</summary>
     public const int UsageError = 2;
+
+    /// <summary>
+    /// The user pressed Ctrl+C and the command stopped early at a consistent point (128 + SIGINT, as
+    /// shells and <c>dotnet</c> itself report an interrupted process).
+    /// </summary>
+    public const int Interrupted = 130;
 }

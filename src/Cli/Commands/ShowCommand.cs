@@ -29,15 +29,7 @@ internal static class ShowCommand
                     writer.WriteString("user_id", run.Info.UserId);
                     writer.WriteString("artifact_uri", run.Info.ArtifactUri);
                     writer.WriteStartArray("artifacts");
-                    foreach (var a in artifacts)
-                    {
-                        writer.WriteStartObject();
-                        writer.WriteString("path", a.Path);
-                        writer.WriteBoolean("is_dir", a.IsDir);
-                        if (a.FileSize is { } size) writer.WriteNumber("file_size", size);
-                        else writer.WriteNull("file_size");
-                        writer.WriteEndObject();
-                    }
+                    foreach (var a in artifacts) ArtifactJson.Write(writer, a);
                     writer.WriteEndArray();
                     writer.WriteEndObject();
                 });

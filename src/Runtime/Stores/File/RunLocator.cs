@@ -26,6 +26,9 @@ internal sealed class RunLocator(string root)
     /// </summary>
     public bool TryGetRemembered(string runId, out string folder) => _folders.TryGetValue(runId, out folder!);
 
+    /// <summary>Drops what is remembered about a run whose folder is gone.</summary>
+    public void Forget(string runId) => _folders.TryRemove(runId, out _);
+
     /// <summary>The run's folder, or null when no experiment (active or in trash) holds it.</summary>
     public string? Find(string runId)
     {

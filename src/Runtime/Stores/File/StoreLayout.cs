@@ -17,8 +17,18 @@ internal static class StoreLayout
     /// <summary>A file (not a folder, so MLflow's experiment listing ignores it) that serializes experiment creation.</summary>
     public const string CreationLockFile = ".qtrk-create.lock";
 
-    /// <summary>Sub-folders of an experiment folder that are not runs (tags, datasets, 2.14+ traces, 3.0+ models).</summary>
-    public static bool IsReservedExperimentChild(string name) => name is TagsFolder or DatasetsFolder or "traces" or "models";
+    /// <summary>
+    /// Prefix of a run or experiment folder being hard-deleted (renamed first, then removed). Starts with
+    /// '.' because no MLflow run or experiment id can, so no listing mistakes it for one.
+    /// </summary>
+    public const string PurgePrefix = ".qtrk-purge-";
+
+    /// <summary>
+    /// Sub-folders of an experiment folder that are not runs: tags, datasets, 2.14+ traces, 3.0+ models,
+    /// and hidden folders (a run id starts with a letter or digit; hidden ones are purges in progress).
+    /// </summary>
+    public static bool IsReservedExperimentChild(string name) =>
+        name is TagsFolder or DatasetsFolder or "traces" or "models" || name.StartsWith('.');
 
     /// <summary>Root folders that are not experiments: the trash, the model registry, hidden folders.</summary>
     public static bool IsReservedRootChild(string name) => name.StartsWith('.') || name == "models";

@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores;
+using Qlib.Tracked.Tool.Gc;
+using Qlib.Tracked.Tool.Output;
+using Spectre.Console;
+
+namespace Qlib.Tracked.Tool.Commands;
+
+/// <summary>
+/// <c>qtrack gc</c>: hard-deletes what is marked deleted (MLflow's <c>mlflow gc</c>) and, with
+/// <c>--stale-after</c>, marks runs whose process died while RUNNING as KILLED.
+/// </summary>
+internal static class GcCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var olderThan = new Option<string?>("--older-than")
+        {
+            Description = "Only remove what was deleted at least this long ago, e.g. 30d, 12h, 90m, 1d12h (default: everything deleted).",
+            HelpName = "DURATION",
+        };
+        var staleAfter = new Option<string?>("--stale-after")
+        {
+            Description = "Also mark runs still RUNNING with no activity for this long as KILLED, ended at their last activity.",
+            HelpName = "DURATION",
+        };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be removed or marked, change nothing." };
+        var command = new Command("gc", "Permanently delete deleted runs and experiments; mark stale RUNNING runs KILLED.")
+        {
+            olderThan, staleAfter, dryRun,
+        };
+        command.SetAction((parsed, cancellation) => Task.FromResult(context.Execute(() =>
+        {
+            var options = new GcOptions(
+                parsed.GetValue(olderThan) is { } older ? DurationText.Parse(older, "--older-than") : null,
+                parsed.GetValue(staleAfter) is { } stale ? DurationText.Parse(stale, "--stale-after") : null,
+                parsed.GetValue(dryRun));
+            var store = context.OpenStore(parsed) as FileStore
+                ?? throw new TrackingException(ErrorCode.NotImplemented, "qtrack gc works on local file stores (mlruns folders) only.");
+            return Run(context, store, options, cancellation);
+        })));
+        return command;
+    }
+
+    private static int Run(CliContext context, FileStore store, GcOptions options, CancellationToken invocationToken)
+    {
+        using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(invocationToken);
+        // Ctrl+C must not kill the process mid-step: take it over and stop between steps instead.
+        ConsoleCancelEventHandler? onCancel = null;
+        if (context.ErrorIsTerminal)
+        {
+            onCancel = (_, e) =>
+            {
+                e.Cancel = true;
+                interrupt.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+        }
+        try
+        {
+            if (!options.DryRun)
+            {
+                var swept = store.SweepInterruptedPurges();
+                if (swept > 0) context.Out.WriteLine($"finished {swept} removal(s) an earlier gc left incomplete");
+            }
+            var gc = new GarbageCollector(store, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            var plan = gc.Plan(options);
+            var outcomes = context.ErrorIsTerminal && plan.Count > 0
+                ? ExecuteWithProgress(context, gc, plan, options, interrupt.Token)
+                : gc.Execute(plan, options, null, interrupt.Token);
+            foreach (var outcome in outcomes) context.Out.WriteLine(Describe(outcome, options.DryRun));
+            WriteSummary(context.Out, outcomes, options.DryRun);
+            if (outcomes.Count < plan.Count)
+            {
+                context.Error.WriteLine($"interrupted: {outcomes.Count} of {plan.Count} step(s) done; the rest were not started. The store is consistent; run gc again to finish.");
+                return ExitCodes.Interrupted;
+            }
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            if (onCancel is not null) Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    /// <summary>A live progress bar on the terminal's stderr; the result lines are printed after it, so they never interleave.</summary>
+    private static IReadOnlyList<GcOutcome> ExecuteWithProgress(CliContext context, GarbageCollector gc, IReadOnlyList<GcItem> plan, GcOptions options, CancellationToken cancellation)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
+        IReadOnlyList<GcOutcome> outcomes = [];
+        console.Progress().AutoClear(true).Start(progress =>
+        {
+            var task = progress.AddTask(options.DryRun ? "gc (dry run)" : "gc", maxValue: plan.Count);
+            outcomes = gc.Execute(plan, options, _ => task.Increment(1), cancellation);
+        });
+        return outcomes;
+    }
+
+    private static string Describe(GcOutcome outcome, bool dryRun)
+    {
+        var item = outcome.Item;
+        var when = ValueText.Time(item.Time);
+        var line = item.Action switch
+        {
+            GcAction.RemoveExperiment =>
+                $"{(dryRun ? "would remove" : "removed")} experiment {item.Id} '{item.Name}' with {item.RunCount} run(s) (deleted {when})",
+            GcAction.RemoveRun =>
+                $"{(dryRun ? "would remove" : "removed")} run {item.Id} '{item.Name}' of experiment {item.ExperimentId} (deleted {when})",
+            _ => $"{(dryRun ? "would mark" : "marked")} run {item.Id} '{item.Name}' of experiment {item.ExperimentId} KILLED (last activity {when})",
+        };
+        if (!outcome.Done) line = $"skipped: {line}: {outcome.Note}";
+        else if (outcome.Note is not null) line += $"; {outcome.Note}";
+        return line;
+    }
+
+    private static void WriteSummary(TextWriter output, IReadOnlyList<GcOutcome> outcomes, bool dryRun)
+    {
+        int Count(GcAction action) => outcomes.Count(o => o.Done && o.Item.Action == action);
+        var summary = string.Create(CultureInfo.InvariantCulture,
+            $"{Count(GcAction.RemoveRun)} run(s) and {Count(GcAction.RemoveExperiment)} experiment(s) {(dryRun ? "would be removed" : "removed")}; {Count(GcAction.MarkKilled)} run(s) {(dryRun ? "would be marked" : "marked")} KILLED");
+        output.WriteLine(dryRun ? "dry run: " + summary : summary);
+    }
+}
