@@ -20,7 +20,7 @@ internal static class CommonOptions
     public static Option<string> TabularFormat() =>
         new Option<string>("--format")
         {
-            Description = "Output format: an aligned table, JSON, or CSV with the export's columns.",
+            Description = "Output format: an aligned table, JSON, or CSV (for runs: the export's columns).",
             DefaultValueFactory = _ => Table,
         }.AcceptOnlyFromAmong(Table, Json, Csv);
 

@@ -12,15 +12,19 @@ internal static class ExperimentsCommand
     public static Command Create(CliContext context)
     {
         var view = CommonOptions.View("experiments");
-        var format = CommonOptions.Format();
+        var format = CommonOptions.TabularFormat();
         var command = new Command("experiments", "List experiments (newest first, as MLflow) with their active run counts.") { view, format };
         command.SetAction(parsed => context.Execute(() =>
         {
             var store = context.OpenStore(parsed);
             var experiments = store.SearchExperiments(CliContext.ParseView(parsed.GetValue(view)));
             var counts = experiments.Select(e => CountRuns(store, e.ExperimentId)).ToArray();
-            if (parsed.GetValue(format) == CommonOptions.Json) WriteJson(context.Out, experiments, counts);
-            else WriteTable(context.Out, experiments, counts);
+            switch (parsed.GetValue(format))
+            {
+                case CommonOptions.Json: WriteJson(context.Out, experiments, counts); break;
+                case CommonOptions.Csv: WriteCsv(context.Out, experiments, counts); break;
+                default: WriteTable(context.Out, experiments, counts); break;
+            }
             return ExitCodes.Success;
         }));
         return command;
@@ -40,6 +44,19 @@ internal static class ExperimentsCommand
                 e.LifecycleStage.ToMlflowString(), ValueText.Time(e.CreationTime), e.ArtifactLocation);
         }
         table.Write(output);
+    }
+
+    /// <summary>The JSON fields minus tags, times as epoch milliseconds (empty when the store has none).</summary>
+    private static void WriteCsv(TextWriter output, IReadOnlyList<ExperimentInfo> experiments, int[] counts)
+    {
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        CsvText.WriteRow(output, "experiment_id", "name", "artifact_location", "lifecycle_stage", "creation_time", "last_update_time", "run_count");
+        for (var i = 0; i < experiments.Count; i++)
+        {
+            var e = experiments[i];
+            CsvText.WriteRow(output, e.ExperimentId, e.Name, e.ArtifactLocation, e.LifecycleStage.ToMlflowString(),
+                e.CreationTime?.ToString(invariant) ?? "", e.LastUpdateTime?.ToString(invariant) ?? "", counts[i].ToString(invariant));
+        }
     }
 
     private static void WriteJson(TextWriter output, IReadOnlyList<ExperimentInfo> experiments, int[] counts) =>
