@@ -73,4 +73,23 @@ public sealed class ExperimentsCommandTests : IDisposable
         Assert.Equal("", result.Out);
         Assert.False(Directory.Exists(missing));
     }
+
+    [Fact]
+    public void Csv_HasTheJsonFieldsButTags_InTheSameOrder_WithEpochTimes()
+    {
+        using var json = CliRunner.Run("experiments", "--store", _store.Store, "--view", "all", "--format", "json").Json();
+        var csv = CliRunner.Run("experiments", "--store", _store.Store, "--view", "all", "--format", "csv");
+        Assert.True(csv.ExitCode == 0, csv.Error);
+        var lines = csv.Out.Split('\n');
+        Assert.Equal("experiment_id,name,artifact_location,lifecycle_stage,creation_time,last_update_time,run_count", lines[0]);
+        Assert.Equal("", lines[^1]); // every row ends with \n
+        var rows = lines[1..^1];
+        var expected = json.RootElement.EnumerateArray().Select(e => string.Join(',',
+            e.GetProperty("experiment_id").GetString(), e.GetProperty("name").GetString(), e.GetProperty("artifact_location").GetString(),
+            e.GetProperty("lifecycle_stage").GetString(), e.GetProperty("creation_time").GetInt64(), e.GetProperty("last_update_time").GetInt64(),
+            e.GetProperty("run_count").GetInt32())).ToArray();
+        Assert.Equal(expected, rows);
+        Assert.Equal(MlflowExpected.Experiments.Count(), rows.Length);
+        Assert.Contains(rows, r => r.StartsWith("458801662008474272,qlib_ref_deleted,", StringComparison.Ordinal) && r.Contains(",deleted,"));
+    }
 }

@@ -74,3 +74,27 @@ public sealed class GcCancellationTests : IDisposable
         Assert.Equal(LifecycleStage.Deleted, store.GetRun(id).Info.LifecycleStage);
     }
 }
+
+/// <summary>The store-level guards gc relies on.</summary>
+public sealed class PurgeGuardTests : IDisposable
+{
+    private readonly TempStore _temp = new(copyFixture: false);
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void AnActiveRun_OrAnActiveExperiment_CannotBePurged()
+    {
+        var store = new FileStore(_temp.Store);
+        var experiment = store.CreateExperiment("e");
+        var run = store.CreateRun(experiment, "u", 1, [], "r").Info.RunId;
+
+        var runError = Assert.Throws<TrackingException>(() => store.PurgeRun(run));
+        Assert.Equal(ErrorCode.InvalidState, runError.Code);
+        Assert.Contains("only deleted runs", runError.Message);
+        var experimentError = Assert.Throws<TrackingException>(() => store.PurgeExperiment(experiment));
+        Assert.Equal(ErrorCode.ResourceDoesNotExist, experimentError.Code);
+        Assert.Equal(RunStatus.Running, store.GetRun(run).Info.Status);
+        Assert.NotNull(store.GetExperiment(experiment));
+    }
+}
