@@ -49,7 +49,7 @@ internal static class GcCommand
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(invocationToken);
         // Ctrl+C must not kill the process mid-step: take it over and stop between steps instead.
         ConsoleCancelEventHandler? onCancel = null;
-        if (context.ErrorIsTerminal)
+        if (ReferenceEquals(context.Error, Console.Error))
         {
             onCancel = (_, e) =>
             {
@@ -66,7 +66,7 @@ internal static class GcCommand
                 if (swept > 0) context.Out.WriteLine($"finished {swept} removal(s) an earlier gc left incomplete");
             }
             var gc = new GarbageCollector(store, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            var plan = gc.Plan(options);
+            var plan = context.ErrorIsTerminal ? PlanWithSpinner(context, gc, options) : gc.Plan(options);
             var outcomes = context.ErrorIsTerminal && plan.Count > 0
                 ? ExecuteWithProgress(context, gc, plan, options, interrupt.Token)
                 : gc.Execute(plan, options, null, interrupt.Token);
@@ -83,6 +83,13 @@ internal static class GcCommand
         {
             if (onCancel is not null) Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>Planning reads every deleted and running run: on a big store that takes a while, so say so.</summary>
+    private static IReadOnlyList<GcItem> PlanWithSpinner(CliContext context, GarbageCollector gc, GcOptions options)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
+        return console.Status().Start("Scanning the store for deleted and stale runs...", _ => gc.Plan(options));
     }
 
     /// <summary>A live progress bar on the terminal's stderr; the result lines are printed after it, so they never interleave.</summary>
