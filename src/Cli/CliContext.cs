@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
+using Spectre.Console;
 
 namespace Qlib.Tracked.Tool;
 
@@ -83,6 +84,17 @@ public sealed class CliContext
     /// drawn (captured or redirected output gets plain lines, never ANSI escapes).
     /// </summary>
     public bool ErrorIsTerminal => ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> under a spinner with <paramref name="message"/> on a terminal's stderr
+    /// (cleared when done); elsewhere it just runs it, so captured output never holds escape codes.
+    /// </summary>
+    public T WithStatus<T>(string message, Func<T> work)
+    {
+        if (!ErrorIsTerminal) return work();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Error) });
+        return console.Status().Start(message, _ => work());
+    }
 
     /// <summary>
     /// Copies <paramref name="content"/> to stdout byte for byte when stdout is the process's own; a captured

@@ -59,9 +59,9 @@ public sealed class ArtifactsCommandTests : IDisposable
     }
 
     [Fact]
-    public void APathNamingAFile_ListsThatFile()
+    public void APathNamingAFile_ListsThatFile_UnderItsCanonicalPath()
     {
-        using var json = CliRunner.Run("artifacts", Run, "pred.pkl", "--format", "json", "--store", _store.Store).Json();
+        using var json = CliRunner.Run("artifacts", Run, "./portfolio_analysis/../pred.pkl", "--format", "json", "--store", _store.Store).Json();
         var only = Assert.Single(json.RootElement.EnumerateArray());
         Assert.Equal("pred.pkl", only.GetProperty("path").GetString());
         Assert.Equal(Size("pred.pkl"), only.GetProperty("file_size").GetInt64());

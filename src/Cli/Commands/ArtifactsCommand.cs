@@ -70,7 +70,7 @@ internal static class ArtifactsCommand
                 throw TrackingException.DoesNotExist($"Artifact '{path}' does not exist under '{repository.ArtifactUri}'.");
             var local = repository.GetLocalPath(path!);
             if (local is not null && File.Exists(local))
-                return [new ArtifactInfo(path!.Trim('/'), false, new FileInfo(local).Length)];
+                return [new ArtifactInfo(Canonical(path!), false, new FileInfo(local).Length)];
         }
         var all = new List<ArtifactInfo>();
         void Walk(string? folder)
@@ -83,5 +83,18 @@ internal static class ArtifactsCommand
         }
         Walk(isRoot ? null : path);
         return all;
+    }
+
+    /// <summary>The path as listings spell it: no empty or '.' segments, '..' applied (the repository already refused any that climb out).</summary>
+    private static string Canonical(string path)
+    {
+        var segments = new List<string>();
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment is "" or ".") continue;
+            if (segment == "..") segments.RemoveAt(segments.Count - 1);
+            else segments.Add(segment);
+        }
+        return string.Join('/', segments);
     }
 }

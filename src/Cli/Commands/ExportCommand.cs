@@ -40,13 +40,17 @@ internal static class ExportCommand
             var requested = parsed.GetValue(experiments) ?? [];
             var experimentIds = requested.Length == 0 ? ExperimentResolver.AllActive(store) : ExperimentResolver.Resolve(store, requested);
             var path = parsed.GetValue(output)!;
-            var table = RunsSearch.Table(store, experimentIds, parsed.GetValue(filter),
-                CliContext.ParseView(parsed.GetValue(view)), parsed.GetValue(orderBy) ?? [], parsed.GetValue(max));
+            var table = context.WithStatus("Reading runs...", () => RunsSearch.Table(store, experimentIds, parsed.GetValue(filter),
+                CliContext.ParseView(parsed.GetValue(view)), parsed.GetValue(orderBy) ?? [], parsed.GetValue(max)));
             var csv = parsed.GetValue(format) is { } chosen
                 ? chosen == "csv"
                 : path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase);
-            if (csv) RunsTableCsv.Write(table, path);
-            else RunsTableParquet.Write(table, path);
+            context.WithStatus($"Writing {table.RowCount} run(s) to {path}...", () =>
+            {
+                if (csv) RunsTableCsv.Write(table, path);
+                else RunsTableParquet.Write(table, path);
+                return true;
+            });
             context.Out.WriteLine($"Wrote {table.RowCount} run(s) and {table.ColumnNames.Count()} column(s) to {path}");
             return ExitCodes.Success;
         }));

@@ -66,7 +66,7 @@ internal static class GcCommand
                 if (swept > 0) context.Out.WriteLine($"finished {swept} removal(s) an earlier gc left incomplete");
             }
             var gc = new GarbageCollector(store, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            var plan = context.ErrorIsTerminal ? PlanWithSpinner(context, gc, options) : gc.Plan(options);
+            var plan = context.WithStatus("Scanning the store for deleted and stale runs...", () => gc.Plan(options));
             var outcomes = context.ErrorIsTerminal && plan.Count > 0
                 ? ExecuteWithProgress(context, gc, plan, options, interrupt.Token)
                 : gc.Execute(plan, options, null, interrupt.Token);
@@ -83,13 +83,6 @@ internal static class GcCommand
         {
             if (onCancel is not null) Console.CancelKeyPress -= onCancel;
         }
-    }
-
-    /// <summary>Planning reads every deleted and running run: on a big store that takes a while, so say so.</summary>
-    private static IReadOnlyList<GcItem> PlanWithSpinner(CliContext context, GarbageCollector gc, GcOptions options)
-    {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) });
-        return console.Status().Start("Scanning the store for deleted and stale runs...", _ => gc.Plan(options));
     }
 
     /// <summary>A live progress bar on the terminal's stderr; the result lines are printed after it, so they never interleave.</summary>

@@ -45,7 +45,8 @@ public sealed class GarbageCollector(FileStore store, long nowMillis)
 
         if (options.StaleAfter is { } staleAfter && active.Count > 0)
         {
-            var running = RunsSearch.All(store, active.Select(e => e.ExperimentId).ToArray()).Items
+            // The filter lets an indexed store answer without reading every run; the status check keeps the plan right regardless.
+            var running = RunsSearch.All(store, active.Select(e => e.ExperimentId).ToArray(), "attributes.status = 'RUNNING'").Items
                 .Where(r => r.Info.Status == RunStatus.Running)
                 .OrderBy(r => r.Info.RunId, StringComparer.Ordinal);
             foreach (var run in running)
