@@ -61,6 +61,32 @@ public sealed class GcCancellationTests : IDisposable
     }
 
     [Fact]
+    public void ARunRestoredAfterThePlan_IsSkipped_AndTheOtherStepsStillRun()
+    {
+        var store = new FileStore(_temp.Store);
+        var experiment = store.CreateExperiment("e");
+        var restored = store.CreateRun(experiment, "u", 1, [], "restored").Info.RunId;
+        var removed = store.CreateRun(experiment, "u", 2, [], "removed").Info.RunId;
+        store.DeleteRun(restored);
+        store.DeleteRun(removed);
+        var gc = new GarbageCollector(store, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var options = new GcOptions(null, null, DryRun: false);
+        var plan = gc.Plan(options);
+        Assert.Equal(2, plan.Count);
+
+        new FileStore(_temp.Store).RestoreRun(restored); // another process, between plan and execution
+        var outcomes = gc.Execute(plan, options, null, CancellationToken.None);
+
+        var skipped = Assert.Single(outcomes, o => o.Item.Id == restored);
+        Assert.False(skipped.Done);
+        Assert.False(skipped.Failed);
+        Assert.Contains("only deleted runs can be removed", skipped.Note);
+        Assert.Equal(LifecycleStage.Active, store.GetRun(restored).Info.LifecycleStage);
+        Assert.True(Assert.Single(outcomes, o => o.Item.Id == removed).Done);
+        Assert.Throws<TrackingException>(() => store.GetRun(removed));
+    }
+
+    [Fact]
     public void ADryRun_ReportsEveryStep_AndRemovesNothing()
     {
         var store = new FileStore(_temp.Store);

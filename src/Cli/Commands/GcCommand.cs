@@ -77,7 +77,7 @@ internal static class GcCommand
                 context.Error.WriteLine($"interrupted: {outcomes.Count} of {plan.Count} step(s) done; the rest were not started. The store is consistent; run gc again to finish.");
                 return ExitCodes.Interrupted;
             }
-            return ExitCodes.Success;
+            return outcomes.Any(o => o.Failed) ? ExitCodes.Failure : ExitCodes.Success;
         }
         finally
         {
@@ -110,7 +110,7 @@ internal static class GcCommand
                 $"{(dryRun ? "would remove" : "removed")} run {item.Id} '{item.Name}' of experiment {item.ExperimentId} (deleted {when})",
             _ => $"{(dryRun ? "would mark" : "marked")} run {item.Id} '{item.Name}' of experiment {item.ExperimentId} KILLED (last activity {when})",
         };
-        if (!outcome.Done) line = $"skipped: {line}: {outcome.Note}";
+        if (!outcome.Done) line = $"{(outcome.Failed ? "failed" : "skipped")}: {line}: {outcome.Note}";
         else if (outcome.Note is not null) line += $"; {outcome.Note}";
         return line;
     }

@@ -71,11 +71,33 @@ public sealed class GarbageCollector(FileStore store, long nowMillis)
         foreach (var item in plan)
         {
             if (cancellation.IsCancellationRequested) break;
-            var outcome = options.DryRun ? new GcOutcome(item, true, null) : Apply(item, options);
+            var outcome = options.DryRun ? new GcOutcome(item, true, null) : TryApply(item, options);
             outcomes.Add(outcome);
             onStep?.Invoke(outcome);
         }
         return outcomes;
+    }
+
+    /// <summary>
+    /// One step, its failure reported rather than thrown so the steps before it are still reported and
+    /// the ones after it still run. Another process may have restored, removed or finished the run since
+    /// the plan: that is a skip, not an error.
+    /// </summary>
+    private GcOutcome TryApply(GcItem item, GcOptions options)
+    {
+        try
+        {
+            return Apply(item, options);
+        }
+        catch (TrackingException e) when (e.Code is ErrorCode.InvalidState or ErrorCode.ResourceDoesNotExist or ErrorCode.InvalidParameterValue)
+        {
+            return new GcOutcome(item, false, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A removal that failed half-way left a purge folder, never a half run; the next gc finishes it.
+            return new GcOutcome(item, false, e.Message, Failed: true);
+        }
     }
 
     private GcOutcome Apply(GcItem item, GcOptions options)

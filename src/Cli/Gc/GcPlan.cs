@@ -19,8 +19,12 @@ public enum GcAction
 /// </summary>
 public sealed record GcItem(GcAction Action, string Id, string Name, string ExperimentId, long? Time, int RunCount = 0);
 
-/// <summary>What happened to one planned step: done (or, in a dry run, would be done), or skipped with why.</summary>
-public sealed record GcOutcome(GcItem Item, bool Done, string? Note);
+/// <summary>
+/// What happened to one planned step: done (or, in a dry run, would be done), or not done with why.
+/// <paramref name="Failed"/> tells an error (a file that could not be deleted) from a step that no longer
+/// applies (the run was restored or finished since the plan was made).
+/// </summary>
+public sealed record GcOutcome(GcItem Item, bool Done, string? Note, bool Failed = false);
 
 /// <summary>The thresholds of one gc call; null means "no age limit" for removals and "do not look" for stale runs.</summary>
 public sealed record GcOptions(TimeSpan? OlderThan, TimeSpan? StaleAfter, bool DryRun);
