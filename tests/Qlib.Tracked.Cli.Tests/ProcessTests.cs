@@ -56,4 +56,26 @@ public sealed class ProcessTests : IDisposable
         using var json = JsonDocument.Parse(stdout);
         Assert.Contains("qlib_ref_alpha", json.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString()));
     }
+
+    [Fact]
+    public async Task GetToStdout_WritesTheArtifactsExactBytes_EvenWhenBinary()
+    {
+        var artifact = Path.Combine(_store.Store, "589343488860478676", "3af354434ab049d89ce7956da1f77d1f", "artifacts", "pred.pkl");
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "qtrack.dll"), "get", "3af354434ab049d89ce7956da1f77d1f", "pred.pkl", "--out", "-", "--store", _store.Store })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var bytes = new MemoryStream();
+        await process.StandardOutput.BaseStream.CopyToAsync(bytes);
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Equal(File.ReadAllBytes(artifact), bytes.ToArray());
+        Assert.Contains(File.ReadAllBytes(artifact), b => b >= 0x80); // the fixture's pickle is binary: no text round-trip
+    }
 }
