@@ -28,6 +28,8 @@ public static class QtrackWeb
             ApplicationName = typeof(QtrackWeb).Assembly.GetName().Name,
         });
         builder.WebHost.UseUrls([.. ListenUrls(options)]);
+        // Request-by-request logs drown the one line a user needs (where the UI listens).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(context);
         builder.Services.AddSingleton<EmbeddedAssets>();
         if (IsLoopback(options))

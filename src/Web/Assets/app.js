@@ -6,6 +6,8 @@ let serverInfo = { read_only: true };
 async function render() {
   const root = clear(document.getElementById("page"));
   const hash = window.location.hash || "#/";
+  // data-ready names the hash whose page has finished rendering (tests and scripts wait for it).
+  root.removeAttribute("data-ready");
   const path = hash.slice(1).split("?")[0];
   try {
     if (path === "/" || path === "") await experimentsPage(root, serverInfo);
@@ -16,7 +18,7 @@ async function render() {
   } catch (e) {
     root.appendChild(errorBox(e));
   }
-  root.setAttribute("data-ready", path);
+  if ((window.location.hash || "#/") === hash) root.setAttribute("data-ready", hash);
 }
 
 window.addEventListener("hashchange", render);

@@ -77,7 +77,7 @@ function lineChart(options) {
 
   if (finiteY.length === 0) {
     root.appendChild(svg("text", { x: margin.left + innerW / 2, y: margin.top + plotHeight / 2, class: "chart-empty", "text-anchor": "middle" }, "no finite values to plot"));
-    return el("figure", { class: "chart-box" }, root);
+    return el("figure", { class: "chart-box", "data-chart": options.title || "" }, root);
   }
 
   let xMin = Math.min(...all.map(p => p.x)), xMax = Math.max(...all.map(p => p.x));
@@ -143,7 +143,7 @@ function lineChart(options) {
     y += 20;
   }
   root.appendChild(legend);
-  return el("figure", { class: "chart-box" }, root);
+  return el("figure", { class: "chart-box", "data-chart": options.title || "" }, root);
 }
 
 // Daily series from the API (dates as "YYYY-MM-DD", values with null gaps) as chart points.
