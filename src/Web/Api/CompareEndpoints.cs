@@ -5,12 +5,15 @@ namespace Qlib.Tracked.Web.Api;
 /// <summary>
 /// <c>GET /api/compare?run_ids=A,B[,…][&amp;metrics=k1,k2]</c>: params side by side with a flag for keys whose
 /// values differ (a key missing from a run differs from any value), latest metrics side by side, and the
-/// histories of the chosen metrics — by default every metric some run logged at more than one step — as
+/// histories of the chosen metrics — by default every metric some run logged at two or more distinct steps — as
 /// (step, value) series per run, for charts overlaid by step.
 /// </summary>
 internal static class CompareEndpoints
 {
     public const int MaxRuns = 20;
+
+    /// <summary>A history worth a chart: points at two or more steps (a value re-logged at one step is still one point on the x axis).</summary>
+    private static bool HasSeveralSteps(IReadOnlyList<Metric> history) => history.Select(m => m.Step).Distinct().Skip(1).Any();
 
     public static void Map(IEndpointRouteBuilder api)
     {
@@ -28,7 +31,7 @@ internal static class CompareEndpoints
             foreach (var key in metricKeys)
             {
                 var perRun = runs.Select(r => r.Data.Metrics.ContainsKey(key) ? context.Store.GetMetricHistory(r.Info.RunId, key) : []).ToList();
-                if (requested.Count > 0 || perRun.Any(h => h.Count > 1)) histories[key] = perRun;
+                if (requested.Count > 0 || perRun.Any(HasSeveralSteps)) histories[key] = perRun;
             }
 
             return new JsonResponse(w =>

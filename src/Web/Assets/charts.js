@@ -44,8 +44,8 @@ function tickLabel(value, kind, step) {
 // options: { title, series: [{ name, points: [{ x, y }] }], xKind: "step" | "number" | "date", xLabel, yLabel, width, height }
 // y may be null or a non-finite number (a gap). Returns the <figure> holding the chart.
 function lineChart(options) {
-  const width = options.width || 760;
-  const plotHeight = options.height || 300;
+  const width = options.width || 600;
+  const plotHeight = options.height || 260;
   const margin = { top: 34, right: 20, bottom: 48, left: 72 };
   const series = options.series.map((s, i) => ({
     ...s,

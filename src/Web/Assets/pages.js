@@ -51,12 +51,13 @@ async function experimentsPage(root, info) {
 
 function quoteKey(key) { return "`" + key + "`"; }
 
-function defaultColumns(available) {
+// Without a choice: up to six metrics (plain names such as IC first) and the params whose values differ
+// between the runs on the page (what tells them apart), else the first two params.
+function defaultColumns(available, runs) {
   const plainFirst = keys => [...keys].sort((a, b) => (a.includes(".") - b.includes(".")) || (a < b ? -1 : a > b ? 1 : 0));
-  return [
-    ...plainFirst(available.metrics).slice(0, 6).map(k => "metrics." + k),
-    ...plainFirst(available.params).slice(0, 2).map(k => "params." + k),
-  ];
+  const varying = available.params.filter(k => new Set(runs.map(r => r.params[k])).size > 1);
+  const params = varying.length ? plainFirst(varying).slice(0, 4) : plainFirst(available.params).slice(0, 2);
+  return [...plainFirst(available.metrics).slice(0, 6).map(k => "metrics." + k), ...params.map(k => "params." + k)];
 }
 
 function splitColumn(column) {
@@ -110,7 +111,7 @@ async function runsPage(root) {
     throw e;
   }
 
-  const columns = chosen ? chosen.split(",").filter(Boolean) : defaultColumns(data.available_columns);
+  const columns = chosen ? chosen.split(",").filter(Boolean) : defaultColumns(data.available_columns, data.runs);
   const columnPicker = el("details", { class: "columns", id: "column-picker" }, el("summary", null, "Columns"));
   const boxes = [];
   for (const kind of ["metrics", "params", "tags"]) {
@@ -152,7 +153,8 @@ async function runsPage(root) {
     } });
     body.appendChild(el("tr", { "data-run-id": run.run_id },
       el("td", null, box),
-      el("td", null, el("a", { href: "#/run/" + encodeURIComponent(run.run_id), class: "run-link" }, run.run_name || shortId(run.run_id))),
+      el("td", null, el("a", { href: "#/run/" + encodeURIComponent(run.run_id), class: "run-link" }, run.run_name || shortId(run.run_id)),
+        " ", el("span", { class: "run-id" }, shortId(run.run_id))),
       el("td", null, el("span", { class: "status " + run.status.toLowerCase() }, run.status)),
       el("td", null, formatTime(run.start_time)),
       shown.map(c => {
