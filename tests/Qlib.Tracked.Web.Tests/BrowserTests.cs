@@ -56,7 +56,10 @@ public sealed class BrowserTests(QuickStartStore store, ITestOutputHelper output
         Assert.Equal(expectedPoints.ToString(), await validIc.GetAttributeAsync("data-points"));
         var d = await validIc.GetAttributeAsync("d") ?? "";
         Assert.Equal(expectedPoints - 1, d.Count(c => c == 'L'));
-        Assert.True(await page.Locator("#metric-charts figure[data-chart='valid.ic']").Locator("text.x-tick").CountAsync() >= 2, "x axis has tick labels");
+        var xTicks = await page.Locator("#metric-charts figure[data-chart='valid.ic'] text.x-tick").AllTextContentsAsync();
+        Assert.True(xTicks.Count >= 2, "the x axis has tick labels");
+        Assert.All(xTicks, t => Assert.True(int.TryParse(t, out _), $"step tick '{t}' is a whole step"));
+        Assert.True(await page.Locator("#metric-charts figure[data-chart='valid.ic'] text.y-tick").CountAsync() >= 2, "the y axis has tick labels");
         // Record-template charts: IC / Rank IC and the cumulative excess return with and without cost.
         var cumulative = page.Locator("#records figure[data-chart='Cumulative excess return']");
         await Expect(cumulative.Locator("path.series-line")).ToHaveCountAsync(2);

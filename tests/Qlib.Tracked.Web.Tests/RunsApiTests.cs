@@ -173,6 +173,11 @@ public sealed class RunsApiTests(QuickStartStore quickStart) : IDisposable
         Assert.Contains("valid.ic", available.GetProperty("metrics").Strings());
         Assert.Contains("model.class", available.GetProperty("params").Strings());
 
+        var infoOnly = await client.GetApiAsync($"/api/runs?experiment_ids={quickStart.QuickStartExperimentId}&columns=none");
+        foreach (var run in infoOnly.Json.GetProperty("runs").EnumerateArray())
+            Assert.Empty(run.GetProperty("metrics").EnumerateObject().Concat(run.GetProperty("params").EnumerateObject()).Concat(run.GetProperty("tags").EnumerateObject()));
+        Assert.NotEmpty(infoOnly.Json.GetProperty("available_columns").GetProperty("metrics").EnumerateArray());
+
         var everything = await client.GetApiAsync($"/api/runs?experiment_ids={quickStart.QuickStartExperimentId}");
         var run0 = everything.Json.GetProperty("runs")[0];
         var stored = new FileStore(quickStart.Root).GetRun(run0.GetProperty("run_id").GetString()!);

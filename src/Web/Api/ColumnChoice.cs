@@ -5,7 +5,7 @@ namespace Qlib.Tracked.Web.Api;
 /// <summary>
 /// Which params, metrics and tags a runs page carries: all of them, or the columns named as
 /// <c>params.KEY</c>, <c>metrics.KEY</c>, <c>tags.KEY</c> (singular prefixes accepted, as in filters).
-/// Run info is always included.
+/// Run info is always included; <c>none</c> alone asks for run info only.
 /// </summary>
 internal sealed class ColumnChoice
 {
@@ -21,6 +21,7 @@ internal sealed class ColumnChoice
     {
         if (columns.Count == 0) return All;
         HashSet<string> p = new(StringComparer.Ordinal), m = new(StringComparer.Ordinal), t = new(StringComparer.Ordinal);
+        if (columns is ["none"]) return new ColumnChoice(p, m, t);
         foreach (var column in columns)
         {
             var dot = column.IndexOf('.');

@@ -5,16 +5,18 @@
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"];
 const DAY_MS = 86400000;
 
-function niceStep(rough) {
+// 1, 2, 2.5 or 5 times a power of ten; integer axes (steps) skip 2.5 and never go below 1.
+function niceStep(rough, integers) {
+  if (integers && rough <= 1) return 1;
   const power = Math.pow(10, Math.floor(Math.log10(rough)));
   const fraction = rough / power;
-  const nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 ? 2.5 : fraction <= 5 ? 5 : 10;
+  const nice = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 2.5 && !(integers && power === 1) ? 2.5 : fraction <= 5 ? 5 : 10;
   return nice * power;
 }
 
-function numberTicks(min, max, count) {
+function numberTicks(min, max, count, integers) {
   if (min === max) { min -= 1; max += 1; }
-  const step = niceStep((max - min) / count);
+  const step = niceStep((max - min) / count, integers);
   const start = Math.ceil(min / step - 1e-9) * step;
   const ticks = [];
   for (let v = start; v <= max + step * 1e-9; v += step) ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
@@ -97,8 +99,7 @@ function lineChart(options) {
     axes.appendChild(svg("text", { x: margin.left - 8, y: ys(t) + 4, "text-anchor": "end", class: "tick y-tick" }, tickLabel(t, "number", yt.step)));
   }
   const xKind = options.xKind || "number";
-  let xt = xKind === "date" ? dateTicks(xMin, xMax, 7) : numberTicks(xMin, xMax, 8);
-  if (xKind === "step" && xt.step < 1) xt = { ticks: xt.ticks.filter(t => Number.isInteger(t)), step: 1 };
+  const xt = xKind === "date" ? dateTicks(xMin, xMax, 7) : numberTicks(xMin, xMax, 8, xKind === "step");
   for (const t of xt.ticks) {
     if (t < xMin || t > xMax) continue;
     axes.appendChild(svg("line", { x1: xs(t), x2: xs(t), y1: margin.top + plotHeight, y2: margin.top + plotHeight + 5, class: "tick-mark" }));
