@@ -51,7 +51,9 @@ public sealed class BrowserSession : IAsyncDisposable
             AcceptDownloads = true,
             ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
         });
-        context.SetDefaultTimeout(20_000);
+        // Generous waits: CI shares two cores with the rest of the test run; nothing here is a timing assertion.
+        context.SetDefaultTimeout(30_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         var page = await context.NewPageAsync();
         Directory.CreateDirectory(ScreenshotFolder);
         return new BrowserSession(app, playwright, browser, context, page, baseUrl);
