@@ -51,6 +51,8 @@ internal static class ArtifactPreview
             return;
         }
 
+        // Text is cut at ten lines per requested table row (1,000 lines by default) as well as at the byte
+        // limit: a log of short lines stays readable without shipping megabytes to the page.
         var lines = 0;
         var cut = text.Length;
         for (var i = 0; i < text.Length; i++)
