@@ -121,6 +121,11 @@ public sealed class RunFilterTests
     }
 
     [Fact]
+    public void Error_StartsWithMlflowsMessage_ThenSaysWhere() =>
+        Assert.Equal("Invalid comparator '>' not one of '{'=', '!=', 'ILIKE', 'LIKE'}' for parameter 'lr' (at offset 10: '>' of the filter \"params.lr > '0.01'\")",
+            Assert.Throws<TrackingException>(() => RunFilter.Parse("params.lr > '0.01'")).Message);
+
+    [Fact]
     public void Filter_IsReusableAcrossSequences()
     {
         var filter = RunFilter.Parse("metrics.m > 0");

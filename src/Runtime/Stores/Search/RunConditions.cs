@@ -130,8 +130,10 @@ internal sealed class DatasetCondition(string field, TextMatcher matcher) : RunC
 
     public override bool Matches(Run run)
     {
-        foreach (var input in run.Inputs)
+        var inputs = run.Inputs;
+        for (var i = 0; i < inputs.Count; i++) // indexing: a foreach over the interface would allocate an enumerator per run
         {
+            var input = inputs[i];
             string? actual = field switch
             {
                 "name" => input.Dataset.Name,
