@@ -42,16 +42,21 @@ public static class SearchPageToken
         {
             throw TrackingException.InvalidParameter($"Invalid page token, decoded value={text}");
         }
-        int value;
-        var ok = offset.ValueKind switch
+        if (!TryReadOffset(offset, out var value) || value <= 0)
+            throw TrackingException.InvalidParameter($"Invalid page token, parsed value={text} (the offset must be a positive integer)");
+        return value;
+    }
+
+    /// <summary>A JSON number, or a string of digits (MLflow applies int() to whatever it finds).</summary>
+    private static bool TryReadOffset(JsonElement offset, out int value)
+    {
+        value = 0;
+        return offset.ValueKind switch
         {
             JsonValueKind.Number => offset.TryGetInt32(out value),
             JsonValueKind.String => int.TryParse(offset.GetString(), System.Globalization.NumberStyles.AllowLeadingSign,
                 System.Globalization.CultureInfo.InvariantCulture, out value),
-            _ => (value = 0) != 0,
+            _ => false,
         };
-        if (!ok || value <= 0)
-            throw TrackingException.InvalidParameter($"Invalid page token, parsed value={text} (the offset must be a positive integer)");
-        return value;
     }
 }
