@@ -4,7 +4,8 @@ using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Stores;
 
-// Run search: load the runs of the listed experiments, filter, order, page (MLflow's file-store approach).
+// Search: runs and experiments, answered as MLflow's file store answers them (filter, order, page over
+// everything listed). Where the runs come from is one method, so an index can replace the folder scan.
 public sealed partial class FileStore
 {
     public PagedList<Run> SearchRuns(
@@ -16,27 +17,29 @@ public sealed partial class FileStore
         string? pageToken)
     {
         ArgumentNullException.ThrowIfNull(experimentIds);
-        MlflowValidation.ValidateMaxResults(maxResults);
-        var predicate = SimpleRunFilter.Parse(filter);
-        var ordering = RunOrdering.Parse(orderBy);
-        var offset = SearchPageToken.Decode(pageToken);
+        foreach (var experimentId in experimentIds) MlflowValidation.ValidateExperimentId(experimentId);
+        var query = RunSearch.Prepare(filter, orderBy, maxResults, pageToken); // bad input fails before any read
+        return RunSearch.Apply(RunsForSearch(experimentIds, viewType), query);
+    }
 
-        var matches = new List<Run>();
+    public PagedList<ExperimentInfo> SearchExperiments(string? filter, ViewType viewType, int maxResults,
+        IReadOnlyList<string>? orderBy = null, string? pageToken = null) =>
+        ExperimentSearch.Apply(ListExperiments(viewType), filter, maxResults, orderBy, pageToken);
+
+    /// <summary>
+    /// Every run of the listed experiments in <paramref name="viewType"/>, read whole from its folder. Unknown
+    /// experiments contribute no runs (as MLflow's file store); an experiment listed twice is read once.
+    /// </summary>
+    private IEnumerable<Run> RunsForSearch(IReadOnlyList<string> experimentIds, ViewType viewType)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var experimentId in experimentIds)
         {
-            MlflowValidation.ValidateExperimentId(experimentId);
+            if (!seen.Add(experimentId)) continue;
             var folder = FindExperimentFolder(experimentId);
-            if (folder is null) continue; // as MLflow's file store: unknown experiments contribute no runs
+            if (folder is null) continue;
             foreach (var (runFolder, info) in ListRunInfos(folder, viewType))
-            {
-                var run = ReadRun(runFolder, info);
-                if (predicate.Matches(run)) matches.Add(run);
-            }
+                yield return ReadRun(runFolder, info);
         }
-        matches.Sort(ordering);
-
-        var page = matches.Skip(offset).Take(maxResults).ToList();
-        var next = offset + maxResults < matches.Count ? SearchPageToken.Encode(offset + maxResults) : null;
-        return new PagedList<Run>(page, next);
     }
 }
