@@ -58,6 +58,7 @@ public static class Cli
         root.Add(MetricsCommand.Create(context));
         root.Add(CompareCommand.Create(context));
         root.Add(ExportCommand.Create(context));
+        root.Add(UiCommand.Create(context));
         return root;
     }
 }
