@@ -1,6 +1,7 @@
 using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores.FileBacked;
+using Qlib.Tracked.Stores.FileBacked.Index;
 using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Stores;
@@ -20,6 +21,7 @@ namespace Qlib.Tracked.Stores;
 public sealed partial class FileStore : ITrackingStore
 {
     private readonly RunLocator _runs;
+    private readonly RunIndex _runIndex;
     private readonly RunMetaCache _runMetas = new();
     private readonly ValidatedKeyCache _keys = new();
     private readonly Lock _metaWriteLock = new();
@@ -32,6 +34,8 @@ public sealed partial class FileStore : ITrackingStore
         TrashDirectory = Path.Combine(RootDirectory, StoreLayout.TrashFolder);
         DefaultArtifactRootUri = Options.DefaultArtifactRoot is { } configured ? ToArtifactUri(configured) : TrackingUri;
         _runs = new RunLocator(RootDirectory);
+        _runIndex = new RunIndex(new RunIndexContext(
+            (path, message, runId) => Warn(path, message, runId), (runId, folder) => _runs.Remember(runId, folder)));
         EnsureInitialized();
     }
 
@@ -106,4 +110,22 @@ public sealed class FileStoreOptions
 {
     /// <summary>Artifact root for new experiments; defaults to the store root (MLflow's default).</summary>
     public string? DefaultArtifactRoot { get; init; }
+
+    /// <summary>How <see cref="FileStore.SearchRuns"/> finds run data; see <see cref="RunIndexMode"/>.</summary>
+    public RunIndexMode RunIndex { get; init; } = RunIndexMode.Verified;
+}
+
+/// <summary>How run search reads the store.</summary>
+public enum RunIndexMode
+{
+    /// <summary>
+    /// Default. Searches through the run index (kept in memory and in <c>&lt;experiment&gt;/.qtrk-run-index</c>),
+    /// with answers exactly as a full scan's: each query checks every run's <c>meta.yaml</c>, the files of
+    /// the keys its filter and order_by name, and all files of the runs it returns, and re-reads what changed
+    /// (including writes by other processes and by MLflow).
+    /// </summary>
+    Verified = 0,
+
+    /// <summary>No index: every query reads every run's files (MLflow's file store behaviour; the baseline).</summary>
+    Off = 1,
 }
