@@ -35,7 +35,8 @@ public sealed partial class FileStore : ITrackingStore
         DefaultArtifactRootUri = Options.DefaultArtifactRoot is { } configured ? ToArtifactUri(configured) : TrackingUri;
         _runs = new RunLocator(RootDirectory);
         _runIndex = new RunIndex(new RunIndexContext(
-            (path, message, runId) => Warn(path, message, runId), (runId, folder) => _runs.Remember(runId, folder)));
+            (path, message, runId) => Warn(path, message, runId), (runId, folder) => _runs.Remember(runId, folder)),
+            trusted: Options.RunIndex == RunIndexMode.Trusted);
         EnsureInitialized();
     }
 
@@ -128,4 +129,15 @@ public enum RunIndexMode
 
     /// <summary>No index: every query reads every run's files (MLflow's file store behaviour; the baseline).</summary>
     Off = 1,
+
+    /// <summary>
+    /// Opt-in, NOT exact. Each query checks only the experiment folders' listings (one stat each): run folders
+    /// added or removed by anyone, and every change made through THIS store instance, are seen. Changes that
+    /// other processes (other Qlib.Tracked processes, MLflow, an editor) make to runs this index already holds
+    /// — an appended metric line, a rewritten tag or meta.yaml — are NOT seen: not by this instance, and not by
+    /// later Trusted instances that start from the persisted index, until a <see cref="Verified"/> query re-reads
+    /// them and saves the index, or the index file is deleted. Use it only where nothing else changes existing
+    /// runs (dashboards over finished experiments, sweeps analysed after the fact).
+    /// </summary>
+    Trusted = 2,
 }

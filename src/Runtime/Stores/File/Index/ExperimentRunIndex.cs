@@ -69,16 +69,30 @@ internal sealed class ExperimentRunIndex(string folder)
     }
 
     /// <summary>The runs of the view, each as a lazily checked <see cref="Run"/>; folders that are not runs are reported and skipped.</summary>
-    public IEnumerable<Run> Runs(ViewType viewType, RunIndexContext context)
+    /// <param name="viewType">Which lifecycle stages to return.</param>
+    /// <param name="context">The store's warnings, locator and key pool.</param>
+    /// <param name="touched">
+    /// Trusted mode: the run folders this store wrote to; only those (and runs seen for the first time) are
+    /// checked against their files, every other run is answered from the index as it is. Null: verify all.
+    /// </param>
+    public IEnumerable<Run> Runs(ViewType viewType, RunIndexContext context, System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched)
     {
         foreach (var entry in RefreshListing())
         {
             var runFolder = Path.Combine(Folder, entry.FolderName);
             RunInfo? info;
             string? problem;
+            var verify = touched is null;
             lock (entry.Sync)
             {
-                var reads = entry.RefreshInfo(runFolder, context);
+                var recheck = verify || !entry.Built || touched!.TryRemove(runFolder, out _);
+                var reads = recheck ? entry.RefreshInfo(runFolder, context) : 0;
+                if (recheck && !verify)
+                {
+                    reads += RunIndexEntry.RefreshAll(entry.Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context);
+                    reads += RunIndexEntry.RefreshAll(entry.Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context);
+                    reads += RunIndexEntry.RefreshAll(entry.Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context);
+                }
                 CountReads(reads);
                 info = entry.Info;
                 problem = entry.Problem;
@@ -90,7 +104,7 @@ internal sealed class ExperimentRunIndex(string folder)
                 continue;
             }
             if (!viewType.Includes(info.LifecycleStage)) continue;
-            yield return new IndexedRun(this, entry, runFolder, context).ToLazyRun(info);
+            yield return new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info);
         }
     }
 }

@@ -10,7 +10,7 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// order_by name (MLflow reads them all); enumerating a dictionary re-lists the whole folder. Each key
 /// is checked at most once per query, so sorting (many lookups per run) costs no more stats.
 /// </summary>
-internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, string runFolder, RunIndexContext context)
+internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, string runFolder, RunIndexContext context, bool verify)
 {
     public RunIndexEntry Entry => entry;
     public string Folder => runFolder;
@@ -43,6 +43,7 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
     {
         lock (entry.Sync)
         {
+            if (!_verify) return new Run(info, new RunData(entry.Metrics.ToDictionary(), entry.Params.ToDictionary(), entry.Tags.ToDictionary()), ReadInputs());
             Reads += RunIndexEntry.RefreshAll(entry.Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context);
             Reads += RunIndexEntry.RefreshAll(entry.Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context);
             Reads += RunIndexEntry.RefreshAll(entry.Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context);
@@ -78,7 +79,14 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
             var reads = 0;
             lock (run.Entry.Sync)
             {
-                found = RunIndexEntry.TryGet(files, run.Folder, kindFolder, key, reader, run.Context, ref reads, out value!);
+                if (!run._verify)
+                {
+                    var i = files.IndexOf(key);
+                    found = i >= 0;
+                    value = found ? files.ValueAt(i) : default!;
+                }
+                else
+                    found = RunIndexEntry.TryGet(files, run.Folder, kindFolder, key, reader, run.Context, ref reads, out value!);
                 run.Reads += reads;
             }
             (_checked ??= new List<(string, bool, T)>(2)).Add((key, found, value));
@@ -90,7 +98,7 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
             if (_all is not null) return _all;
             lock (run.Entry.Sync)
             {
-                run.Reads += RunIndexEntry.RefreshAll(files, run.Folder, kindFolder, reader, run.Context);
+                if (run._verify) run.Reads += RunIndexEntry.RefreshAll(files, run.Folder, kindFolder, reader, run.Context);
                 _all = files.ToDictionary();
             }
             return _all;
@@ -106,6 +114,7 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
     }
 
     private RunIndexContext Context => context;
+    private readonly bool _verify = verify;
 
     /// <summary>Dataset inputs are not indexed (few runs have them): read when a filter asks, as a full scan would.</summary>
     private sealed class LazyInputs(IndexedRun run) : IReadOnlyList<DatasetInput>

@@ -11,7 +11,7 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// by other processes and by MLflow itself are therefore seen by the next query without any hook in
 /// the write path.
 /// </summary>
-internal sealed class RunIndex(RunIndexContext context)
+internal sealed class RunIndex(RunIndexContext context, bool trusted)
 {
     /// <summary>Save again once this share of the runs' files were re-read since the last save (1/N).</summary>
     private const int ResaveFraction = 20;
@@ -20,9 +20,21 @@ internal sealed class RunIndex(RunIndexContext context)
     private readonly ConcurrentDictionary<string, ExperimentRunIndex> _experiments = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _notWritable = new(StringComparer.Ordinal);
 
+    // Run folders this store wrote to since a Trusted query last looked at them (Trusted mode only).
+    private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
+
     /// <summary>The runs of one experiment folder in the view, lazily checked (see <see cref="IndexedRun"/>).</summary>
     public IEnumerable<Run> Runs(string experimentFolder, ViewType viewType) =>
-        For(experimentFolder).Runs(viewType, context);
+        For(experimentFolder).Runs(viewType, context, trusted ? _touched : null);
+
+    /// <summary>
+    /// Called by the store after each write to a run. Only <see cref="RunIndexMode.Trusted"/> needs it (the
+    /// verified index sees every write through file stamps), so the default mode pays one branch.
+    /// </summary>
+    public void Touched(string runFolder)
+    {
+        if (trusted) _touched[runFolder] = 0;
+    }
 
     /// <summary>Persists the experiment's index when it was (re)built or fell noticeably behind; never fails the query.</summary>
     public void SaveIfBehind(string experimentFolder)
