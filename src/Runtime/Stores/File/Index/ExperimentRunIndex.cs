@@ -85,7 +85,8 @@ internal sealed class ExperimentRunIndex(string folder)
             var verify = touched is null;
             lock (entry.Sync)
             {
-                var recheck = verify || !entry.Built || touched!.TryRemove(runFolder, out _);
+                var wasTouched = touched is not null && touched.TryRemove(runFolder, out _); // consumed even when rebuilt anyway
+                var recheck = verify || wasTouched || !entry.Built;
                 var reads = recheck ? entry.RefreshInfo(runFolder, context) : 0;
                 if (recheck && !verify)
                 {
