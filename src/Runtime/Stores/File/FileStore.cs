@@ -17,6 +17,15 @@ namespace Qlib.Tracked.Stores;
 /// Files are the source of truth: the only in-memory state is where runs live and parsed run
 /// metas keyed by file stamp, both re-checked against the disk, so runs written by other
 /// processes are visible on the next call. This type is split over <c>FileStore.*.cs</c>.
+/// <para>
+/// Run search goes through a run index (<see cref="RunIndexMode"/>): per experiment, each run's parsed meta,
+/// params, tags and latest metrics with the stamps (write time, length) of the files they came from, kept in
+/// memory and saved as <c>&lt;experiment&gt;/.qtrk-run-index</c>. It lives inside the store because MLflow
+/// ignores plain files in an experiment folder (only sub-folders are runs; a new folder in the root would be a
+/// "malformed experiment"), every process and machine sharing the store shares it, and it moves with the
+/// experiment to <c>.trash</c> and back. It is a cache, never a source: a missing, stale, torn or foreign copy
+/// costs reads, not answers, and a store that cannot be written keeps its index in memory.
+/// </para>
 /// </remarks>
 public sealed partial class FileStore : ITrackingStore
 {
