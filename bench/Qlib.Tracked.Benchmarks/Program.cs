@@ -15,6 +15,22 @@ using Qlib.Tracked.Benchmarks.Records;
 // Usage (see bench/README.md):
 //   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --filter '*'
 //   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --quick [name-substring …]
+//   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --search [1000 10000 100000]
+if (args.Length > 0 && args[0] == "--search")
+{
+    SearchIndexBench.Run(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "--search-generate")
+{
+    SearchIndexBench.Generate(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "--search-child")
+{
+    SearchIndexBench.ChildMain(args[1..]);
+    return;
+}
 if (args.Length > 0 && args[0] == "--quick")
 {
     var results = QuickRunner.Run(args.Skip(1).ToArray());

@@ -114,6 +114,14 @@ namespace Qlib.Tracked.Analyzers
                     case ("DownloadArtifacts", "path"):
                         CheckConstant(argument.Value, (v, s) => CheckName(context, known, NameKind.Artifact, Use.Download, v, s, null));
                         break;
+                    // search_experiments has its own grammar (name, creation_time, last_update_time, tags); its tag keys are
+                    // experiment tags, which no [Tracked] schema declares, so only problems are reported.
+                    case ("SearchExperiments", "filter") when parameter.Type.SpecialType == SpecialType.System_String:
+                        CheckConstant(argument.Value, (v, s) => CheckSearch(context, known, v, s, ProblemsOnly(SearchFilterParser.ParseFilter(v, SearchTarget.Experiments))));
+                        break;
+                    case ("SearchExperiments", "orderBy"):
+                        ForEachElement(argument.Value, (v, s) => CheckSearch(context, known, v, s, ProblemsOnly(SearchFilterParser.ParseOrderBy(v, SearchTarget.Experiments))));
+                        break;
                     case (_, "filter") when parameter.Type.SpecialType == SpecialType.System_String:
                         CheckConstant(argument.Value, (v, s) => CheckSearch(context, known, v, s, SearchFilterParser.ParseFilter(v)));
                         break;
@@ -155,6 +163,12 @@ namespace Qlib.Tracked.Analyzers
             var first = declared[0];
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ArtifactTypeMismatch, location, name,
                 Short(first.Type), first.Owner + (declared.Count > 1 ? " and " + (declared.Count - 1) + " more" : ""), Short(loadedType)));
+        }
+
+        private static SearchParseResult ProblemsOnly(SearchParseResult result)
+        {
+            result.Keys.Clear();
+            return result;
         }
 
         private static void CheckSearch(OperationAnalysisContext context, Lazy<KnownNameSet> knownNames, string text, SyntaxNode syntax, SearchParseResult result)

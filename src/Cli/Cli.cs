@@ -61,6 +61,7 @@ public static class Cli
         root.Add(ArtifactsCommand.Create(context));
         root.Add(GetCommand.Create(context));
         root.Add(GcCommand.Create(context));
+        root.Add(UiCommand.Create(context));
         return root;
     }
 }

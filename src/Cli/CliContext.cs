@@ -42,9 +42,7 @@ public sealed class CliContext
     /// </summary>
     public ITrackingStore OpenStore(ParseResult parsed)
     {
-        var location = parsed.GetValue(StoreOption);
-        if (string.IsNullOrWhiteSpace(location)) location = _environment(StoreEnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(location)) location = DefaultStore;
+        var location = ResolveStoreLocation(parsed);
         if (TrackingUri.GetScheme(location) == "file")
         {
             var path = TrackingUri.ToLocalPath(location);
@@ -54,6 +52,34 @@ public sealed class CliContext
         var store = TrackingStoreRegistry.Open(location);
         store.Warning += warning => Error.WriteLine($"warning: skipped {warning}");
         return store;
+    }
+
+    /// <summary>The store location <c>--store</c>, <c>QLIB_MLFLOW_URI</c> or <c>./mlruns</c> names (in that order).</summary>
+    public string ResolveStoreLocation(ParseResult parsed)
+    {
+        var location = parsed.GetValue(StoreOption);
+        if (string.IsNullOrWhiteSpace(location)) location = _environment(StoreEnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(location)) location = DefaultStore;
+        return location;
+    }
+
+    /// <summary>As <see cref="Execute"/>, for commands that run until cancelled (<c>qtrack ui</c>).</summary>
+    public async Task<int> ExecuteAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (TrackingException e)
+        {
+            Error.WriteLine($"error: {e.MlflowErrorCode}: {e.Message}");
+            return e.Code == ErrorCode.InvalidParameterValue ? ExitCodes.UsageError : ExitCodes.Failure;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failure;
+        }
     }
 
     /// <summary>

@@ -26,6 +26,21 @@ public class QTRK910_FilterSyntaxTests
         """), "QTRK910");
 }
 
+public class QTRK910_ExperimentFilterTests
+{
+    [Fact]
+    public void QTRK91x_ExperimentGrammar_Clean() => Verify(UsageSources.Use("""
+                client.SearchExperiments("name LIKE 'lgb%' AND creation_time > 1.5e12 AND tags.project = 'qlib'", orderBy: ["last_update_time DESC", "name"]);
+        """), "QTRK910", "QTRK912", "QTRK915", "QTRK916", "QTRK917", "QTRK918");
+
+    [Fact]
+    public void QTRK915_RunIdentifiersInAnExperimentFilter_Reported() => Verify(UsageSources.Use("""
+                client.SearchExperiments("{|QTRK915:metrics|}.loss < 1");
+                client.SearchExperiments("{|QTRK915:experiment_id|} = '1'");
+                client.SearchExperiments(null, orderBy: ["{|QTRK915:start_time|}"]);
+        """), "QTRK915");
+}
+
 public class QTRK911_FilterOrTests
 {
     [Fact]

@@ -74,7 +74,7 @@ public sealed class SearchRunsTests : IDisposable
     [InlineData("attributes.run_name IN ('a', 'b')")]
     [InlineData("(params.lr = '0.1')")]
     [InlineData("metrics.loss")]
-    public void UnsupportedOrInvalidFilters_AreInvalidParameterValue(string filter) =>
+    public void InvalidFilters_AreInvalidParameterValue(string filter) =>
         Assert.Equal(ErrorCode.InvalidParameterValue, Assert.Throws<TrackingException>(() => Names(filter)).Code);
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class SearchRunsTests : IDisposable
         Assert.Equal(["r1"], last.Items.Select(r => r.Info.RunName));
         Assert.Null(last.NextPageToken);
 
-        Assert.Equal("Invalid page token, could not base64-decode",
+        Assert.StartsWith("Invalid page token, could not base64-decode",
             Assert.Throws<TrackingException>(() => _store.SearchRuns([_experimentId], null, ViewType.ActiveOnly, 2, null, "garbage!")).Message);
         Assert.Throws<TrackingException>(() => _store.SearchRuns([_experimentId], null, ViewType.ActiveOnly, 50001, null, null));
         Assert.Throws<TrackingException>(() => _store.SearchRuns([_experimentId], null, ViewType.ActiveOnly, 0, null, null));

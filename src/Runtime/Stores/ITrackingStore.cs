@@ -31,6 +31,17 @@ public interface ITrackingStore
     /// <summary>Experiments in MLflow's file-store order: creation_time DESC, experiment_id ASC.</summary>
     IReadOnlyList<ExperimentInfo> SearchExperiments(ViewType viewType = ViewType.ActiveOnly);
 
+    /// <summary>
+    /// MLflow's <c>search_experiments</c>: <paramref name="filter"/> on <c>name</c>, <c>creation_time</c>,
+    /// <c>last_update_time</c> and <c>tags.&lt;key&gt;</c>, <paramref name="orderBy"/> on name, experiment_id,
+    /// creation_time, last_update_time (default creation_time DESC, experiment_id ASC), one page of at most
+    /// <paramref name="maxResults"/> (1..50,000) from <paramref name="pageToken"/>'s offset. The default filters
+    /// and orders <see cref="SearchExperiments(ViewType)"/>'s list in memory.
+    /// </summary>
+    PagedList<ExperimentInfo> SearchExperiments(string? filter, ViewType viewType, int maxResults,
+        IReadOnlyList<string>? orderBy = null, string? pageToken = null) =>
+        Search.ExperimentSearch.Apply(SearchExperiments(viewType), filter, maxResults, orderBy, pageToken);
+
     void DeleteExperiment(string experimentId);
     void RestoreExperiment(string experimentId);
     void RenameExperiment(string experimentId, string newName);

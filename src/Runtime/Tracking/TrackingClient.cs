@@ -64,6 +64,18 @@ public sealed class TrackingClient
     public IReadOnlyList<ExperimentInfo> SearchExperiments(ViewType viewType = ViewType.ActiveOnly) =>
         Store.SearchExperiments(viewType);
 
+    /// <summary>
+    /// One page of experiments matching <paramref name="filter"/> (<c>name</c>, <c>creation_time</c>,
+    /// <c>last_update_time</c>, <c>tags.&lt;key&gt;</c>), ordered by <paramref name="orderBy"/> (default
+    /// creation_time DESC, experiment_id ASC); pass the returned token for the next page.
+    /// </summary>
+    public PagedList<ExperimentInfo> SearchExperiments(string? filter, ViewType viewType = ViewType.ActiveOnly, int maxResults = 1000,
+        IReadOnlyList<string>? orderBy = null, string? pageToken = null)
+    {
+        ClientValidation.MaxResults(maxResults);
+        return Store.SearchExperiments(filter, viewType, maxResults, orderBy, pageToken);
+    }
+
     public void DeleteExperiment(string experimentId)
     {
         ClientValidation.ExperimentId(experimentId);
@@ -219,7 +231,10 @@ public sealed class TrackingClient
         return Store.SearchRuns(experimentIds, filter, viewType, maxResults, orderBy, pageToken);
     }
 
-    /// <summary>Every run matching, across pages (stops at <paramref name="maxResults"/>).</summary>
+    /// <summary>
+    /// Every run matching, across pages (stops at <paramref name="maxResults"/>). Pages are as large as MLflow
+    /// allows, because a file store filters and sorts every run of the experiments for each page it answers.
+    /// </summary>
     public IReadOnlyList<Run> SearchAllRuns(IReadOnlyList<string> experimentIds, string? filter = null, ViewType viewType = ViewType.ActiveOnly,
         int maxResults = 50_000, IReadOnlyList<string>? orderBy = null)
     {
@@ -228,7 +243,7 @@ public sealed class TrackingClient
         string? token = null;
         do
         {
-            var page = SearchRuns(experimentIds, filter, viewType, Math.Min(1000, maxResults - all.Count), orderBy, token);
+            var page = SearchRuns(experimentIds, filter, viewType, Math.Min(Stores.Search.RunSearch.MaxResultsLimit, maxResults - all.Count), orderBy, token);
             all.AddRange(page.Items);
             token = page.NextPageToken;
         } while (token is not null && all.Count < maxResults);

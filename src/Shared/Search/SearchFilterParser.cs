@@ -1,6 +1,8 @@
-// MLflow's run-search grammar (mlflow/utils/search_utils.py; reference mlflow-store.md §3) as a plain,
-// allocation-light parser with exact spans. Compiled into Qlib.Tracked.Analyzers (netstandard2.0) and
-// meant to be linked into the runtime's search as well: no Roslyn types, no newer BCL APIs.
+// MLflow's search grammar (mlflow/utils/search_utils.py; reference mlflow-store.md §3) as a plain,
+// allocation-light parser with exact spans. Compiled into Qlib.Tracked.Analyzers (netstandard2.0), where the
+// problems become diagnostics, and into the runtime, where the comparisons become a compiled run filter: one
+// grammar for both. No Roslyn types, no newer BCL APIs. Messages start with MLflow's own wording where MLflow
+// has one, so a message MLflow users search for is found.
 #nullable enable
 using System;
 using System.Collections.Generic;
@@ -8,124 +10,18 @@ using System.Globalization;
 
 namespace Qlib.Tracked.Search
 {
-    /// <summary>What is wrong with (part of) a filter or order-by clause.</summary>
-    internal enum SearchProblemKind
-    {
-        /// <summary>Not MLflow's grammar at all (missing comparator or value, stray token, unterminated quote).</summary>
-        Syntax,
-
-        /// <summary><c>OR</c> between comparisons: MLflow only has <c>AND</c>.</summary>
-        Or,
-
-        /// <summary>A param, tag, string attribute or dataset value that is not quoted.</summary>
-        UnquotedValue,
-
-        /// <summary>A metric or numeric attribute value that is quoted.</summary>
-        QuotedNumber,
-
-        /// <summary><c>IN</c>/<c>NOT IN</c> on anything but <c>run_id</c> (or dataset fields).</summary>
-        InNotAllowed,
-
-        /// <summary>An entity type, attribute or dataset field MLflow does not know.</summary>
-        InvalidIdentifier,
-
-        /// <summary>A comparator the identifier's type does not support (<c>params.lr &gt; '1'</c>).</summary>
-        InvalidComparator,
-
-        /// <summary>An order-by clause that is not <c>&lt;identifier&gt; [ASC|DESC]</c> or orders by something MLflow cannot.</summary>
-        InvalidOrderBy,
-    }
-
-    /// <summary>One problem at [<see cref="Start"/>, <see cref="Start"/> + <see cref="Length"/>) of the parsed text.</summary>
-    internal sealed class SearchProblem
-    {
-        public SearchProblem(SearchProblemKind kind, int start, int length, string message, string? replacement = null)
-        {
-            Kind = kind;
-            Start = start;
-            Length = length;
-            Message = message;
-            Replacement = replacement;
-        }
-
-        public SearchProblemKind Kind { get; }
-
-        public int Start { get; }
-
-        public int Length { get; }
-
-        public string Message { get; }
-
-        /// <summary>Text that fixes the problem when it replaces the span (quoting or unquoting a value), or null.</summary>
-        public string? Replacement { get; }
-    }
-
-    internal enum SearchKeyType
-    {
-        Metric,
-        Param,
-        Tag,
-        Attribute,
-        Dataset,
-    }
-
-    /// <summary>A metric, param or tag key the text refers to, with the span of the key itself (inside its quotes).</summary>
-    internal sealed class SearchKeyReference
-    {
-        public SearchKeyReference(SearchKeyType type, string key, int start, int length)
-        {
-            Type = type;
-            Key = key;
-            Start = start;
-            Length = length;
-        }
-
-        public SearchKeyType Type { get; }
-
-        public string Key { get; }
-
-        public int Start { get; }
-
-        public int Length { get; }
-    }
-
-    internal sealed class SearchParseResult
-    {
-        public List<SearchProblem> Problems { get; } = new List<SearchProblem>();
-
-        public List<SearchKeyReference> Keys { get; } = new List<SearchKeyReference>();
-
-        public bool IsValid => Problems.Count == 0;
-    }
-
     internal static class SearchFilterParser
     {
         public static readonly string[] StringAttributes = { "run_id", "run_name", "user_id", "status", "artifact_uri" };
         public static readonly string[] NumericAttributes = { "start_time", "end_time" };
         public static readonly string[] DatasetFields = { "name", "digest", "context" };
-        private static readonly string[] Comparators = { "=", "!=", "<", "<=", ">", ">=" };
+        public static readonly string[] ExperimentStringAttributes = { "name" };
+        public static readonly string[] ExperimentNumericAttributes = { "creation_time", "last_update_time" };
+        public static readonly string[] ExperimentOrderAttributes = { "name", "experiment_id", "creation_time", "last_update_time" };
 
-        private enum TokenKind { Word, QuotedIdentifier, String, Number, Operator, LParen, RParen, Comma }
-
-        private sealed class Token
-        {
-            public TokenKind Kind;
-            public int Start;
-            public int Length;
-            public string Text = "";
-
-            /// <summary>Strings: the unquoted value; quoted identifiers: the name; words with a quoted key: the key.</summary>
-            public string Value = "";
-
-            public char Quote;
-
-            /// <summary>For a word like <c>params.`a b`</c>: where the quoted key starts (inside the quotes), else -1.</summary>
-            public int QuotedKeyStart = -1;
-
-            public int End => Start + Length;
-
-            public bool IsKeyword(string keyword) => Kind == TokenKind.Word && QuotedKeyStart < 0 && string.Equals(Text, keyword, StringComparison.OrdinalIgnoreCase);
-        }
+        private const string RunAttributeList = "'run_id', 'run_name', 'user_id', 'status', 'artifact_uri', 'start_time', 'end_time'";
+        private const string NumericComparatorSet = "{'=', '!=', '<', '<=', '>', '>='}";
+        private const string StringComparatorSet = "{'=', '!=', 'ILIKE', 'LIKE'}";
 
         private sealed class Identifier
         {
@@ -138,17 +34,22 @@ namespace Qlib.Tracked.Search
             public bool IsNumericAttribute;
         }
 
-        /// <summary>Parses a filter string (<c>metrics.loss &lt; 0.5 AND params.lr = '0.01'</c>). Null or blank is no filter.</summary>
-        public static SearchParseResult ParseFilter(string? filter)
+        /// <summary>Parses a run filter (<c>metrics.loss &lt; 0.5 AND params.lr = '0.01'</c>). Null or blank is no filter.</summary>
+        public static SearchParseResult ParseFilter(string? filter) => ParseFilter(filter, SearchTarget.Runs);
+
+        /// <summary>Parses one run order-by clause (<c>metrics.loss DESC</c>).</summary>
+        public static SearchParseResult ParseOrderBy(string? clause) => ParseOrderBy(clause, SearchTarget.Runs);
+
+        public static SearchParseResult ParseFilter(string? filter, SearchTarget target)
         {
             var result = new SearchParseResult();
             if (filter is null || filter.Trim().Length == 0) return result;
-            var tokens = Tokenize(filter, result);
+            var tokens = SearchLexer.Tokenize(filter, result);
             if (!result.IsValid) return result;
             var i = 0;
             while (true)
             {
-                if (!ParseComparison(filter, tokens, ref i, result)) return result;
+                if (!ParseComparison(filter, tokens, ref i, result, target)) return result;
                 if (i >= tokens.Count) return result;
                 var joiner = tokens[i];
                 if (joiner.IsKeyword("AND"))
@@ -158,67 +59,78 @@ namespace Qlib.Tracked.Search
                 else if (joiner.IsKeyword("OR"))
                 {
                     result.Problems.Add(new SearchProblem(SearchProblemKind.Or, joiner.Start, joiner.Length,
-                        "MLflow filters join comparisons with AND only; 'OR' is an invalid clause (run two searches instead)"));
+                        "Invalid clause(s) in filter string: '" + joiner.Text + "'. MLflow filters join comparisons with AND only (run two searches instead)"));
                     i++;
                 }
                 else
                 {
                     result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, joiner.Start, filter.Length - joiner.Start,
-                        "Invalid clause(s) in filter string: expected AND before '" + joiner.Text + "'"));
+                        "Invalid clause(s) in filter string: '" + filter.Substring(joiner.Start) + "'; expected AND before it"));
                     return result;
                 }
                 if (i >= tokens.Count)
                 {
                     var last = tokens[i - 1];
                     result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, last.Start, last.Length,
-                        "Invalid clause(s) in filter string: a comparison must follow '" + last.Text + "'"));
+                        "Invalid clause(s) in filter string: '" + last.Text + "' is not followed by a comparison"));
                     return result;
                 }
             }
         }
 
-        /// <summary>Parses one order-by clause (<c>metrics.loss DESC</c>).</summary>
-        public static SearchParseResult ParseOrderBy(string? clause)
+        public static SearchParseResult ParseOrderBy(string? clause, SearchTarget target)
         {
             var result = new SearchParseResult();
             if (clause is null || clause.Trim().Length == 0)
             {
-                result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidOrderBy, 0, clause?.Length ?? 0, "An order_by clause must name what to order by"));
+                result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidOrderBy, 0, clause?.Length ?? 0,
+                    "Invalid order_by clause '" + clause + "'. Could not be parsed: it names nothing to order by"));
                 return result;
             }
-            var tokens = Tokenize(clause, result);
+            var tokens = SearchLexer.Tokenize(clause, result);
             if (!result.IsValid) return result;
             var i = 0;
-            var id = ParseIdentifier(clause, tokens, ref i, result, orderBy: true);
+            var id = ParseIdentifier(clause, tokens, ref i, result, target, orderBy: true);
             if (id is null) return result;
             if (id.Type == SearchKeyType.Dataset)
             {
-                result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidOrderBy, id.Start, id.Length, "Runs cannot be ordered by dataset fields"));
+                result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidOrderBy, id.Start, id.Length,
+                    "Invalid order_by entity type 'dataset': runs cannot be ordered by dataset fields"));
                 return result;
             }
+            if (target == SearchTarget.Experiments && id.Type != SearchKeyType.Attribute)
+            {
+                result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidOrderBy, id.Start, id.Length,
+                    "Invalid order_by entity: tag (experiments are ordered by name, experiment_id, creation_time or last_update_time)"));
+                return result;
+            }
+            var descending = false;
             if (i < tokens.Count)
             {
                 var direction = tokens[i];
                 if (!(direction.IsKeyword("ASC") || direction.IsKeyword("DESC")))
                 {
                     result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidOrderBy, direction.Start, clause.Length - direction.Start,
-                        "Invalid ordering key in order_by clause: '" + direction.Text + "' is not ASC or DESC"));
+                        "Invalid ordering key in order_by clause '" + clause + "'. '" + direction.Text + "' is not ASC or DESC"));
                     return result;
                 }
+                descending = direction.IsKeyword("DESC");
                 i++;
             }
             if (i < tokens.Count)
             {
                 var extra = tokens[i];
                 result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidOrderBy, extra.Start, clause.Length - extra.Start,
-                    "Invalid order_by clause: unexpected '" + extra.Text + "' after the direction"));
+                    "Invalid order_by clause '" + clause + "'. Could not be parsed: unexpected '" + extra.Text + "' after the direction"));
+                return result;
             }
+            result.Order = new SearchOrderClause(id.Type, id.Key, descending);
             return result;
         }
 
-        private static bool ParseComparison(string text, List<Token> tokens, ref int i, SearchParseResult result)
+        private static bool ParseComparison(string text, List<SearchToken> tokens, ref int i, SearchParseResult result, SearchTarget target)
         {
-            var id = ParseIdentifier(text, tokens, ref i, result, orderBy: false);
+            var id = ParseIdentifier(text, tokens, ref i, result, target, orderBy: false);
             if (id is null) return false;
 
             // Comparator.
@@ -229,141 +141,217 @@ namespace Qlib.Tracked.Search
                 return false;
             }
             var op = tokens[i];
-            string comparator;
+            SearchComparator comparator;
             var comparatorStart = op.Start;
-            if (op.Kind == TokenKind.Operator)
+            if (op.Kind == SearchTokenKind.Operator)
             {
-                comparator = op.Text;
+                comparator = op.Text switch
+                {
+                    "=" => SearchComparator.Equal,
+                    "!=" => SearchComparator.NotEqual,
+                    "<" => SearchComparator.Less,
+                    "<=" => SearchComparator.LessOrEqual,
+                    ">" => SearchComparator.Greater,
+                    _ => SearchComparator.GreaterOrEqual,
+                };
                 i++;
             }
             else if (op.IsKeyword("LIKE") || op.IsKeyword("ILIKE") || op.IsKeyword("IN"))
             {
-                comparator = op.Text.ToUpperInvariant();
+                comparator = op.IsKeyword("LIKE") ? SearchComparator.Like : op.IsKeyword("ILIKE") ? SearchComparator.ILike : SearchComparator.In;
                 i++;
             }
             else if (op.IsKeyword("NOT") && i + 1 < tokens.Count && tokens[i + 1].IsKeyword("IN"))
             {
-                comparator = "NOT IN";
+                comparator = SearchComparator.NotIn;
                 i += 2;
             }
             else
             {
                 result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, op.Start, op.Length,
-                    "Invalid clause(s) in filter string: expected a comparator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN) but found '" + op.Text + "'"));
+                    "Invalid clause(s) in filter string: '" + text.Substring(id.Start, op.End - id.Start)
+                    + "': expected a comparator (=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN) but found '" + op.Text + "'"));
                 return false;
             }
             var comparatorEnd = tokens[i - 1].End;
+            var comparatorText = text.Substring(comparatorStart, comparatorEnd - comparatorStart);
 
-            var isList = comparator == "IN" || comparator == "NOT IN";
+            var isList = comparator == SearchComparator.In || comparator == SearchComparator.NotIn;
             var numeric = id.Type == SearchKeyType.Metric || id.IsNumericAttribute;
+            var problemsBefore = result.Problems.Count;
             if (isList)
             {
-                if (!(id.Type == SearchKeyType.Dataset || (id.Type == SearchKeyType.Attribute && id.Key == "run_id")))
+                if (!(id.Type == SearchKeyType.Dataset || (id.Type == SearchKeyType.Attribute && id.Key == "run_id" && target == SearchTarget.Runs)))
                 {
                     result.Problems.Add(new SearchProblem(SearchProblemKind.InNotAllowed, comparatorStart, comparatorEnd - comparatorStart,
-                        "Only the 'run_id' attribute supports comparison with a list of quoted string values ('" + comparator + "' on '" + text.Substring(id.Start, id.Length) + "')"));
+                        "Only the 'run_id' attribute supports comparison with a list of quoted string values. ('"
+                        + comparatorText + "' on '" + text.Substring(id.Start, id.Length) + "')"));
                 }
             }
             else if (!IsValidComparator(comparator, numeric))
             {
                 result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidComparator, comparatorStart, comparatorEnd - comparatorStart,
-                    "Invalid comparator '" + comparator + "' not one of " + (numeric ? "'=', '!=', '<', '<=', '>', '>='" : "'=', '!=', 'LIKE', 'ILIKE'")
-                    + " for " + Describe(id)));
+                    "Invalid comparator '" + comparatorText + "' not one of '" + (numeric ? NumericComparatorSet : StringComparatorSet)
+                    + "' for " + Describe(id)));
             }
 
             // Value.
             if (i >= tokens.Count)
             {
                 result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, comparatorStart, comparatorEnd - comparatorStart,
-                    "Invalid clause(s) in filter string: '" + comparator + "' needs a value"));
+                    "Invalid clause(s) in filter string: '" + text.Substring(id.Start, comparatorEnd - id.Start) + "' needs a value"));
                 return false;
             }
-            if (isList) return ParseList(text, tokens, ref i, result);
+            if (isList)
+            {
+                var items = ParseList(text, tokens, ref i, result);
+                if (items is null) return false;
+                if (result.Problems.Count == problemsBefore)
+                    result.Comparisons.Add(new SearchComparison(id.Type, id.Key, false, comparator, "", 0, items, id.Start, tokens[i - 1].End - id.Start));
+                return true;
+            }
             var value = tokens[i];
             i++;
             switch (value.Kind)
             {
-                case TokenKind.String:
+                case SearchTokenKind.String:
                     if (numeric)
                     {
                         var replacement = IsNumber(value.Value, id.IsNumericAttribute) ? value.Value.Trim() : null;
                         result.Problems.Add(new SearchProblem(SearchProblemKind.QuotedNumber, value.Start, value.Length,
-                            "Expected numeric value type for " + Describe(id) + " but got the quoted string " + value.Text
-                            + (replacement is null ? "" : "; drop the quotes"), replacement));
+                            ExpectedNumber(id) + value.Text + (replacement is null ? "" : " (a quoted string; drop the quotes)"), replacement));
+                    }
+                    else if (result.Problems.Count == problemsBefore)
+                    {
+                        result.Comparisons.Add(new SearchComparison(id.Type, id.Key, false, comparator, value.Value, 0, null, id.Start, value.End - id.Start));
                     }
                     return true;
-                case TokenKind.Number:
-                case TokenKind.Word when value.QuotedKeyStart < 0 && !IsReserved(value.Text):
+                case SearchTokenKind.Number:
+                case SearchTokenKind.Word when value.QuotedKeyStart < 0 && !IsReserved(value.Text):
                     if (numeric)
                     {
-                        if (value.Kind != TokenKind.Number || (id.IsNumericAttribute && !IsNumber(value.Text, integer: true)))
+                        double number = 0;
+                        var integer = id.IsNumericAttribute && target == SearchTarget.Runs;
+                        if (value.Kind != SearchTokenKind.Number || !TryParseNumber(value.Text, integer, out number))
                         {
                             result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, value.Start, value.Length,
-                                "Expected " + (id.IsNumericAttribute ? "an integer (milliseconds)" : "a numeric value") + " for " + Describe(id) + " but got '" + value.Text + "'"));
+                                ExpectedNumber(id) + value.Text + (integer ? " (run times are integer milliseconds)" : "")));
+                        }
+                        else if (result.Problems.Count == problemsBefore)
+                        {
+                            result.Comparisons.Add(new SearchComparison(id.Type, id.Key, true, comparator, value.Text, number, null, id.Start, value.End - id.Start));
                         }
                         return true;
                     }
                     result.Problems.Add(new SearchProblem(SearchProblemKind.UnquotedValue, value.Start, value.Length,
-                        "Expected a quoted string value for " + Describe(id) + " but got " + value.Text + "; quote it: '" + value.Text + "'",
-                        "'" + value.Text + "'"));
+                        ExpectedQuoted(id, value) + "; quote it: '" + value.Text + "'", "'" + value.Text + "'"));
+                    return true;
+                case SearchTokenKind.QuotedIdentifier:
+                    result.Problems.Add(new SearchProblem(numeric ? SearchProblemKind.Syntax : SearchProblemKind.UnquotedValue, value.Start, value.Length,
+                        numeric
+                            ? ExpectedNumber(id) + value.Text
+                            : "Parameter value is either not quoted or unidentified quote types used for string value " + value.Text
+                              + ". Use either single or double quotes.",
+                        numeric ? null : "'" + value.Value + "'"));
                     return true;
                 default:
                     result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, value.Start, value.Length,
-                        "Invalid clause(s) in filter string: expected a value after '" + comparator + "' but found '" + value.Text + "'"));
+                        "Invalid clause(s) in filter string: expected a value after '" + comparatorText + "' but found '" + value.Text + "'"));
                     return false;
             }
         }
 
-        private static bool ParseList(string text, List<Token> tokens, ref int i, SearchParseResult result)
+        private static string ExpectedNumber(Identifier id) => id.Type == SearchKeyType.Metric
+            ? "Expected numeric value type for metric. Found "
+            : "Expected numeric value type for numeric attribute: " + id.Key + ". Found ";
+
+        private static string ExpectedQuoted(Identifier id, SearchToken value)
+        {
+            if (value.Kind == SearchTokenKind.Word && id.Type != SearchKeyType.Dataset)
+                return "Parameter value is either not quoted or unidentified quote types used for string value " + value.Text
+                    + ". Use either single or double quotes (" + Describe(id) + ")";
+            return id.Type switch
+            {
+                SearchKeyType.Param => "Expected a quoted string value for parameter (e.g. 'my-value'). Got value " + value.Text,
+                SearchKeyType.Tag => "Expected a quoted string value for tag (e.g. 'my-value'). Got value " + value.Text,
+                SearchKeyType.Dataset => "Expected a quoted string value for dataset attributes. Got value " + value.Text,
+                _ => "Expected a quoted string value for attributes. Got value " + value.Text + " (" + Describe(id) + ")",
+            };
+        }
+
+        /// <summary>The items of <c>('a', 'b')</c>: single-quoted strings only, at least one (as MLflow); null after a syntax problem.</summary>
+        private static List<string>? ParseList(string text, List<SearchToken> tokens, ref int i, SearchParseResult result)
         {
             var open = tokens[i];
-            if (open.Kind != TokenKind.LParen)
+            if (open.Kind != SearchTokenKind.LParen)
             {
                 result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, open.Start, open.Length,
-                    "Invalid clause(s) in filter string: IN needs a parenthesised list of quoted strings, e.g. ('a', 'b')"));
-                return false;
+                    "Invalid clause(s) in filter string: IN needs a parenthesised list of quoted strings, e.g. ('a', 'b'), but found '" + open.Text + "'"));
+                return null;
             }
             i++;
+            var items = new List<string>();
+            if (i < tokens.Count && tokens[i].Kind == SearchTokenKind.RParen)
+            {
+                result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, open.Start, tokens[i].End - open.Start,
+                    "While parsing a list in the query, expected a non-empty list of string values, but got empty list"));
+                i++;
+                return null;
+            }
             while (true)
             {
                 if (i >= tokens.Count)
                 {
-                    result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, open.Start, text.Length - open.Start, "Unclosed '(' in the IN list"));
-                    return false;
+                    result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, open.Start, text.Length - open.Start,
+                        "Invalid clause(s) in filter string: unclosed '(' of the IN list at offset " + open.Start));
+                    return null;
                 }
                 var item = tokens[i++];
-                if (item.Kind == TokenKind.Number || (item.Kind == TokenKind.Word && !IsReserved(item.Text)))
+                if (item.Kind == SearchTokenKind.Number || (item.Kind == SearchTokenKind.Word && !IsReserved(item.Text)))
                 {
                     result.Problems.Add(new SearchProblem(SearchProblemKind.UnquotedValue, item.Start, item.Length,
-                        "Expected a quoted string value in the IN list but got " + item.Text, "'" + item.Text + "'"));
+                        "While parsing a list in the query, expected string value, punctuation, or whitespace, but got different type in list: "
+                        + item.Text + " (quote it: '" + item.Text + "')", "'" + item.Text + "'"));
                 }
-                else if (item.Kind != TokenKind.String)
+                else if (item.Kind == SearchTokenKind.String && item.Quote == '\'')
+                {
+                    items.Add(item.Value);
+                }
+                else if (item.Kind == SearchTokenKind.String || item.Kind == SearchTokenKind.QuotedIdentifier)
+                {
+                    result.Problems.Add(new SearchProblem(SearchProblemKind.UnquotedValue, item.Start, item.Length,
+                        "While parsing a list in the query, expected string value, punctuation, or whitespace, but got different type in list: "
+                        + item.Text + " (list items take single quotes)", "'" + item.Value + "'"));
+                }
+                else
                 {
                     result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, item.Start, item.Length,
                         "Invalid clause(s) in filter string: expected a quoted string in the IN list but found '" + item.Text + "'"));
-                    return false;
+                    return null;
                 }
                 if (i >= tokens.Count)
                 {
-                    result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, open.Start, text.Length - open.Start, "Unclosed '(' in the IN list"));
-                    return false;
+                    result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, open.Start, text.Length - open.Start,
+                        "Invalid clause(s) in filter string: unclosed '(' of the IN list at offset " + open.Start));
+                    return null;
                 }
                 var next = tokens[i++];
-                if (next.Kind == TokenKind.RParen) return true;
-                if (next.Kind != TokenKind.Comma)
+                if (next.Kind == SearchTokenKind.RParen) return items;
+                if (next.Kind != SearchTokenKind.Comma)
                 {
                     result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, next.Start, next.Length,
                         "Invalid clause(s) in filter string: expected ',' or ')' in the IN list but found '" + next.Text + "'"));
-                    return false;
+                    return null;
                 }
             }
         }
 
-        private static Identifier? ParseIdentifier(string text, List<Token> tokens, ref int i, SearchParseResult result, bool orderBy)
+        private static Identifier? ParseIdentifier(string text, List<SearchToken> tokens, ref int i, SearchParseResult result, SearchTarget target, bool orderBy)
         {
             if (i >= tokens.Count)
             {
-                result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, text.Length, 0, "Invalid clause(s): expected an identifier"));
+                result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, text.Length, 0,
+                    "Invalid clause(s) in filter string: expected an identifier at the end"));
                 return null;
             }
             var token = tokens[i];
@@ -373,13 +361,13 @@ namespace Qlib.Tracked.Search
             var typeStart = token.Start;
             switch (token.Kind)
             {
-                case TokenKind.QuotedIdentifier:
-                case TokenKind.String when token.Quote == '"':
+                case SearchTokenKind.QuotedIdentifier:
+                case SearchTokenKind.String when token.Quote == '"':
                     id.Key = token.Value;
                     id.KeyStart = token.Start + 1;
                     id.KeyLength = token.Length - 2;
                     break;
-                case TokenKind.Word when !IsReserved(token.Text) || token.QuotedKeyStart >= 0:
+                case SearchTokenKind.Word when !IsReserved(token.Text) || token.QuotedKeyStart >= 0:
                     var dot = token.Text.IndexOf('.');
                     if (dot < 0)
                     {
@@ -406,7 +394,8 @@ namespace Qlib.Tracked.Search
                     break;
                 default:
                     result.Problems.Add(new SearchProblem(problemKind, token.Start, token.Length,
-                        "Invalid clause(s): expected an identifier such as metrics.loss, params.lr or run_name but found '" + token.Text + "'"));
+                        (orderBy ? "Invalid order_by clause '" + text + "'. Could not be parsed" : "Invalid clause(s) in filter string: '" + text.Substring(token.Start) + "'")
+                        + ": expected an identifier such as metrics.loss, params.lr or run_name but found '" + token.Text + "'"));
                     return null;
             }
             i++;
@@ -417,54 +406,93 @@ namespace Qlib.Tracked.Search
             }
             else
             {
-                var type = ParseType(typeWord);
+                var type = ParseType(typeWord, target);
                 if (type is null)
                 {
                     result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidIdentifier, typeStart, typeWord.Length,
-                        "Invalid entity type '" + typeWord + "'. Valid values are 'metric', 'parameter', 'tag', 'attribute'"
-                        + (orderBy ? "" : ", 'dataset'")));
+                        "Invalid entity type '" + typeWord + "'. Valid values are "
+                        + (target == SearchTarget.Experiments ? "('attribute', 'tag', 'tags')" : "['metric', 'parameter', 'tag', 'attribute', 'dataset']")));
                     return null;
                 }
                 id.Type = type.Value;
             }
             if (id.Key.Length == 0)
             {
-                result.Problems.Add(new SearchProblem(problemKind, id.Start, id.Length, "Invalid clause(s): '" + token.Text + "' names no key"));
+                result.Problems.Add(new SearchProblem(problemKind, id.Start, id.Length,
+                    "Invalid identifier '" + token.Text + "': it names no key (quote keys with special characters: params.`my key`)"));
                 return null;
             }
 
             switch (id.Type)
             {
                 case SearchKeyType.Attribute:
-                    var resolved = ResolveAttribute(id.Key);
-                    var valid = Array.IndexOf(StringAttributes, resolved) >= 0 || Array.IndexOf(NumericAttributes, resolved) >= 0;
-                    if (!valid)
-                    {
-                        result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidIdentifier, id.KeyStart, id.KeyLength,
-                            "Invalid attribute key '" + id.Key + "' specified. Valid keys are 'run_id', 'run_name', 'user_id', 'status', 'artifact_uri', 'start_time', 'end_time'"
-                            + (typeWord is null ? " (a metric, param or tag needs its prefix, e.g. metrics." + id.Key + ")" : "")));
-                        return null;
-                    }
-                    id.Key = resolved;
-                    id.IsNumericAttribute = Array.IndexOf(NumericAttributes, resolved) >= 0;
-                    break;
+                    return ResolveAttribute(id, result, target, orderBy, bare: typeWord is null) ? id : null;
                 case SearchKeyType.Dataset:
                     if (Array.IndexOf(DatasetFields, id.Key) < 0)
                     {
                         result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidIdentifier, id.KeyStart, id.KeyLength,
-                            "Invalid dataset key '" + id.Key + "'. Valid keys are 'name', 'digest', 'context'"));
+                            "Invalid dataset key '" + id.Key + "' specified. Valid keys are 'name', 'digest', 'context'"));
                         return null;
                     }
-                    break;
+                    return id;
                 default:
                     result.Keys.Add(new SearchKeyReference(id.Type, id.Key, id.KeyStart, id.KeyLength));
-                    break;
+                    return id;
             }
-            return id;
         }
 
-        private static SearchKeyType? ParseType(string word)
+        private static bool ResolveAttribute(Identifier id, SearchParseResult result, SearchTarget target, bool orderBy, bool bare)
         {
+            string resolved;
+            string[] numeric;
+            bool valid;
+            string validList;
+            if (target == SearchTarget.Experiments)
+            {
+                resolved = id.Key;
+                numeric = ExperimentNumericAttributes;
+                valid = orderBy ? Array.IndexOf(ExperimentOrderAttributes, resolved) >= 0
+                    : Array.IndexOf(ExperimentStringAttributes, resolved) >= 0 || Array.IndexOf(numeric, resolved) >= 0;
+                validList = orderBy ? "'name', 'experiment_id', 'creation_time', 'last_update_time'" : "'name', 'creation_time', 'last_update_time'";
+            }
+            else
+            {
+                // `run name` and its spellings are filter aliases only; order_by knows `created` but not them (as MLflow).
+                resolved = id.Key switch
+                {
+                    "created" or "Created" => "start_time",
+                    "run name" or "Run name" or "Run Name" when !orderBy => "run_name",
+                    _ => id.Key,
+                };
+                numeric = NumericAttributes;
+                valid = Array.IndexOf(StringAttributes, resolved) >= 0 || Array.IndexOf(numeric, resolved) >= 0;
+                validList = RunAttributeList + (orderBy ? ", 'created'" : ", 'created', 'run name'");
+            }
+            if (!valid)
+            {
+                result.Problems.Add(new SearchProblem(SearchProblemKind.InvalidIdentifier, id.KeyStart, id.KeyLength,
+                    "Invalid attribute key '" + id.Key + "' specified. Valid keys are " + validList
+                    + (bare && target == SearchTarget.Runs ? " (a metric, param or tag needs its prefix, e.g. metrics." + id.Key + ")" : "")));
+                return false;
+            }
+            id.Key = resolved;
+            id.IsNumericAttribute = Array.IndexOf(numeric, resolved) >= 0;
+            return true;
+        }
+
+        private static SearchKeyType? ParseType(string word, SearchTarget target)
+        {
+            if (target == SearchTarget.Experiments)
+            {
+                // search_experiments knows exactly these spellings (case-sensitive).
+                switch (word)
+                {
+                    case "attribute": return SearchKeyType.Attribute;
+                    case "tag":
+                    case "tags": return SearchKeyType.Tag;
+                    default: return null;
+                }
+            }
             switch (word.ToLowerInvariant())
             {
                 case "metric":
@@ -491,24 +519,9 @@ namespace Qlib.Tracked.Search
             }
         }
 
-        private static string ResolveAttribute(string key)
-        {
-            switch (key)
-            {
-                case "created":
-                case "Created":
-                    return "start_time";
-                case "run name":
-                case "Run name":
-                case "Run Name":
-                    return "run_name";
-                default:
-                    return key;
-            }
-        }
-
-        private static bool IsValidComparator(string comparator, bool numeric) =>
-            numeric ? Array.IndexOf(Comparators, comparator) >= 0 : comparator == "=" || comparator == "!=" || comparator == "LIKE" || comparator == "ILIKE";
+        private static bool IsValidComparator(SearchComparator comparator, bool numeric) => numeric
+            ? comparator <= SearchComparator.GreaterOrEqual
+            : comparator == SearchComparator.Equal || comparator == SearchComparator.NotEqual || comparator == SearchComparator.Like || comparator == SearchComparator.ILike;
 
         private static string Describe(Identifier id) => id.Type switch
         {
@@ -535,151 +548,23 @@ namespace Qlib.Tracked.Search
             }
         }
 
-        private static bool IsNumber(string text, bool integer)
+        private static bool IsNumber(string text, bool integer) => TryParseNumber(text.Trim(), integer, out _);
+
+        /// <summary>
+        /// A whole number literal: metrics take any float (<c>1e300</c>, <c>-0.5</c>; beyond double range it is ±inf,
+        /// as Python's float()); run times take integers only (MLflow applies int() to them).
+        /// </summary>
+        private static bool TryParseNumber(string text, bool integer, out double value)
         {
-            text = text.Trim();
-            if (text.Length == 0) return false;
-            return integer
-                ? long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
-                : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _) && ScanNumber(text, 0) == text.Length;
-        }
-
-        /// <summary>End of a number literal starting at <paramref name="start"/> (<c>[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?</c>), or <paramref name="start"/>.</summary>
-        private static int ScanNumber(string s, int start)
-        {
-            var i = start;
-            if (i < s.Length && (s[i] == '+' || s[i] == '-')) i++;
-            var digits = 0;
-            while (i < s.Length && IsDigit(s[i])) { i++; digits++; }
-            if (i < s.Length && s[i] == '.')
+            value = 0;
+            if (text.Length == 0 || SearchLexer.ScanNumber(text, 0) != text.Length) return false;
+            if (integer)
             {
-                i++;
-                while (i < s.Length && IsDigit(s[i])) { i++; digits++; }
+                if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)) return false;
+                value = whole;
+                return true;
             }
-            if (digits == 0) return start;
-            if (i < s.Length && (s[i] == 'e' || s[i] == 'E'))
-            {
-                var j = i + 1;
-                if (j < s.Length && (s[j] == '+' || s[j] == '-')) j++;
-                var expDigits = 0;
-                while (j < s.Length && IsDigit(s[j])) { j++; expDigits++; }
-                if (expDigits > 0) i = j;
-            }
-            return i;
-        }
-
-        private static bool IsDigit(char c) => c >= '0' && c <= '9';
-
-        private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_' || c == '.';
-
-        private static List<Token> Tokenize(string s, SearchParseResult result)
-        {
-            var tokens = new List<Token>();
-            var i = 0;
-            while (i < s.Length)
-            {
-                var c = s[i];
-                if (char.IsWhiteSpace(c))
-                {
-                    i++;
-                    continue;
-                }
-                var start = i;
-                if (c == '\'' || c == '"' || c == '`')
-                {
-                    var value = ReadQuoted(s, ref i, result);
-                    if (value is null) return tokens;
-                    tokens.Add(new Token
-                    {
-                        Kind = c == '`' ? TokenKind.QuotedIdentifier : TokenKind.String,
-                        Start = start, Length = i - start, Text = s.Substring(start, i - start), Value = value, Quote = c,
-                    });
-                    continue;
-                }
-                if (IsDigit(c) || ((c == '-' || c == '+' || c == '.') && i + 1 < s.Length && (IsDigit(s[i + 1]) || (s[i + 1] == '.' && c != '.'))))
-                {
-                    var end = ScanNumber(s, i);
-                    if (end > i && (end >= s.Length || !IsWordChar(s[end])))
-                    {
-                        tokens.Add(new Token { Kind = TokenKind.Number, Start = start, Length = end - start, Text = s.Substring(start, end - start) });
-                        i = end;
-                        continue;
-                    }
-                    if (!IsDigit(c))
-                    {
-                        result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, start, 1, "Unexpected character '" + c + "'"));
-                        return tokens;
-                    }
-                }
-                if (char.IsLetterOrDigit(c) || c == '_')
-                {
-                    while (i < s.Length && IsWordChar(s[i])) i++;
-                    var token = new Token { Kind = TokenKind.Word, Start = start };
-                    if (s[i - 1] == '.' && i < s.Length && (s[i] == '`' || s[i] == '"'))
-                    {
-                        var keyStart = i + 1;
-                        var key = ReadQuoted(s, ref i, result);
-                        if (key is null) return tokens;
-                        token.Value = key;
-                        token.QuotedKeyStart = keyStart;
-                    }
-                    token.Length = i - start;
-                    token.Text = s.Substring(start, i - start);
-                    tokens.Add(token);
-                    continue;
-                }
-                if (c == '(' || c == ')' || c == ',')
-                {
-                    tokens.Add(new Token { Kind = c == '(' ? TokenKind.LParen : c == ')' ? TokenKind.RParen : TokenKind.Comma, Start = start, Length = 1, Text = c.ToString() });
-                    i++;
-                    continue;
-                }
-                if (c == '=' || c == '<' || c == '>' || c == '!')
-                {
-                    var length = i + 1 < s.Length && s[i + 1] == '=' ? 2 : 1;
-                    if (c == '<' && i + 1 < s.Length && s[i + 1] == '>') length = 2;
-                    var op = s.Substring(i, length);
-                    if (op == "!" || op == "<>" || op == "==")
-                    {
-                        result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, start, length,
-                            "Invalid comparator '" + op + "'" + (op == "<>" || op == "!" ? "; use '!='" : "; use '='")));
-                        return tokens;
-                    }
-                    tokens.Add(new Token { Kind = TokenKind.Operator, Start = start, Length = length, Text = op });
-                    i += length;
-                    continue;
-                }
-                result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, start, 1, "Unexpected character '" + c + "' in the filter string"));
-                return tokens;
-            }
-            return tokens;
-        }
-
-        /// <summary>Reads a quoted run at <paramref name="i"/> (a doubled quote escapes it); null and a problem when unterminated.</summary>
-        private static string? ReadQuoted(string s, ref int i, SearchParseResult result)
-        {
-            var quote = s[i];
-            var start = i;
-            var sb = new System.Text.StringBuilder();
-            i++;
-            while (i < s.Length)
-            {
-                if (s[i] == quote)
-                {
-                    if (quote != '`' && i + 1 < s.Length && s[i + 1] == quote)
-                    {
-                        sb.Append(quote);
-                        i += 2;
-                        continue;
-                    }
-                    i++;
-                    return sb.ToString();
-                }
-                sb.Append(s[i]);
-                i++;
-            }
-            result.Problems.Add(new SearchProblem(SearchProblemKind.Syntax, start, s.Length - start, "Unterminated quote " + quote + " in the filter string"));
-            return null;
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
         }
     }
 }

@@ -103,6 +103,7 @@ public sealed partial class FileStore
         if (!File.Exists(path))
             throw TrackingException.DoesNotExist($"No tag with name: {key} in run with id {runId}");
         File.Delete(path);
+        _runIndex.Touched(folder);
     }
 
     public IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey)
@@ -162,6 +163,7 @@ public sealed partial class FileStore
         var path = Path.Combine(folder, StoreLayout.MetaFile);
         AtomicFile.WriteAllText(path, RunMetaFile.Format(info));
         _runMetas.Put(folder, new FileInfo(path), info);
+        _runIndex.Touched(folder);
     }
 
     /// <summary>Runs of one experiment folder in the view; folders that are not readable runs are reported and skipped.</summary>

@@ -1,6 +1,7 @@
 using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores.FileBacked;
+using Qlib.Tracked.Stores.FileBacked.Index;
 using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Stores;
@@ -16,10 +17,20 @@ namespace Qlib.Tracked.Stores;
 /// Files are the source of truth: the only in-memory state is where runs live and parsed run
 /// metas keyed by file stamp, both re-checked against the disk, so runs written by other
 /// processes are visible on the next call. This type is split over <c>FileStore.*.cs</c>.
+/// <para>
+/// Run search goes through a run index (<see cref="RunIndexMode"/>): per experiment, each run's parsed meta,
+/// params, tags and latest metrics with the stamps (write time, length) of the files they came from, kept in
+/// memory and saved as <c>&lt;experiment&gt;/.qtrk-run-index</c>. It lives inside the store because MLflow
+/// ignores plain files in an experiment folder (only sub-folders are runs; a new folder in the root would be a
+/// "malformed experiment"), every process and machine sharing the store shares it, and it moves with the
+/// experiment to <c>.trash</c> and back. It is a cache, never a source: a missing, stale, torn or foreign copy
+/// costs reads, not answers, and a store that cannot be written keeps its index in memory.
+/// </para>
 /// </remarks>
 public sealed partial class FileStore : ITrackingStore
 {
     private readonly RunLocator _runs;
+    private readonly RunIndex _runIndex;
     private readonly RunMetaCache _runMetas = new();
     private readonly ValidatedKeyCache _keys = new();
     private readonly Lock _metaWriteLock = new();
@@ -32,6 +43,9 @@ public sealed partial class FileStore : ITrackingStore
         TrashDirectory = Path.Combine(RootDirectory, StoreLayout.TrashFolder);
         DefaultArtifactRootUri = Options.DefaultArtifactRoot is { } configured ? ToArtifactUri(configured) : TrackingUri;
         _runs = new RunLocator(RootDirectory);
+        _runIndex = new RunIndex(new RunIndexContext(
+            (path, message, runId) => Warn(path, message, runId), (runId, folder) => _runs.Remember(runId, folder)),
+            trusted: Options.RunIndex == RunIndexMode.Trusted);
         EnsureInitialized();
     }
 
@@ -106,4 +120,33 @@ public sealed class FileStoreOptions
 {
     /// <summary>Artifact root for new experiments; defaults to the store root (MLflow's default).</summary>
     public string? DefaultArtifactRoot { get; init; }
+
+    /// <summary>How <see cref="FileStore.SearchRuns"/> finds run data; see <see cref="RunIndexMode"/>.</summary>
+    public RunIndexMode RunIndex { get; init; } = RunIndexMode.Verified;
+}
+
+/// <summary>How run search reads the store.</summary>
+public enum RunIndexMode
+{
+    /// <summary>
+    /// Default. Searches through the run index (kept in memory and in <c>&lt;experiment&gt;/.qtrk-run-index</c>),
+    /// with answers exactly as a full scan's: each query checks every run's <c>meta.yaml</c>, the files of
+    /// the keys its filter and order_by name, and all files of the runs it returns, and re-reads what changed
+    /// (including writes by other processes and by MLflow).
+    /// </summary>
+    Verified = 0,
+
+    /// <summary>No index: every query reads every run's files (MLflow's file store behaviour; the baseline).</summary>
+    Off = 1,
+
+    /// <summary>
+    /// Opt-in, NOT exact. Each query checks only the experiment folders' listings (one stat each): run folders
+    /// added or removed by anyone, and every change made through THIS store instance, are seen. Changes that
+    /// other processes (other Qlib.Tracked processes, MLflow, an editor) make to runs this index already holds
+    /// — an appended metric line, a rewritten tag or meta.yaml — are NOT seen: not by this instance, and not by
+    /// later Trusted instances that start from the persisted index, until a <see cref="Verified"/> query re-reads
+    /// them and saves the index, or the index file is deleted. Use it only where nothing else changes existing
+    /// runs (dashboards over finished experiments, sweeps analysed after the fact).
+    /// </summary>
+    Trusted = 2,
 }

@@ -1,90 +1,130 @@
 using Qlib.Tracked.Entities;
+using Qlib.Tracked.Search;
 
 namespace Qlib.Tracked.Stores.Search;
 
 /// <summary>
-/// MLflow's run order: the order_by clauses (<c>&lt;identifier&gt; [ASC|DESC]</c>) in turn, then the
-/// natural order start_time DESC, run_id ASC. Missing values sort last in both directions; NaN
-/// metrics after numbers but before missing ones (observed on MLflow 2.12).
+/// MLflow's run order (reference §3): the order_by clauses (<c>&lt;identifier&gt; [ASC|DESC]</c>) in turn, then
+/// the natural order start_time DESC, run_id ASC — what MLflow gets from stable sorts applied from the last
+/// clause to the first. Missing values sort last in both directions; NaN metrics after numbers but before
+/// missing values in both directions; params, tags and string attributes compare ordinally as strings
+/// (<c>'10' &lt; '9'</c>).
 /// </summary>
-internal sealed class RunOrdering : IComparer<Run>
+public sealed class RunOrdering : IComparer<Run>
 {
-    private readonly Clause[] _clauses;
+    private readonly OrderKey[] _keys;
 
-    private RunOrdering(Clause[] clauses) => _clauses = clauses;
+    private RunOrdering(OrderKey[] keys) => _keys = keys;
 
-    private sealed record Clause(SearchIdentifier Identifier, bool Descending);
+    /// <summary>No clause: start_time DESC, run_id ASC.</summary>
+    public static RunOrdering Natural { get; } = new([]);
 
+    /// <summary>Parses the clauses; INVALID_PARAMETER_VALUE naming the bad clause, key or direction.</summary>
     public static RunOrdering Parse(IReadOnlyList<string>? orderBy)
     {
-        if (orderBy is null || orderBy.Count == 0) return new RunOrdering([]);
-        var clauses = new Clause[orderBy.Count];
-        for (var i = 0; i < orderBy.Count; i++)
+        if (orderBy is null || orderBy.Count == 0) return Natural;
+        var keys = new OrderKey[orderBy.Count];
+        for (var i = 0; i < keys.Length; i++)
         {
             var text = orderBy[i] ?? "";
-            var tokens = new SearchTokenizer(text);
-            var identifier = tokens.ReadIdentifier();
-            var descending = false;
-            if (!tokens.AtEnd)
-            {
-                var direction = tokens.ReadWord();
-                if (direction.Equals("DESC", StringComparison.OrdinalIgnoreCase)) descending = true;
-                else if (!direction.Equals("ASC", StringComparison.OrdinalIgnoreCase) || !tokens.AtEnd)
-                    throw TrackingException.InvalidParameter($"Invalid ordering key in order_by clause '{text}'.");
-            }
-            clauses[i] = new Clause(identifier, descending);
+            var parsed = SearchFilterParser.ParseOrderBy(text, SearchTarget.Runs);
+            SearchErrors.ThrowIfInvalid(parsed, text, "order_by clause");
+            keys[i] = OrderKey.For(parsed.Order!);
         }
-        return new RunOrdering(clauses);
+        return new RunOrdering(keys);
     }
 
     public int Compare(Run? x, Run? y)
     {
-        foreach (var clause in _clauses)
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        foreach (var key in _keys)
         {
-            var c = CompareBy(clause, x!, y!);
+            var c = key.Compare(key.Extract(x), key.Extract(y));
             if (c != 0) return c;
         }
-        var byStart = y!.Info.StartTime.CompareTo(x!.Info.StartTime);
+        return NaturalOrder(x, y);
+    }
+
+    private static int NaturalOrder(Run x, Run y)
+    {
+        var byStart = y.Info.StartTime.CompareTo(x.Info.StartTime);
         return byStart != 0 ? byStart : string.CompareOrdinal(x.Info.RunId, y.Info.RunId);
     }
 
-    private static int CompareBy(Clause clause, Run x, Run y)
+    /// <summary>
+    /// Sorts <paramref name="runs"/> in place. Each clause's value is read once per run (not once per
+    /// comparison), and equal runs keep their input order, so the result does not depend on the sort algorithm.
+    /// </summary>
+    public void Sort(List<Run> runs)
     {
-        var key = clause.Identifier.Key;
-        switch (clause.Identifier.Entity)
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count < 2) return;
+        var values = new SortValue[_keys.Length][];
+        for (var k = 0; k < _keys.Length; k++)
         {
-            case SearchEntity.Metric:
-                return CompareNumbers(Metric(x, key), Metric(y, key), clause.Descending);
-            case SearchEntity.Param:
-                return CompareTexts(x.Data.Params.GetValueOrDefault(key), y.Data.Params.GetValueOrDefault(key), clause.Descending);
-            case SearchEntity.Tag:
-                return CompareTexts(x.Data.Tags.GetValueOrDefault(key), y.Data.Tags.GetValueOrDefault(key), clause.Descending);
-            default:
-                if (clause.Identifier.IsNumericAttribute)
-                    return key == "start_time"
-                        ? CompareNumbers(x.Info.StartTime, y.Info.StartTime, clause.Descending)
-                        : CompareNumbers(x.Info.EndTime, y.Info.EndTime, clause.Descending);
-                return CompareTexts(
-                    SimpleRunFilter.StringAttribute(x.Info, key), SimpleRunFilter.StringAttribute(y.Info, key), clause.Descending);
+            var column = values[k] = new SortValue[runs.Count];
+            for (var r = 0; r < runs.Count; r++) column[r] = _keys[k].Extract(runs[r]);
         }
+        var order = new int[runs.Count];
+        for (var i = 0; i < order.Length; i++) order[i] = i;
+        var snapshot = runs.ToArray();
+        Array.Sort(order, (a, b) =>
+        {
+            for (var k = 0; k < _keys.Length; k++)
+            {
+                var c = _keys[k].Compare(values[k][a], values[k][b]);
+                if (c != 0) return c;
+            }
+            var n = NaturalOrder(snapshot[a], snapshot[b]);
+            return n != 0 ? n : a.CompareTo(b);
+        });
+        for (var i = 0; i < order.Length; i++) runs[i] = snapshot[order[i]];
     }
 
-    private static double? Metric(Run run, string key) => run.Data.Metrics.TryGetValue(key, out var m) ? m.Value : null;
+    /// <summary>A clause's value for one run: a number (NaN allowed), a string, or missing.</summary>
+    private readonly record struct SortValue(bool Present, double Number, string? Text);
 
-    /// <summary>Rank 0 = a number, 1 = NaN, 2 = missing; ranks ascend in both directions.</summary>
-    private static int CompareNumbers(double? a, double? b, bool descending)
+    private sealed class OrderKey(Func<Run, SortValue> extract, bool numeric, bool descending)
     {
-        var rankA = a is null ? 2 : double.IsNaN(a.Value) ? 1 : 0;
-        var rankB = b is null ? 2 : double.IsNaN(b.Value) ? 1 : 0;
-        if (rankA != rankB || rankA != 0) return rankA.CompareTo(rankB);
-        var c = a!.Value.CompareTo(b!.Value);
-        return descending ? -c : c;
-    }
+        public SortValue Extract(Run run) => extract(run);
 
-    private static int CompareTexts(string? a, string? b, bool descending)
-    {
-        if (a is null || b is null) return (a is null ? 1 : 0).CompareTo(b is null ? 1 : 0);
-        var c = string.CompareOrdinal(a, b);
-        return descending ? -c : c;
+        public static OrderKey For(SearchOrderClause clause)
+        {
+            var key = clause.Key;
+            switch (clause.Type)
+            {
+                case SearchKeyType.Metric:
+                    return new OrderKey(run => run.Data.Metrics.TryGetValue(key, out var m) ? new SortValue(true, m.Value, null) : default, true, clause.Descending);
+                case SearchKeyType.Param:
+                    return new OrderKey(run => Text(run.Data.Params, key), false, clause.Descending);
+                case SearchKeyType.Tag:
+                    return new OrderKey(run => Text(run.Data.Tags, key), false, clause.Descending);
+                default:
+                    if (key is "start_time" or "end_time")
+                    {
+                        var time = RunAttributes.TimeReader(key);
+                        return new OrderKey(run => time(run.Info) is { } t ? new SortValue(true, t, null) : default, true, clause.Descending);
+                    }
+                    var read = RunAttributes.StringReader(key);
+                    return new OrderKey(run => read(run.Info) is { } s ? new SortValue(true, 0, s) : default, false, clause.Descending);
+            }
+        }
+
+        private static SortValue Text(IReadOnlyDictionary<string, string> values, string key) =>
+            values.TryGetValue(key, out var v) ? new SortValue(true, 0, v) : default;
+
+        /// <summary>Rank 0 = a value, 1 = NaN, 2 = missing; ranks ascend whatever the direction.</summary>
+        public int Compare(SortValue a, SortValue b)
+        {
+            var rankA = Rank(a);
+            var rankB = Rank(b);
+            if (rankA != rankB) return rankA.CompareTo(rankB);
+            if (rankA != 0) return 0;
+            var c = numeric ? a.Number.CompareTo(b.Number) : string.CompareOrdinal(a.Text, b.Text);
+            return descending ? -c : c;
+        }
+
+        private int Rank(SortValue v) => !v.Present ? 2 : numeric && double.IsNaN(v.Number) ? 1 : 0;
     }
 }

@@ -1,0 +1,43 @@
+namespace Qlib.Tracked.Stores.FileBacked.Index;
+
+/// <summary>
+/// What one stat says about a file or folder: last write time and length. Two equal, settled stamps mean
+/// the content read under the first is still the content (appends change the length; rewrites and
+/// renames change the write time).
+/// </summary>
+/// <remarks>
+/// File systems stamp writes with a coarse clock (a few ms on Linux, 2 s on FAT), so a second write in the
+/// same tick as the first can keep both the time and the length. Like git's "racily clean" rule, a stamp
+/// taken less than <see cref="SettleTime"/> after the write it shows is recorded as
+/// <see cref="Unsettled"/>: whatever was read under it is read again next time, until the file has been
+/// quiet long enough that any later write must carry a later time.
+/// </remarks>
+internal readonly record struct FileStamp(long WriteTicks, long Length)
+{
+    public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(2);
+
+    /// <summary>The file does not exist.</summary>
+    public static FileStamp Missing => new(0, -1);
+
+    /// <summary>Never equal to a real stamp: forces a re-read on the next check.</summary>
+    public static FileStamp Unsettled => new(0, -2);
+
+    public bool Exists => Length >= 0;
+
+    /// <summary>True when <paramref name="current"/> proves the content recorded under this stamp is unchanged.</summary>
+    public bool Confirms(FileStamp current) => Length >= 0 && this == current;
+
+    /// <summary>Stats <paramref name="path"/> (one lstat); <see cref="Missing"/> when it does not exist.</summary>
+    public static FileStamp Of(string path) => Of(new FileInfo(path));
+
+    public static FileStamp Of(FileSystemInfo info)
+    {
+        info.Refresh();
+        if (!info.Exists) return Missing;
+        return new FileStamp(info.LastWriteTimeUtc.Ticks, info is FileInfo file ? file.Length : 0);
+    }
+
+    /// <summary>The stamp to record for content read after this stat at <paramref name="statTimeUtc"/>.</summary>
+    public FileStamp Settled(DateTime statTimeUtc) =>
+        Exists && statTimeUtc.Ticks - WriteTicks >= SettleTime.Ticks ? this : Exists ? Unsettled : this;
+}

@@ -1,0 +1,130 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+using Qlib.Tracked.Entities;
+
+namespace Qlib.Tracked.Stores.FileBacked.Index;
+
+/// <summary>
+/// One run as one query sees it. Its metrics, params and tags are dictionaries that check a key's file
+/// the first time the query asks for that key, so a query pays a stat only for the keys its filter and
+/// order_by name (MLflow reads them all); enumerating a dictionary re-lists the whole folder. Each key
+/// is checked at most once per query, so sorting (many lookups per run) costs no more stats.
+/// </summary>
+internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, string runFolder, RunIndexContext context, bool verify)
+{
+    public RunIndexEntry Entry => entry;
+    public string Folder => runFolder;
+    private int _reads;
+
+    /// <summary>Counts re-read files towards the owner's "persisted copy is behind" tally.</summary>
+    private int Reads
+    {
+        get => _reads;
+        set
+        {
+            owner.CountReads(value - _reads);
+            _reads = value;
+        }
+    }
+
+    public Run ToLazyRun(RunInfo info) => new(
+        info,
+        new RunData(
+            new KeyView<Metric>(this, entry.Metrics, StoreLayout.MetricsFolder, LatestMetricReader.Instance),
+            new KeyView<string>(this, entry.Params, StoreLayout.ParamsFolder, ExactTextReader.Instance),
+            new KeyView<string>(this, entry.Tags, StoreLayout.TagsFolder, ExactTextReader.Instance)),
+        new LazyInputs(this));
+
+    /// <summary>A run from <see cref="ToLazyRun"/> with every file checked; any other run as it is.</summary>
+    public static Run Materialize(Run run) => run.Inputs is LazyInputs lazy ? lazy.Owner.MaterializeRun(run.Info) : run;
+
+    /// <summary>The run with every file checked, as plain dictionaries (what a search returns).</summary>
+    public Run MaterializeRun(RunInfo info)
+    {
+        lock (entry.Sync)
+        {
+            if (!_verify) return new Run(info, new RunData(entry.Metrics.ToDictionary(), entry.Params.ToDictionary(), entry.Tags.ToDictionary()), ReadInputs());
+            Reads += RunIndexEntry.RefreshAll(entry.Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context);
+            Reads += RunIndexEntry.RefreshAll(entry.Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context);
+            Reads += RunIndexEntry.RefreshAll(entry.Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context);
+            var data = new RunData(entry.Metrics.ToDictionary(), entry.Params.ToDictionary(), entry.Tags.ToDictionary());
+            return new Run(info, data, ReadInputs());
+        }
+    }
+
+    private IReadOnlyList<DatasetInput> ReadInputs() =>
+        DatasetInputs.Read(runFolder, Path.GetDirectoryName(runFolder)!, (path, message) => context.Warn(path, message, entry.Info?.RunId));
+
+    private sealed class KeyView<T>(IndexedRun run, KeyedFiles<T> files, string kindFolder, IKeyedFileReader<T> reader)
+        : IReadOnlyDictionary<string, T>
+    {
+        private List<(string Key, bool Found, T Value)>? _checked;
+        private Dictionary<string, T>? _all;
+
+        public bool TryGetValue(string key, [MaybeNullWhen(false)] out T value)
+        {
+            if (_all is not null) return _all.TryGetValue(key, out value);
+            if (_checked is not null)
+            {
+                foreach (var c in _checked)
+                {
+                    if (string.Equals(c.Key, key, StringComparison.Ordinal))
+                    {
+                        value = c.Value;
+                        return c.Found;
+                    }
+                }
+            }
+            bool found;
+            var reads = 0;
+            lock (run.Entry.Sync)
+            {
+                if (!run._verify)
+                {
+                    var i = files.IndexOf(key);
+                    found = i >= 0;
+                    value = found ? files.ValueAt(i) : default!;
+                }
+                else
+                    found = RunIndexEntry.TryGet(files, run.Folder, kindFolder, key, reader, run.Context, ref reads, out value!);
+                run.Reads += reads;
+            }
+            (_checked ??= new List<(string, bool, T)>(2)).Add((key, found, value));
+            return found;
+        }
+
+        private Dictionary<string, T> All()
+        {
+            if (_all is not null) return _all;
+            lock (run.Entry.Sync)
+            {
+                if (run._verify) run.Reads += RunIndexEntry.RefreshAll(files, run.Folder, kindFolder, reader, run.Context);
+                _all = files.ToDictionary();
+            }
+            return _all;
+        }
+
+        public T this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The run has no key '{key}'.");
+        public bool ContainsKey(string key) => TryGetValue(key, out _);
+        public IEnumerable<string> Keys => All().Keys;
+        public IEnumerable<T> Values => All().Values;
+        public int Count => All().Count;
+        public IEnumerator<KeyValuePair<string, T>> GetEnumerator() => All().GetEnumerator();
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    private RunIndexContext Context => context;
+    private readonly bool _verify = verify;
+
+    /// <summary>Dataset inputs are not indexed (few runs have them): read when a filter asks, as a full scan would.</summary>
+    private sealed class LazyInputs(IndexedRun run) : IReadOnlyList<DatasetInput>
+    {
+        public IndexedRun Owner => run;
+        private IReadOnlyList<DatasetInput>? _inputs;
+        private IReadOnlyList<DatasetInput> Inputs => _inputs ??= run.ReadInputs();
+        public DatasetInput this[int index] => Inputs[index];
+        public int Count => Inputs.Count;
+        public IEnumerator<DatasetInput> GetEnumerator() => Inputs.GetEnumerator();
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}

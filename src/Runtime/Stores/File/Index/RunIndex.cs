@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using Qlib.Tracked.Entities;
+
+namespace Qlib.Tracked.Stores.FileBacked.Index;
+
+/// <summary>
+/// The file store's run index: per experiment folder, what search needs from each run, kept in memory
+/// and persisted next to the runs so a new process starts warm. Files stay the source of truth: every
+/// query re-checks each run's <c>meta.yaml</c> and, per run, only the key files its filter and order_by
+/// name (plus every file of the runs it returns), re-reading whatever changed. Writes by this store,
+/// by other processes and by MLflow itself are therefore seen by the next query without any hook in
+/// the write path.
+/// </summary>
+internal sealed class RunIndex(RunIndexContext context, bool trusted)
+{
+    /// <summary>Save again once this share of the runs' files were re-read since the last save (1/N).</summary>
+    private const int ResaveFraction = 20;
+    private static readonly TimeSpan ResaveAfter = TimeSpan.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, ExperimentRunIndex> _experiments = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _notWritable = new(StringComparer.Ordinal);
+
+    // Run folders this store wrote to since a Trusted query last looked at them (Trusted mode only).
+    private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
+
+    /// <summary>The runs of one experiment folder in the view, lazily checked (see <see cref="IndexedRun"/>).</summary>
+    public IEnumerable<Run> Runs(string experimentFolder, ViewType viewType) =>
+        For(experimentFolder).Runs(viewType, context, trusted ? _touched : null);
+
+    /// <summary>
+    /// Called by the store after each write to a run. Only <see cref="RunIndexMode.Trusted"/> needs it (the
+    /// verified index sees every write through file stamps), so the default mode pays one branch.
+    /// </summary>
+    public void Touched(string runFolder)
+    {
+        if (trusted) _touched[runFolder] = 0;
+    }
+
+    /// <summary>Persists the experiment's index when it was (re)built or fell noticeably behind; never fails the query.</summary>
+    public void SaveIfBehind(string experimentFolder)
+    {
+        if (!_experiments.TryGetValue(experimentFolder, out var index) || _notWritable.ContainsKey(experimentFolder)) return;
+        int count;
+        lock (index.Sync) count = index.Entries.Count;
+        var behind = Volatile.Read(ref index.ReadsSinceSave);
+        var due = !index.Persisted
+            ? count > 0
+            : behind > 0 && (behind * ResaveFraction >= count || DateTime.UtcNow - index.LastSaveUtc >= ResaveAfter);
+        if (!due) return;
+        Interlocked.Exchange(ref index.ReadsSinceSave, 0);
+        if (RunIndexFile.TrySave(index))
+        {
+            index.Persisted = true;
+            index.LastSaveUtc = DateTime.UtcNow;
+        }
+        else
+        {
+            // A read-only store (or one we may not write to): the index lives in memory for this process.
+            _notWritable[experimentFolder] = 0;
+        }
+    }
+
+    private ExperimentRunIndex For(string experimentFolder) =>
+        _experiments.GetOrAdd(experimentFolder, folder =>
+        {
+            var index = new ExperimentRunIndex(folder);
+            switch (RunIndexFile.TryLoad(index, context, out var problem))
+            {
+                case RunIndexFile.LoadResult.Loaded:
+                    index.Persisted = true;
+                    index.LastSaveUtc = DateTime.UtcNow;
+                    break;
+                case RunIndexFile.LoadResult.Corrupt:
+                    context.Warn(RunIndexFile.PathOf(folder), $"Run index ignored and rebuilt from the run folders: {problem}.", null);
+                    break;
+            }
+            return index;
+        });
+}

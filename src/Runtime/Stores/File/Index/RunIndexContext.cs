@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+
+namespace Qlib.Tracked.Stores.FileBacked.Index;
+
+/// <summary>What index entries need from their store: warnings, the run locator, and one string pool for keys.</summary>
+internal sealed class RunIndexContext(Action<string, string, string?> warn, Action<string, string> rememberRun)
+{
+    private const int PoolCapacity = 1 << 16;
+    private readonly ConcurrentDictionary<string, string> _pool = new(StringComparer.Ordinal);
+
+    public void Warn(string path, string message, string? runId) => warn(path, message, runId);
+
+    public void RememberRun(string runId, string folder) => rememberRun(runId, folder);
+
+    public Action<string, string> WarnFor<T>(KeyedFiles<T> files, string runFolder) =>
+        (path, message) => warn(path, message, Path.GetFileName(runFolder));
+
+    /// <summary>
+    /// One instance per distinct key: 100,000 runs share the same few dozen key names, and reference-equal
+    /// keys make lookups a pointer compare.
+    /// </summary>
+    public string Intern(string key)
+    {
+        if (_pool.TryGetValue(key, out var pooled)) return pooled;
+        if (_pool.Count >= PoolCapacity) return key;
+        return _pool.GetOrAdd(key, key);
+    }
+}

@@ -1,0 +1,166 @@
+using Qlib.Tracked.Entities;
+using Qlib.Tracked.Shared;
+
+namespace Qlib.Tracked.Stores.FileBacked.Index;
+
+/// <summary>
+/// What the index knows about one folder of an experiment: the parsed <c>meta.yaml</c> and the latest
+/// metrics, params and tags, each with the stamp of the file it came from. Every method re-checks the
+/// files it answers for and re-reads what changed, so an entry can be stale in memory or on disk but
+/// never answers stale. Callers hold the entry's lock.
+/// </summary>
+internal sealed class RunIndexEntry(string folderName)
+{
+    public const string RunNameTag = "mlflow.runName";
+
+    public string FolderName { get; } = folderName;
+    public FileStamp MetaStamp { get; set; } = FileStamp.Unsettled;
+
+    /// <summary>Null when the folder is not a readable run (<see cref="Problem"/> says why).</summary>
+    public RunInfo? Info { get; set; }
+
+    /// <summary>False for MLflow 1.x metas without <c>run_name</c>: the name then comes from the <c>mlflow.runName</c> tag.</summary>
+    public bool NameFromMeta { get; set; } = true;
+
+    public string? Problem { get; set; }
+
+    /// <summary>False until the run's three key folders have been listed once.</summary>
+    public bool Built { get; set; }
+
+    public KeyedFiles<Metric> Metrics { get; set; } = new();
+    public KeyedFiles<string> Params { get; set; } = new();
+    public KeyedFiles<string> Tags { get; set; } = new();
+
+    public Lock Sync { get; } = new();
+
+    /// <summary>
+    /// Re-checks <c>meta.yaml</c> (one stat when unchanged); on first sight reads the whole run.
+    /// Returns how many files were (re)read, so the owner knows whether its persisted copy fell behind.
+    /// </summary>
+    public int RefreshInfo(string runFolder, RunIndexContext context)
+    {
+        var reads = 0;
+        if (!Built)
+        {
+            reads += RefreshAll(Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context);
+            reads += RefreshAll(Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context);
+            reads += RefreshAll(Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context);
+            Built = true;
+        }
+        var metaPath = Path.Combine(runFolder, StoreLayout.MetaFile);
+        var statTime = DateTime.UtcNow;
+        var stamp = FileStamp.Of(metaPath);
+        if (!MetaStamp.Confirms(stamp) || Info is null)
+        {
+            reads++;
+            ReadMeta(runFolder, metaPath, stamp.Settled(statTime), context);
+        }
+        if (Info is not null && !NameFromMeta)
+        {
+            // The name lives in a tag file that can change without touching meta.yaml.
+            var name = TryGet(Tags, runFolder, StoreLayout.TagsFolder, RunNameTag, ExactTextReader.Instance, context, ref reads, out var tag) ? tag : "";
+            if (name != Info.RunName) Info = Info with { RunName = name };
+        }
+        return reads;
+    }
+
+    private void ReadMeta(string runFolder, string metaPath, FileStamp stamp, RunIndexContext context)
+    {
+        MetaStamp = stamp;
+        var text = AtomicFile.ReadTextWithRetry(metaPath);
+        if (text is null)
+        {
+            Info = null;
+            Problem = null;
+            return;
+        }
+        var info = RunMetaFile.Parse(text, FolderName, out var nameFromMeta, out var problem);
+        Info = info;
+        Problem = problem;
+        NameFromMeta = nameFromMeta;
+        if (info is not null) context.RememberRun(info.RunId, runFolder);
+    }
+
+    /// <summary>The current value of one key (a stat, plus a read when the file changed).</summary>
+    public static bool TryGet<T>(
+        KeyedFiles<T> files, string runFolder, string kindFolder, string key, IKeyedFileReader<T> reader,
+        RunIndexContext context, ref int reads, out T value)
+    {
+        if (!KeyPathRule.IsSafeRelativePath(key))
+        {
+            // Not a key MLflow can store (and not a path to build): only what the folder listing found can match.
+            var known = files.IndexOf(key);
+            value = known >= 0 ? files.ValueAt(known) : default!;
+            return known >= 0;
+        }
+        var path = StoreLayout.KeyPath(Path.Combine(runFolder, kindFolder), key);
+        var statTime = DateTime.UtcNow;
+        var stamp = FileStamp.Of(path);
+        var i = files.IndexOf(key);
+        if (!stamp.Exists)
+        {
+            if (i >= 0) files.RemoveAt(i);
+            value = default!;
+            return false;
+        }
+        if (i >= 0 && files.StampAt(i).Confirms(stamp))
+        {
+            value = files.ValueAt(i);
+            return true;
+        }
+        reads++;
+        if (!reader.TryRead(path, key, context.WarnFor(files, runFolder), out value))
+        {
+            if (i >= 0) files.RemoveAt(i);
+            return false;
+        }
+        files.Set(key, value, stamp.Settled(statTime));
+        return true;
+    }
+
+    /// <summary>Lists a key folder (recursively: '/' in keys is a sub-folder) and re-reads every file whose stamp changed.</summary>
+    public static int RefreshAll<T>(KeyedFiles<T> files, string runFolder, string kindFolder, IKeyedFileReader<T> reader, RunIndexContext context)
+    {
+        var reads = 0;
+        var folder = Path.Combine(runFolder, kindFolder);
+        var statTime = DateTime.UtcNow;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var directory = new DirectoryInfo(folder);
+        if (directory.Exists)
+        {
+            var prefixLength = folder.Length + 1;
+            IEnumerable<FileInfo> listing;
+            try { listing = directory.EnumerateFiles("*", SearchOption.AllDirectories).ToList(); }
+            catch (DirectoryNotFoundException) { listing = []; }
+            foreach (var file in listing)
+            {
+                var key = context.Intern(file.FullName[prefixLength..].Replace(Path.DirectorySeparatorChar, '/'));
+                FileStamp stamp;
+                try { stamp = file.Exists ? new FileStamp(file.LastWriteTimeUtc.Ticks, file.Length) : FileStamp.Missing; }
+                catch (FileNotFoundException) { stamp = FileStamp.Missing; }
+                if (!stamp.Exists) continue;
+                var i = files.IndexOf(key);
+                if (i >= 0 && files.StampAt(i).Confirms(stamp))
+                {
+                    seen.Add(key);
+                    continue;
+                }
+                reads++;
+                if (reader.TryRead(file.FullName, key, context.WarnFor(files, runFolder), out var value))
+                {
+                    files.Set(key, value, stamp.Settled(statTime));
+                    seen.Add(key);
+                }
+            }
+        }
+        for (var i = files.Count - 1; i >= 0; i--)
+        {
+            if (!seen.Contains(files.KeyAt(i)))
+            {
+                files.RemoveAt(i);
+                reads++;
+            }
+        }
+        return reads;
+    }
+}

@@ -1,0 +1,53 @@
+using Qlib.Tracked.Entities;
+
+namespace Qlib.Tracked.Stores.Search;
+
+/// <summary>
+/// MLflow's run search over any sequence of runs: filter, order, then the page at the token's offset
+/// (reference §3). Stores supply the runs — the file store by reading run folders, an index from its
+/// own records — and get identical answers.
+/// </summary>
+public static class RunSearch
+{
+    /// <summary>MLflow's <c>SEARCH_MAX_RESULTS_THRESHOLD</c>.</summary>
+    public const int MaxResultsLimit = 50_000;
+
+    /// <summary>MLflow's default <c>max_results</c>.</summary>
+    public const int DefaultMaxResults = 1000;
+
+    /// <summary>Parses everything first, so bad input fails before any run is read.</summary>
+    public static RunQuery Prepare(string? filter, IReadOnlyList<string>? orderBy, int maxResults, string? pageToken)
+    {
+        Validation.MlflowValidation.ValidateMaxResults(maxResults);
+        return new RunQuery(RunFilter.Parse(filter), RunOrdering.Parse(orderBy), maxResults, SearchPageToken.Decode(pageToken));
+    }
+
+    /// <summary>Filters, orders and pages <paramref name="runs"/>.</summary>
+    public static PagedList<Run> Apply(IEnumerable<Run> runs, RunQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(query);
+        var matches = new List<Run>();
+        foreach (var run in runs)
+        {
+            if (query.Filter.Matches(run)) matches.Add(run);
+        }
+        query.Ordering.Sort(matches);
+        return Page(matches, query.Offset, query.MaxResults);
+    }
+
+    /// <summary>The slice [offset, offset + maxResults) and the token of the next one (null when none is left).</summary>
+    public static PagedList<T> Page<T>(List<T> sorted, int offset, int maxResults)
+    {
+        ArgumentNullException.ThrowIfNull(sorted);
+        var start = Math.Min(offset, sorted.Count);
+        var count = Math.Min(maxResults, sorted.Count - start);
+        var page = sorted.GetRange(start, count);
+        var end = (long)offset + maxResults;
+        var next = end < sorted.Count ? SearchPageToken.Encode((int)end) : null;
+        return new PagedList<T>(page, next);
+    }
+}
+
+/// <summary>A parsed run search: filter, ordering, page size and offset.</summary>
+public sealed record RunQuery(RunFilter Filter, RunOrdering Ordering, int MaxResults, int Offset);

@@ -1,0 +1,131 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.HostFiltering;
+using Qlib.Tracked.Web.Api;
+
+namespace Qlib.Tracked.Web;
+
+/// <summary>
+/// The qtrack web UI: a JSON API under <c>/api/</c> and the static pages that use it, over one store.
+/// <c>qtrack ui</c> and <c>dotnet run --project src/Web</c> both call <see cref="CreateApp"/> and then
+/// <c>RunAsync</c>; tests call it with port 0 and read the bound address from <see cref="GetListeningUrls"/>.
+/// </summary>
+public static class QtrackWeb
+{
+    /// <summary>
+    /// Builds the app (not started). Throws <see cref="TrackingException"/> (RESOURCE_DOES_NOT_EXIST) when the
+    /// store folder does not exist. <paramref name="hostArgs"/> are passed to ASP.NET's host builder
+    /// (e.g. <c>--environment</c>); they are not parsed as qtrack options.
+    /// </summary>
+    public static WebApplication CreateApp(WebOptions options, string[]? hostArgs = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var context = new StoreContext(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = hostArgs ?? [],
+            ApplicationName = typeof(QtrackWeb).Assembly.GetName().Name,
+        });
+        builder.WebHost.UseUrls([.. ListenUrls(options)]);
+        // Request-by-request logs drown the one line a user needs (where the UI listens).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddSingleton(context);
+        builder.Services.AddSingleton<EmbeddedAssets>();
+        if (IsLoopback(options))
+        {
+            // A page on another site can point a name it controls at 127.0.0.1 (DNS rebinding); refusing
+            // other Host headers keeps such pages from reading the API of a loopback-bound UI.
+            builder.Services.PostConfigure<HostFilteringOptions>(o =>
+            {
+                o.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"];
+                o.AllowEmptyHosts = false;
+            });
+        }
+        var app = builder.Build();
+        Map(app);
+        return app;
+    }
+
+    /// <summary>The addresses the started app listens on (port 0 resolved to the real port).</summary>
+    public static IReadOnlyList<string> GetListeningUrls(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    internal static IEnumerable<string> ListenUrls(WebOptions options)
+    {
+        if (options.Urls is { Count: > 0 } urls) return urls;
+        var host = IPAddress.TryParse(options.Host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? "[" + options.Host + "]"
+            : options.Host;
+        return [$"http://{host}:{options.Port}"];
+    }
+
+    private static bool IsLoopback(WebOptions options) => ListenUrls(options).All(url =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost"));
+
+    private static void Map(WebApplication app)
+    {
+        app.Use(SecurityHeaders);
+        app.Use(ApiErrors);
+
+        var assets = app.Services.GetRequiredService<EmbeddedAssets>();
+        app.MapGet("/", (HttpContext http) => assets.Serve(http, "index.html"));
+        app.MapGet("/assets/{name}", (HttpContext http, string name) => assets.Serve(http, name));
+
+        var api = app.MapGroup("/api");
+        api.MapGet("/info", (StoreContext context) => new JsonResponse(w =>
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("read_only", !context.Options.AllowWrites);
+            w.WriteNumber("preview_rows", context.Options.PreviewRows);
+            w.WriteStartArray("warnings");
+            foreach (var warning in context.RecentWarnings) w.WriteStringValue(context.Redactor.Redact(warning.ToString()));
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }));
+        ExperimentEndpoints.Map(api);
+        RunEndpoints.Map(api);
+        ArtifactEndpoints.Map(api);
+        CompareEndpoints.Map(api);
+        RecordEndpoints.Map(api);
+        WriteEndpoints.Map(api);
+        // GET only, so a known path with the wrong method still gets routing's 405.
+        api.MapGet("/{**rest}", () => JsonResponse.Error(StatusCodes.Status404NotFound, "ENDPOINT_NOT_FOUND", "No such API endpoint."));
+    }
+
+    private static Task SecurityHeaders(HttpContext http, Func<Task> next)
+    {
+        var headers = http.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        // Scripts and styles only from this origin, no inline script: even if a value slipped into the
+        // DOM as markup, it could not run.
+        headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+        return next();
+    }
+
+    /// <summary>
+    /// Every error of an API call as <c>{"error_code", "message"}</c> with the store root redacted from the
+    /// message: store errors (bad filter, unknown run) by their MLflow code, anything else as 500.
+    /// </summary>
+    private static async Task ApiErrors(HttpContext http, Func<Task> next)
+    {
+        try
+        {
+            await next();
+        }
+        catch (Exception e) when (http.Request.Path.StartsWithSegments("/api") && !http.Response.HasStarted && e is not OperationCanceledException)
+        {
+            var redactor = http.RequestServices.GetRequiredService<StoreContext>().Redactor;
+            var result = e switch
+            {
+                TrackingException tracking => JsonResponse.Error(JsonResponse.StatusOf(tracking), tracking.MlflowErrorCode, redactor.Redact(tracking.Message)),
+                BadHttpRequestException bad => JsonResponse.Error(bad.StatusCode, "INVALID_PARAMETER_VALUE", redactor.Redact(bad.Message)),
+                _ => JsonResponse.Error(StatusCodes.Status500InternalServerError, "INTERNAL_ERROR", redactor.Redact(e.GetType().Name + ": " + e.Message)),
+            };
+            http.Response.Clear();
+            await result.ExecuteAsync(http);
+        }
+    }
+}
