@@ -37,9 +37,13 @@ public sealed class GcCommandTests : IDisposable
         return json.RootElement.EnumerateArray().Select(e => e.GetProperty("experiment_id").GetString()!).Order(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>Every file of the store with its bytes, to prove a dry run (or a no-op) changes nothing.</summary>
+    /// <summary>
+    /// Every file of the store with its bytes, to prove a dry run (or a no-op) changes nothing. The run
+    /// index's cache files are left out: reading the store may (re)build them, and they hold no data.
+    /// </summary>
     private static Dictionary<string, byte[]> Snapshot(string store) =>
         Directory.EnumerateFiles(store, "*", SearchOption.AllDirectories)
+            .Where(f => !Path.GetFileName(f).StartsWith(".qtrk-run-index", StringComparison.Ordinal))
             .ToDictionary(f => Path.GetRelativePath(store, f), File.ReadAllBytes);
 
     private static void SetMetaTime(string metaPath, string key, long value)
