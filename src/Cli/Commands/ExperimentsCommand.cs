@@ -30,9 +30,9 @@ internal static class ExperimentsCommand
         return command;
     }
 
-    /// <summary>Active runs of the experiment, counted through the store's search (so an indexed store counts fast).</summary>
+    /// <summary>Active runs of the experiment, counted by the store (an indexed store counts without reading run data).</summary>
     private static int CountRuns(ITrackingStore store, string experimentId) =>
-        RunsSearch.All(store, [experimentId]).Items.Count;
+        store.CountRuns(experimentId, ViewType.ActiveOnly);
 
     private static void WriteTable(TextWriter output, IReadOnlyList<ExperimentInfo> experiments, int[] counts)
     {

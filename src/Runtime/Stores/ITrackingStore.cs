@@ -66,6 +66,23 @@ public interface ITrackingStore
         IReadOnlyList<string>? orderBy,
         string? pageToken);
 
+    /// <summary>
+    /// How many runs an experiment has in <paramref name="viewType"/> (MLflow has no such call; counting every page
+    /// of <see cref="SearchRuns"/> gives the same number). Stores with an index answer without reading run data.
+    /// </summary>
+    int CountRuns(string experimentId, ViewType viewType)
+    {
+        var count = 0;
+        string? token = null;
+        do
+        {
+            var page = SearchRuns([experimentId], null, viewType, Search.RunSearch.MaxResultsLimit, null, token);
+            count += page.Items.Count;
+            token = page.NextPageToken;
+        } while (token is not null);
+        return count;
+    }
+
     // ----- run data: the one write -----
     void LogBatch(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> parameters, IReadOnlyList<RunTag> tags);
     void DeleteTag(string runId, string key);

@@ -49,22 +49,9 @@ internal static class ExperimentEndpoints
     }
 
     /// <summary>
-    /// Counts through the store's search, page by page, so a run index (when the store has one) answers it.
+    /// Counts through the store's <see cref="Qlib.Tracked.Stores.ITrackingStore.CountRuns"/>: with the run index that is one stamp check
+    /// per run, never a read of every run's files (a 10,000-run experiment took ~28 s through paged searches).
     /// </summary>
-    private static (int Active, int Deleted) CountRuns(StoreContext context, string experimentId)
-    {
-        int active = 0, deleted = 0;
-        string? token = null;
-        do
-        {
-            var page = context.Store.SearchRuns([experimentId], null, ViewType.All, 50_000, null, token);
-            foreach (var run in page.Items)
-            {
-                if (run.Info.LifecycleStage == LifecycleStage.Deleted) deleted++;
-                else active++;
-            }
-            token = page.NextPageToken;
-        } while (token is not null);
-        return (active, deleted);
-    }
+    private static (int Active, int Deleted) CountRuns(StoreContext context, string experimentId) =>
+        (context.Store.CountRuns(experimentId, ViewType.ActiveOnly), context.Store.CountRuns(experimentId, ViewType.DeletedOnly));
 }
