@@ -64,8 +64,12 @@ public sealed class TopkDropoutStrategy
         var wanted = o.NDrop + o.Topk - last.Count;
         if (o.MethodBuy == "top")
         {
-            var notHeld = SortByScore(predCodes, signalDay.Scores, lastSet);
-            today = o.OnlyTradable ? FirstN(notHeld, wanted, Tradable) : PySliceHead(notHeld, wanted);
+            // Without only_tradable just the first `wanted` of the ranking are used: select them rather than
+            // rank all ~450 candidates (same order: the selection keeps the sort's tie and NaN rules).
+            today = o.OnlyTradable
+                ? FirstN(SortByScore(predCodes, signalDay.Scores, lastSet), wanted, Tradable)
+                : wanted >= 0 ? TopByScore(predCodes, signalDay.Scores, lastSet, wanted)
+                : PySliceHead(SortByScore(predCodes, signalDay.Scores, lastSet), wanted);
         }
         else
         {
@@ -155,6 +159,45 @@ public sealed class TopkDropoutStrategy
         foreach (var k in span) result.Add(k.Code);
         return result;
     }
+
+    /// <summary>
+    /// The first <paramref name="n"/> of <see cref="SortByScore(string[], double[], HashSet{string})"/>, found by
+    /// keeping a sorted buffer of the best n seen so far (insertion; n is a handful on all but the first day).
+    /// A candidate enters only when strictly better than the buffer's last, so among equal scores (and among
+    /// NaNs, which rank last) the earlier row stays ahead, exactly as the stable full sort orders them.
+    /// </summary>
+    private static List<string> TopByScore(string[] codes, double[] scores, HashSet<string> exclude, int n)
+    {
+        var result = new List<string>(Math.Min(n, codes.Length));
+        if (n == 0 || codes.Length == 0) return result;
+        var best = new double[Math.Min(n, codes.Length)];
+        var count = 0;
+        for (var i = 0; i < codes.Length; i++)
+        {
+            var score = scores[i];
+            if (count == best.Length && !RanksBefore(score, best[count - 1])) continue;
+            if (exclude.Contains(codes[i])) continue;
+            // Insert after every kept entry that this one does not strictly beat (stable for ties).
+            var at = count == best.Length ? count - 1 : count;
+            while (at > 0 && RanksBefore(score, best[at - 1])) at--;
+            if (count < best.Length)
+            {
+                result.Add(codes[i]);
+                count++;
+            }
+            for (var k = count - 1; k > at; k--)
+            {
+                best[k] = best[k - 1];
+                result[k] = result[k - 1];
+            }
+            best[at] = score;
+            result[at] = codes[i];
+        }
+        return result;
+    }
+
+    /// <summary>Strictly ahead in pandas' descending order with NaN last: a higher score, or any score before a NaN.</summary>
+    private static bool RanksBefore(double a, double b) => double.IsNaN(b) ? !double.IsNaN(a) : a > b;
 
     /// <summary>Python's <c>li[:n]</c> (a negative n drops from the end).</summary>
     private static List<string> PySliceHead(List<string> li, int n) =>

@@ -36,6 +36,38 @@ public class PredictionFrameTests
     }
 
     [Fact]
+    public async Task Parquet_InstrumentsAreDictionaryEncoded_AndLoadAsOneStringPerDistinctValue()
+    {
+        using var dir = new TempDir();
+        var repo = Repo(dir);
+        const int dates = 300, instruments = 40;
+        var n = dates * instruments;
+        var datetime = new DateTime[n];
+        var instrument = new string[n];
+        var score = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            datetime[i] = new DateTime(2020, 1, 1).AddDays(i / instruments);
+            // A fresh string per row, as a CSV or another reader would produce them.
+            instrument[i] = new string(("SH6" + (i % instruments).ToString("00000", System.Globalization.CultureInfo.InvariantCulture)).AsSpan());
+            score[i] = i * 0.001;
+        }
+        ArtifactObjects.Save(repo, "pred.pkl", new PredictionFrame(datetime, instrument, score));
+
+        var path = repo.GetLocalPath("pred.pkl")!;
+        await using (var reader = await Parquet.ParquetReader.CreateAsync(path))
+        {
+            var field = reader.Schema.DataFields.Single(f => f.Name == "instrument");
+            var chunk = reader.OpenRowGroupReader(0).GetMetadata(field)!.MetaData!;
+            Assert.Contains(chunk.Encodings, e => e is Parquet.Meta.Encoding.RLE_DICTIONARY or Parquet.Meta.Encoding.PLAIN_DICTIONARY);
+        }
+
+        var loaded = ArtifactObjects.Load<PredictionFrame>(repo, "pred.pkl");
+        Assert.Equal(instrument, loaded.Instrument);
+        Assert.Equal(instruments, loaded.Instrument.Distinct(ReferenceEqualityComparer.Instance).Count());
+    }
+
+    [Fact]
     public void Parquet_EmptyFrameRoundTrips()
     {
         using var dir = new TempDir();

@@ -62,6 +62,23 @@ public sealed class BacktestEdgeTests
         Assert.Equal(31_600, o.DealAmount[0]);
     }
 
+    [Theory]
+    [InlineData(2, new[] { "C", "D" })]
+    [InlineData(4, new[] { "C", "D", "E", "B" })]
+    [InlineData(5, new[] { "C", "D", "E", "B", "A" })]
+    [InlineData(9, new[] { "C", "D", "E", "B", "A", "F" })]
+    public void Buys_RankedLikePandasSortValues_TiesInRowOrder_NaNLast(int topk, string[] expected)
+    {
+        // pandas' sort_values(ascending=False) is stable with NaN last: C, D, E (tied at 2, row order), B, then the
+        // NaN scores A and F in row order. The first topk of that order are bought, in that order.
+        string[] codes = ["A", "B", "C", "D", "E", "F"];
+        var market = Market([.. Enumerable.Range(0, 4).SelectMany(d => codes.Select(c => (d, c, 10.0, 1.0, d == 0 ? double.NaN : 0.0)))]);
+        var pred = Pred((0, "A", double.NaN), (0, "B", 1), (0, "C", 2), (0, "D", 2), (0, "E", 2), (0, "F", double.NaN));
+        var result = DailyBacktest.Run(market, pred, Config(1e7, topk: topk, nDrop: 0));
+        var o = result.Orders;
+        Assert.Equal(expected, o.Instrument.Where((_, i) => o.Datetime[i] == D0.AddDays(1)));
+    }
+
     [Fact]
     public void MinCost_AndCashTooSmall()
     {

@@ -40,32 +40,41 @@ public sealed class ParquetTableReader
     /// <summary>A string column; nulls are rejected as corrupt.</summary>
     public async Task<string[]> ReadStringsAsync(string column, CancellationToken cancellationToken = default)
     {
-        var field = Field(column);
-        var result = new string?[RowCount];
-        var offset = 0;
-        for (var g = 0; g < _reader.RowGroupCount; g++)
-        {
-            using var group = _reader.OpenRowGroupReader(g);
-            var rows = checked((int)group.RowCount);
-            await group.ReadAsync(field, result.AsMemory(offset, rows), null, cancellationToken).ConfigureAwait(false);
-            offset += rows;
-        }
+        var result = await ReadNullableStringsAsync(column, cancellationToken).ConfigureAwait(false);
         var missing = Array.IndexOf(result, null);
         if (missing >= 0) throw NullAt(column, missing);
         return result!;
     }
 
-    /// <summary>A string column whose nulls are kept (a missing value, not corruption).</summary>
+    /// <summary>
+    /// A string column whose nulls are kept (a missing value, not corruption). Each distinct value becomes one
+    /// string shared by every row holding it: the values are decoded as character slices and looked up in a
+    /// small table, because a frame's strings (instruments) repeat once per date and a new string per row would
+    /// make a million-row read mostly allocation and garbage collection.
+    /// </summary>
     public async Task<string?[]> ReadNullableStringsAsync(string column, CancellationToken cancellationToken = default)
     {
         var field = Field(column);
         var result = new string?[RowCount];
+        var distinct = new StringInterner();
         var offset = 0;
         for (var g = 0; g < _reader.RowGroupCount; g++)
         {
             using var group = _reader.OpenRowGroupReader(g);
             var rows = checked((int)group.RowCount);
-            await group.ReadAsync(field, result.AsMemory(offset, rows), null, cancellationToken).ConfigureAwait(false);
+            if (field.IsNullable)
+            {
+                var values = new ReadOnlyMemory<char>?[rows];
+                await group.ReadAsync<ReadOnlyMemory<char>>(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < rows; i++)
+                    result[offset + i] = values[i] is { } value ? distinct.Get(value.Span) : null;
+            }
+            else
+            {
+                var values = new ReadOnlyMemory<char>[rows];
+                await group.ReadAsync<ReadOnlyMemory<char>>(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < rows; i++) result[offset + i] = distinct.Get(values[i].Span);
+            }
             offset += rows;
         }
         return result;
