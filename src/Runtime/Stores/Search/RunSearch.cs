@@ -32,7 +32,9 @@ public static class RunSearch
         {
             if (query.Filter.Matches(run)) matches.Add(run);
         }
-        query.Ordering.Sort(matches);
+        // Only the runs up to the end of the page need their order; the rest only count towards the next token.
+        var needed = (int)Math.Min((long)query.Offset + query.MaxResults, int.MaxValue);
+        query.Ordering.SortTop(matches, needed);
         return Page(matches, query.Offset, query.MaxResults);
     }
 

@@ -90,9 +90,7 @@ internal sealed class ExperimentRunIndex(string folder)
                 var reads = recheck ? entry.RefreshInfo(runFolder, context) : 0;
                 if (recheck && !verify)
                 {
-                    reads += RunIndexEntry.RefreshAll(entry.Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context);
-                    reads += RunIndexEntry.RefreshAll(entry.Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context);
-                    reads += RunIndexEntry.RefreshAll(entry.Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context);
+                    reads += entry.RefreshAllKinds(runFolder, context);
                 }
                 CountReads(reads);
                 info = entry.Info;

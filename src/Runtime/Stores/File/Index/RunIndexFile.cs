@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Qlib.Tracked.Entities;
+using Qlib.Tracked.Shared;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
@@ -17,7 +18,10 @@ internal static class RunIndexFile
     public const string FileName = ".qtrk-run-index";
     private static readonly byte[] Magic = "QTRKRIX1"u8.ToArray();
     private const int HeaderLength = 8 + 8 + 8;
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
+
+    // Version 1 had no key-folder stamps; its entries load with them unknown (each folder is listed once more).
+    private const int FormatVersionWithoutFolderStamps = 1;
 
     public static string PathOf(string experimentFolder) => Path.Combine(experimentFolder, FileName);
 
@@ -137,6 +141,9 @@ internal static class RunIndexFile
             w.Write(0);
             w.Write(0);
             w.Write(0);
+            WriteFolders(w, null);
+            WriteFolders(w, null);
+            WriteFolders(w, null);
             return;
         }
         w.Write(entry.Metrics.Count);
@@ -151,6 +158,36 @@ internal static class RunIndexFile
         }
         WriteTexts(w, entry.Params);
         WriteTexts(w, entry.Tags);
+        WriteFolders(w, entry.MetricFolders);
+        WriteFolders(w, entry.ParamFolders);
+        WriteFolders(w, entry.TagFolders);
+    }
+
+    private static void WriteFolders(BinaryWriter w, FolderStamps? folders)
+    {
+        w.Write(folders?.Stamps.Length ?? -1);
+        if (folders is null) return;
+        for (var i = 0; i < folders.Stamps.Length; i++)
+        {
+            w.Write(folders.RelativePaths[i]);
+            WriteStamp(w, folders.Stamps[i]);
+        }
+    }
+
+    private static FolderStamps? ReadFolders(BinaryReader r)
+    {
+        if (r.ReadInt32() is var count && count == -1) return null;
+        if (count < 0 || count > r.BaseStream.Length - r.BaseStream.Position) throw new InvalidDataException($"impossible count {count}");
+        var paths = new string[count];
+        var stamps = new FileStamp[count];
+        for (var i = 0; i < count; i++)
+        {
+            paths[i] = r.ReadString();
+            if (i == 0 ? paths[i].Length != 0 : !KeyPathRule.IsSafeRelativePath(paths[i].Replace(Path.DirectorySeparatorChar, '/')))
+                throw new InvalidDataException($"bad key sub-folder '{paths[i]}'");
+            stamps[i] = ReadStamp(r);
+        }
+        return new FolderStamps(paths, stamps);
     }
 
     private static void WriteTexts(BinaryWriter w, KeyedFiles<string> files)
@@ -168,7 +205,7 @@ internal static class RunIndexFile
     {
         using var r = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
         var version = r.ReadInt32();
-        if (version != FormatVersion) throw new InvalidDataException($"format version {version}, expected {FormatVersion}");
+        if (version != FormatVersion && version != FormatVersionWithoutFolderStamps) throw new InvalidDataException($"format version {version}, expected {FormatVersion}");
         var listing = ReadStamp(r);
         var count = ReadCount(r);
         var entries = new Dictionary<string, RunIndexEntry>(count, StringComparer.Ordinal);
@@ -193,6 +230,12 @@ internal static class RunIndexFile
             entry.Metrics = metrics;
             entry.Params = ReadTexts(r, context);
             entry.Tags = ReadTexts(r, context);
+            if (version == FormatVersion)
+            {
+                entry.MetricFolders = ReadFolders(r);
+                entry.ParamFolders = ReadFolders(r);
+                entry.TagFolders = ReadFolders(r);
+            }
             entries[entry.FolderName] = entry;
         }
         if (r.BaseStream.Position != payload.Length) throw new InvalidDataException("trailing bytes after the last run");
