@@ -83,7 +83,7 @@ internal static class RunIndexFile
         }
         try
         {
-            Deserialize(payload.Span.ToArray(), index, context);
+            Deserialize(bytes, HeaderLength, index, context); // in place: no copy of a file that can be 100+ MB
             return LoadResult.Loaded;
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException or InvalidDataException)
@@ -201,9 +201,12 @@ internal static class RunIndexFile
         }
     }
 
-    private static void Deserialize(byte[] payload, ExperimentRunIndex index, RunIndexContext context)
+    private static void Deserialize(byte[] bytes, int offset, ExperimentRunIndex index, RunIndexContext context)
     {
-        using var r = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
+        // The stream covers the whole file and starts at the payload, so positions are offsets into `bytes`.
+        var payload = bytes;
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false) { Position = offset }, Encoding.UTF8);
+        var strings = new PooledStringReader(r, payload, context);
         var version = r.ReadInt32();
         if (version != FormatVersion && version != FormatVersionWithoutFolderStamps) throw new InvalidDataException($"format version {version}, expected {FormatVersion}");
         var listing = ReadStamp(r);
@@ -211,25 +214,25 @@ internal static class RunIndexFile
         var entries = new Dictionary<string, RunIndexEntry>(count, StringComparer.Ordinal);
         for (var n = 0; n < count; n++)
         {
-            var entry = new RunIndexEntry(r.ReadString()) { Built = r.ReadBoolean(), MetaStamp = ReadStamp(r) };
+            var entry = new RunIndexEntry(strings.ReadValue()) { Built = r.ReadBoolean(), MetaStamp = ReadStamp(r) };
             if (r.ReadBoolean())
             {
                 entry.Info = new RunInfo(
-                    r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), (RunStatus)r.ReadInt32(), r.ReadInt64(),
-                    ReadNullable(r), r.ReadString(), (LifecycleStage)r.ReadInt32(), ReadNullable(r));
+                    strings.ReadValue(), strings.ReadValue(), strings.ReadValue(), strings.ReadValue(), (RunStatus)r.ReadInt32(), r.ReadInt64(),
+                    ReadNullable(r), strings.ReadValue(), (LifecycleStage)r.ReadInt32(), ReadNullable(r));
                 entry.NameFromMeta = r.ReadBoolean();
             }
             var metricCount = ReadCount(r);
             var metrics = new KeyedFiles<Metric>(metricCount);
             for (var i = 0; i < metricCount; i++)
             {
-                var key = context.Intern(r.ReadString());
+                var key = strings.ReadKey();
                 var stamp = ReadStamp(r);
-                metrics.Set(key, new Metric(key, r.ReadDouble(), r.ReadInt64(), r.ReadInt64()), stamp);
+                metrics.AddPooled(key, new Metric(key, r.ReadDouble(), r.ReadInt64(), r.ReadInt64()), stamp);
             }
             entry.Metrics = metrics;
-            entry.Params = ReadTexts(r, context);
-            entry.Tags = ReadTexts(r, context);
+            entry.Params = ReadTexts(r, strings);
+            entry.Tags = ReadTexts(r, strings);
             if (version == FormatVersion)
             {
                 entry.MetricFolders = ReadFolders(r);
@@ -246,15 +249,15 @@ internal static class RunIndexFile
         }
     }
 
-    private static KeyedFiles<string> ReadTexts(BinaryReader r, RunIndexContext context)
+    private static KeyedFiles<string> ReadTexts(BinaryReader r, PooledStringReader strings)
     {
         var count = ReadCount(r);
         var files = new KeyedFiles<string>(count);
         for (var i = 0; i < count; i++)
         {
-            var key = context.Intern(r.ReadString());
+            var key = strings.ReadKey();
             var stamp = ReadStamp(r);
-            files.Set(key, r.ReadString(), stamp);
+            files.AddPooled(key, strings.ReadValue(), stamp);
         }
         return files;
     }
