@@ -26,6 +26,12 @@ if (args.Length > 0 && args[0] == "--search-generate")
     SearchIndexBench.Generate(args[1..]);
     return;
 }
+if (args.Length > 0 && args[0] == "--search-load-profile")
+{
+    SearchLoadProfile.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--search-child")
 {
     SearchIndexBench.ChildMain(args[1..]);

@@ -112,8 +112,26 @@ public sealed class RunIndexExternalWriterTests : IDisposable
     public void A_run_folder_removed_by_hand_disappears_and_a_param_added_by_hand_appears()
     {
         Directory.Delete(RunFolder("b"), recursive: true);
-        File.WriteAllText(Path.Combine(RunFolder("a"), "params", "group"), "g3"); // replaces g1: a different length
-        Assert.Equal(["c", "a"], Everywhere("params.group = 'g3'", "metrics.score DESC"));
+        File.WriteAllText(Path.Combine(RunFolder("a"), "params", "window"), "20"); // a new param file, as MLflow logs one
+        Assert.Equal(["c"], Everywhere("params.group = 'g3'", "metrics.score DESC"));
+        Assert.Equal(["a"], Everywhere("params.window = '20'"));
+        Assert.Equal("20", _store.SearchRuns([_experimentId], "params.window = '20'", ViewType.ActiveOnly, 10, null, null).Items[0].Data.Params["window"]);
+    }
+
+    [Fact]
+    public void A_param_removed_or_replaced_by_rename_is_seen_even_when_its_folder_looks_old()
+    {
+        // Params are checked by their folder's stamp (MLflow never rewrites a param file), so what must be seen
+        // is every change that touches the folder: a removed file, and a file replaced by rename.
+        var paramsA = Path.Combine(RunFolder("a"), "params");
+        var temp = Path.Combine(paramsA, ".group.tmp");
+        File.WriteAllText(temp, "g3");
+        File.Move(temp, Path.Combine(paramsA, "group"), overwrite: true);
+        File.Delete(Path.Combine(RunFolder("c"), "params", "group"));
+        RunIndexTestKit.Age(_root); // every stamp looks old again: only the changed folder times tell
+        Assert.Equal(["b", "a"], Everywhere("params.group = 'g3'", "metrics.score DESC"));
+        Assert.Equal(["b"], Everywhere("metrics.score > 0.4 AND params.group != 'g1'"));
+        Assert.DoesNotContain("group", _store.SearchRuns([_experimentId], "attributes.run_name = 'c'", ViewType.ActiveOnly, 10, null, null).Items[0].Data.Params.Keys);
     }
 
     [Fact]

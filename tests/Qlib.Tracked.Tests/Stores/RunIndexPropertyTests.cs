@@ -153,7 +153,7 @@ public sealed class RunIndexPropertyTests
         var folder = Directory.GetDirectories(root, id, SearchOption.AllDirectories).FirstOrDefault();
         if (folder is null) return; // removed earlier
         var active = writer.GetRun(id).Info.LifecycleStage == LifecycleStage.Active;
-        switch (rng.Next(12))
+        switch (rng.Next(14))
         {
             case 0 when active:
                 writer.LogBatch(id, [new Metric(Pick(rng, MetricKeys), Pick(rng, Numbers), 2000, rng.Next(10))], [], []);
@@ -206,6 +206,19 @@ public sealed class RunIndexPropertyTests
                 // A torn line (a writer killed mid-append) is skipped by both.
                 var torn = Path.Combine(folder, "metrics", "score");
                 File.AppendAllText(torn, "4000 0.9");
+                break;
+            case 11:
+                // A param logged by another writer: a new file (MLflow never rewrites one), maybe in a sub-folder.
+                var paramPath = Path.Combine(folder, "params", Pick(rng, ParamKeys).Replace('/', Path.DirectorySeparatorChar));
+                if (!File.Exists(paramPath))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(paramPath)!);
+                    File.WriteAllText(paramPath, Pick(rng, Texts));
+                }
+                break;
+            case 12:
+                var paramFiles = Directory.GetFiles(Path.Combine(folder, "params"), "*", SearchOption.AllDirectories);
+                if (paramFiles.Length > 0) File.Delete(paramFiles[rng.Next(paramFiles.Length)]);
                 break;
             default:
                 runs.Add(NewRun(writer, experiments[rng.Next(2)], rng));

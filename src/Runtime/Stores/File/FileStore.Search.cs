@@ -20,11 +20,15 @@ public sealed partial class FileStore
         ArgumentNullException.ThrowIfNull(experimentIds);
         foreach (var experimentId in experimentIds) MlflowValidation.ValidateExperimentId(experimentId);
         var query = RunSearch.Prepare(filter, orderBy, maxResults, pageToken); // bad input fails before any read
-        var page = RunSearch.Apply(RunsForSearch(experimentIds, viewType), query);
+        var parallelism = Options.RunIndex == RunIndexMode.Off ? 1 : Options.SearchParallelism;
+        var page = RunSearch.Apply(RunsForSearch(experimentIds, viewType), query, parallelism);
         // Index entries are checked lazily, key by key, as the filter and ordering read them; a returned run
         // is completed (every file checked) before it leaves the store.
-        var runs = new List<Run>(page.Items.Count);
-        foreach (var run in page.Items) runs.Add(IndexedRun.Materialize(run));
+        var runs = new Run[page.Items.Count];
+        if (parallelism > 1 && runs.Length >= 64)
+            Parallel.For(0, runs.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i => runs[i] = IndexedRun.Materialize(page.Items[i]));
+        else
+            for (var i = 0; i < runs.Length; i++) runs[i] = IndexedRun.Materialize(page.Items[i]);
         SaveRunIndexes(experimentIds);
         return new PagedList<Run>(runs, page.NextPageToken);
     }
@@ -35,24 +39,34 @@ public sealed partial class FileStore
 
     /// <summary>
     /// Every run of the listed experiments in the view; unknown experiments contribute no runs (as MLflow's file
-    /// store) and an experiment listed twice is read once. Through the run index (default) a run's data is
-    /// checked lazily, key by key, as the filter and ordering ask for it; <see cref="IndexedRun.Materialize"/>
-    /// completes a run that is returned. With the index off, every run is read in full (MLflow's way).
+    /// store) and an experiment listed twice is read once. Through the run index (default) each run's
+    /// <c>meta.yaml</c> is checked now (on several threads for large experiments) and its data lazily, key by
+    /// key, as the filter and ordering ask for it; <see cref="IndexedRun.Materialize"/> completes a run that is
+    /// returned. With the index off, every run is read in full (MLflow's way), one at a time as the filter
+    /// consumes them.
     /// </summary>
     private IEnumerable<Run> RunsForSearch(IReadOnlyList<string> experimentIds, ViewType viewType)
+    {
+        if (Options.RunIndex == RunIndexMode.Off) return ScanRuns(experimentIds, viewType);
+        var runs = new List<Run>();
+        foreach (var folder in DistinctExperimentFolders(experimentIds)) runs.AddRange(_runIndex.Runs(folder, viewType, Options.SearchParallelism));
+        return runs;
+    }
+
+    private IEnumerable<Run> ScanRuns(IReadOnlyList<string> experimentIds, ViewType viewType)
+    {
+        foreach (var folder in DistinctExperimentFolders(experimentIds))
+        {
+            foreach (var (runFolder, info) in ListRunInfos(folder, viewType)) yield return ReadRun(runFolder, info);
+        }
+    }
+
+    private IEnumerable<string> DistinctExperimentFolders(IReadOnlyList<string> experimentIds)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var experimentId in experimentIds)
         {
-            if (!seen.Add(experimentId)) continue;
-            var folder = FindExperimentFolder(experimentId);
-            if (folder is null) continue;
-            if (Options.RunIndex == RunIndexMode.Off)
-            {
-                foreach (var (runFolder, info) in ListRunInfos(folder, viewType)) yield return ReadRun(runFolder, info);
-                continue;
-            }
-            foreach (var run in _runIndex.Runs(folder, viewType)) yield return run;
+            if (seen.Add(experimentId) && FindExperimentFolder(experimentId) is { } folder) yield return folder;
         }
     }
 

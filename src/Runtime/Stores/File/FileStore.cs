@@ -123,6 +123,18 @@ public sealed class FileStoreOptions
 
     /// <summary>How <see cref="FileStore.SearchRuns"/> finds run data; see <see cref="RunIndexMode"/>.</summary>
     public RunIndexMode RunIndex { get; init; } = RunIndexMode.Verified;
+
+    /// <summary>
+    /// Threads one search may use to check runs against their files (stats are independent per run); default
+    /// the processor count, 1 = the calling thread only. Small experiments are checked on the calling thread anyway.
+    /// </summary>
+    public int SearchParallelism
+    {
+        get => _searchParallelism;
+        init => _searchParallelism = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "SearchParallelism must be at least 1.");
+    }
+
+    private readonly int _searchParallelism = Environment.ProcessorCount;
 }
 
 /// <summary>How run search reads the store.</summary>
@@ -131,9 +143,16 @@ public enum RunIndexMode
     /// <summary>
     /// Default. Searches through the run index (kept in memory and in <c>&lt;experiment&gt;/.qtrk-run-index</c>),
     /// with answers exactly as a full scan's: each query checks every run's <c>meta.yaml</c>, the files of
-    /// the keys its filter and order_by name, and all files of the runs it returns, and re-reads what changed
-    /// (including writes by other processes and by MLflow).
+    /// the metric and tag keys its filter and order_by name, the <c>params/</c> folder when it names a param,
+    /// and all metric and tag files of the runs it returns, and re-reads what changed (including writes by other
+    /// processes and by MLflow).
     /// </summary>
+    /// <remarks>
+    /// Params are checked by their folder's stamp, not file by file: MLflow writes a param file once and never
+    /// changes it (logging another value for a key is an error), so only files created or removed — which change
+    /// the folder's write time — can change a run's params. A tool that rewrites a param file in place breaks
+    /// that rule and is not seen until something else changes the folder (or the index file is deleted).
+    /// </remarks>
     Verified = 0,
 
     /// <summary>No index: every query reads every run's files (MLflow's file store behaviour; the baseline).</summary>

@@ -56,20 +56,27 @@ public sealed class RunOrdering : IComparer<Run>
     /// Sorts <paramref name="runs"/> in place. Each clause's value is read once per run (not once per
     /// comparison), and equal runs keep their input order, so the result does not depend on the sort algorithm.
     /// </summary>
-    public void Sort(List<Run> runs)
+    public void Sort(List<Run> runs) => SortTop(runs, int.MaxValue);
+
+    /// <summary>
+    /// Puts the first <paramref name="count"/> runs of the full order, in order, at the front of
+    /// <paramref name="runs"/>; the rest follow in no particular order. The order is total (ties fall back to the
+    /// input position), so the front is exactly what <see cref="Sort"/> gives. When count ≪ runs, a bounded
+    /// heap keeps it O(n log count) instead of sorting everything.
+    /// </summary>
+    public void SortTop(List<Run> runs, int count)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        if (runs.Count < 2) return;
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (runs.Count < 2 || count == 0) return;
         var values = new SortValue[_keys.Length][];
         for (var k = 0; k < _keys.Length; k++)
         {
             var column = values[k] = new SortValue[runs.Count];
             for (var r = 0; r < runs.Count; r++) column[r] = _keys[k].Extract(runs[r]);
         }
-        var order = new int[runs.Count];
-        for (var i = 0; i < order.Length; i++) order[i] = i;
         var snapshot = runs.ToArray();
-        Array.Sort(order, (a, b) =>
+        int CompareAt(int a, int b)
         {
             for (var k = 0; k < _keys.Length; k++)
             {
@@ -78,7 +85,35 @@ public sealed class RunOrdering : IComparer<Run>
             }
             var n = NaturalOrder(snapshot[a], snapshot[b]);
             return n != 0 ? n : a.CompareTo(b);
-        });
+        }
+        int[] order;
+        if (count >= runs.Count / 4)
+        {
+            order = new int[runs.Count];
+            for (var i = 0; i < order.Length; i++) order[i] = i;
+            Array.Sort(order, CompareAt);
+        }
+        else
+        {
+            // Max-heap (by the run order) of the best `count` seen so far: its root is the worst kept.
+            var heap = new PriorityQueue<int, int>(count + 1, Comparer<int>.Create((a, b) => CompareAt(b, a)));
+            for (var i = 0; i < snapshot.Length; i++)
+            {
+                if (heap.Count < count) heap.Enqueue(i, i);
+                else if (CompareAt(i, heap.Peek()) < 0) heap.EnqueueDequeue(i, i);
+            }
+            var top = new int[heap.Count];
+            for (var i = 0; i < top.Length; i++) top[i] = heap.Dequeue();
+            Array.Sort(top, CompareAt);
+            var kept = new HashSet<int>(top);
+            order = new int[snapshot.Length];
+            top.CopyTo(order, 0);
+            var next = top.Length;
+            for (var i = 0; i < snapshot.Length; i++)
+            {
+                if (!kept.Contains(i)) order[next++] = i;
+            }
+        }
         for (var i = 0; i < order.Length; i++) runs[i] = snapshot[order[i]];
     }
 

@@ -23,16 +23,46 @@ public static class RunSearch
     }
 
     /// <summary>Filters, orders and pages <paramref name="runs"/>.</summary>
-    public static PagedList<Run> Apply(IEnumerable<Run> runs, RunQuery query)
+    public static PagedList<Run> Apply(IEnumerable<Run> runs, RunQuery query) => Apply(runs, query, 1);
+
+    /// <summary>Runs of at least this many are filtered on several threads when allowed.</summary>
+    public const int ParallelThreshold = 2048;
+
+    /// <summary>
+    /// Filters, orders and pages <paramref name="runs"/>; a list of at least <see cref="ParallelThreshold"/> runs is
+    /// filtered on up to <paramref name="degreeOfParallelism"/> threads (for runs whose values are checked against
+    /// files as the filter reads them; each run must be safe to read from one thread while others read other runs).
+    /// The answer is the same either way: matches keep their input order.
+    /// </summary>
+    public static PagedList<Run> Apply(IEnumerable<Run> runs, RunQuery query, int degreeOfParallelism)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
         var matches = new List<Run>();
-        foreach (var run in runs)
+        if (degreeOfParallelism > 1 && runs is IReadOnlyList<Run> list && list.Count >= ParallelThreshold && query.Filter != RunFilter.MatchAll)
         {
-            if (query.Filter.Matches(run)) matches.Add(run);
+            var matched = new bool[list.Count];
+            var ranges = System.Collections.Concurrent.Partitioner.Create(0, list.Count, Math.Max(256, list.Count / (degreeOfParallelism * 8)));
+            Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = degreeOfParallelism }, range =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++) matched[i] = query.Filter.Matches(list[i]);
+            });
+            for (var i = 0; i < matched.Length; i++)
+            {
+                if (matched[i]) matches.Add(list[i]);
+            }
         }
-        query.Ordering.Sort(matches);
+        else
+        {
+            foreach (var run in runs)
+            {
+                if (query.Filter.Matches(run)) matches.Add(run);
+            }
+        }
+        // Only the runs up to the end of the page need their order; the rest only count towards the next token.
+        var needed = (int)Math.Min((long)query.Offset + query.MaxResults, int.MaxValue);
+        query.Ordering.SortTop(matches, needed);
         return Page(matches, query.Offset, query.MaxResults);
     }
 

@@ -68,6 +68,9 @@ internal sealed class ExperimentRunIndex(string folder)
         }
     }
 
+    /// <summary>Runs of at least this many entries are checked on several threads (below it, threads cost more than they save).</summary>
+    public const int ParallelThreshold = 2048;
+
     /// <summary>The runs of the view, each as a lazily checked <see cref="Run"/>; folders that are not runs are reported and skipped.</summary>
     /// <param name="viewType">Which lifecycle stages to return.</param>
     /// <param name="context">The store's warnings, locator and key pool.</param>
@@ -75,29 +78,49 @@ internal sealed class ExperimentRunIndex(string folder)
     /// Trusted mode: the run folders this store wrote to; only those (and runs seen for the first time) are
     /// checked against their files, every other run is answered from the index as it is. Null: verify all.
     /// </param>
-    public IEnumerable<Run> Runs(ViewType viewType, RunIndexContext context, System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched)
+    /// <param name="parallelism">
+    /// Threads for the per-run checks (one stat of meta.yaml each, and reading runs seen for the first time):
+    /// the entries are independent, each under its own lock. Warnings about skipped folders still come in
+    /// folder order.
+    /// </param>
+    public List<Run> Runs(ViewType viewType, RunIndexContext context, System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism)
     {
-        foreach (var entry in RefreshListing())
+        var entries = RefreshListing();
+        var checkedInfos = new (RunInfo? Info, string? Problem)[entries.Length];
+        var verify = touched is null;
+        void Check(int i)
         {
+            var entry = entries[i];
             var runFolder = Path.Combine(Folder, entry.FolderName);
-            RunInfo? info;
-            string? problem;
-            var verify = touched is null;
             lock (entry.Sync)
             {
                 var wasTouched = touched is not null && touched.TryRemove(runFolder, out _); // consumed even when rebuilt anyway
                 var recheck = verify || wasTouched || !entry.Built;
                 var reads = recheck ? entry.RefreshInfo(runFolder, context) : 0;
-                if (recheck && !verify)
-                {
-                    reads += RunIndexEntry.RefreshAll(entry.Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context);
-                    reads += RunIndexEntry.RefreshAll(entry.Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context);
-                    reads += RunIndexEntry.RefreshAll(entry.Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context);
-                }
+                if (recheck && !verify) reads += entry.RefreshAllKinds(runFolder, context);
                 CountReads(reads);
-                info = entry.Info;
-                problem = entry.Problem;
+                checkedInfos[i] = (entry.Info, entry.Problem);
             }
+        }
+        if (parallelism > 1 && entries.Length >= ParallelThreshold)
+        {
+            var ranges = System.Collections.Concurrent.Partitioner.Create(0, entries.Length, Math.Max(256, entries.Length / (parallelism * 8)));
+            Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, range =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++) Check(i);
+            });
+        }
+        else
+        {
+            for (var i = 0; i < entries.Length; i++) Check(i);
+        }
+
+        var runs = new List<Run>(entries.Length);
+        for (var i = 0; i < entries.Length; i++)
+        {
+            var entry = entries[i];
+            var runFolder = Path.Combine(Folder, entry.FolderName);
+            var (info, problem) = checkedInfos[i];
             if (info is null)
             {
                 if (problem is null) context.Warn(runFolder, "Skipped a folder that is not a run: it has no meta.yaml.", null);
@@ -105,7 +128,8 @@ internal sealed class ExperimentRunIndex(string folder)
                 continue;
             }
             if (!viewType.Includes(info.LifecycleStage)) continue;
-            yield return new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info);
+            runs.Add(new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info));
         }
+        return runs;
     }
 }

@@ -27,13 +27,27 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
         }
     }
 
-    public Run ToLazyRun(RunInfo info) => new(
-        info,
-        new RunData(
-            new KeyView<Metric>(this, entry.Metrics, StoreLayout.MetricsFolder, LatestMetricReader.Instance),
-            new KeyView<string>(this, entry.Params, StoreLayout.ParamsFolder, ExactTextReader.Instance),
-            new KeyView<string>(this, entry.Tags, StoreLayout.TagsFolder, ExactTextReader.Instance)),
-        new LazyInputs(this));
+    private KeyView<Metric>? _metrics;
+    private KeyView<string>? _tags;
+
+    // Params are checked by their folder's stamp (see RunIndexEntry.RefreshParams), once per query.
+    private bool _paramsChecked;
+
+    public Run ToLazyRun(RunInfo info)
+    {
+        _metrics = new KeyView<Metric>(this, entry.Metrics, StoreLayout.MetricsFolder, LatestMetricReader.Instance, immutable: false);
+        _tags = new KeyView<string>(this, entry.Tags, StoreLayout.TagsFolder, ExactTextReader.Instance, immutable: false);
+        var parameters = new KeyView<string>(this, entry.Params, StoreLayout.ParamsFolder, ExactTextReader.Instance, immutable: true);
+        return new Run(info, new RunData(_metrics, parameters, _tags), new LazyInputs(this));
+    }
+
+    /// <summary>Makes the params current for this query (caller holds the entry's lock).</summary>
+    private void EnsureParams()
+    {
+        if (_paramsChecked) return;
+        Reads += entry.RefreshParams(runFolder, context);
+        _paramsChecked = true;
+    }
 
     /// <summary>A run from <see cref="ToLazyRun"/> with every file checked; any other run as it is.</summary>
     public static Run Materialize(Run run) => run.Inputs is LazyInputs lazy ? lazy.Owner.MaterializeRun(run.Info) : run;
@@ -44,9 +58,10 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
         lock (entry.Sync)
         {
             if (!_verify) return new Run(info, new RunData(entry.Metrics.ToDictionary(), entry.Params.ToDictionary(), entry.Tags.ToDictionary()), ReadInputs());
-            Reads += RunIndexEntry.RefreshAll(entry.Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context);
-            Reads += RunIndexEntry.RefreshAll(entry.Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context);
-            Reads += RunIndexEntry.RefreshAll(entry.Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context);
+            // What the filter and order_by already checked in this query is not stat'ed again.
+            EnsureParams();
+            Reads += entry.RefreshMutable(metrics: true, runFolder, context, key => _metrics?.WasChecked(key) == true);
+            Reads += entry.RefreshMutable(metrics: false, runFolder, context, key => _tags?.WasChecked(key) == true);
             var data = new RunData(entry.Metrics.ToDictionary(), entry.Params.ToDictionary(), entry.Tags.ToDictionary());
             return new Run(info, data, ReadInputs());
         }
@@ -55,11 +70,23 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
     private IReadOnlyList<DatasetInput> ReadInputs() =>
         DatasetInputs.Read(runFolder, Path.GetDirectoryName(runFolder)!, (path, message) => context.Warn(path, message, entry.Info?.RunId));
 
-    private sealed class KeyView<T>(IndexedRun run, KeyedFiles<T> files, string kindFolder, IKeyedFileReader<T> reader)
+    private sealed class KeyView<T>(IndexedRun run, KeyedFiles<T> files, string kindFolder, IKeyedFileReader<T> reader, bool immutable)
         : IReadOnlyDictionary<string, T>
     {
         private List<(string Key, bool Found, T Value)>? _checked;
         private Dictionary<string, T>? _all;
+
+        /// <summary>True when this query already checked <paramref name="key"/> against its file.</summary>
+        public bool WasChecked(string key)
+        {
+            if (_all is not null) return true;
+            if (_checked is null) return false;
+            foreach (var c in _checked)
+            {
+                if (string.Equals(c.Key, key, StringComparison.Ordinal)) return true;
+            }
+            return false;
+        }
 
         public bool TryGetValue(string key, [MaybeNullWhen(false)] out T value)
         {
@@ -79,7 +106,8 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
             var reads = 0;
             lock (run.Entry.Sync)
             {
-                if (!run._verify)
+                if (run._verify && immutable) run.EnsureParams();
+                if (!run._verify || immutable)
                 {
                     var i = files.IndexOf(key);
                     found = i >= 0;

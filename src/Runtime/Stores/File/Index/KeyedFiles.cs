@@ -55,6 +55,29 @@ internal sealed class KeyedFiles<T>
         _stamps[i] = stamp;
     }
 
+    /// <summary>
+    /// Adds a key read from the persisted index. Its keys are pooled (one instance per name), so a duplicate —
+    /// which our writer never produces — is found by reference alone, without comparing strings.
+    /// </summary>
+    public void AddPooled(string key, T value, FileStamp stamp)
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            if (ReferenceEquals(_keys[i], key)) throw new InvalidDataException($"the key '{key}' appears twice in one run");
+        }
+        if (Count == _keys.Length)
+        {
+            var size = Math.Max(4, Count * 2);
+            Array.Resize(ref _keys, size);
+            Array.Resize(ref _values, size);
+            Array.Resize(ref _stamps, size);
+        }
+        _keys[Count] = key;
+        _values[Count] = value;
+        _stamps[Count] = stamp;
+        Count++;
+    }
+
     public void RemoveAt(int i)
     {
         Count--;

@@ -24,8 +24,8 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted)
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
 
     /// <summary>The runs of one experiment folder in the view, lazily checked (see <see cref="IndexedRun"/>).</summary>
-    public IEnumerable<Run> Runs(string experimentFolder, ViewType viewType) =>
-        For(experimentFolder).Runs(viewType, context, trusted ? _touched : null);
+    public List<Run> Runs(string experimentFolder, ViewType viewType, int parallelism) =>
+        For(experimentFolder).Runs(viewType, context, trusted ? _touched : null, parallelism);
 
     /// <summary>
     /// Called by the store after each write to a run. Only <see cref="RunIndexMode.Trusted"/> needs it (the

@@ -8,12 +8,18 @@ internal sealed class RunIndexContext(Action<string, string, string?> warn, Acti
     private const int PoolCapacity = 1 << 16;
     private readonly ConcurrentDictionary<string, string> _pool = new(StringComparer.Ordinal);
 
-    public void Warn(string path, string message, string? runId) => warn(path, message, runId);
+    // Searches check runs on several threads; the store's Warning event is raised one at a time.
+    private readonly Lock _warnSync = new();
+
+    public void Warn(string path, string message, string? runId)
+    {
+        lock (_warnSync) warn(path, message, runId);
+    }
 
     public void RememberRun(string runId, string folder) => rememberRun(runId, folder);
 
     public Action<string, string> WarnFor<T>(KeyedFiles<T> files, string runFolder) =>
-        (path, message) => warn(path, message, Path.GetFileName(runFolder));
+        (path, message) => Warn(path, message, Path.GetFileName(runFolder));
 
     /// <summary>
     /// One instance per distinct key: 100,000 runs share the same few dozen key names, and reference-equal

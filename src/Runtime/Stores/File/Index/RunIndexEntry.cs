@@ -31,6 +31,11 @@ internal sealed class RunIndexEntry(string folderName)
     public KeyedFiles<string> Params { get; set; } = new();
     public KeyedFiles<string> Tags { get; set; } = new();
 
+    /// <summary>The key folders' stamps when they were last listed; null = unknown (list on next use).</summary>
+    public FolderStamps? MetricFolders { get; set; }
+    public FolderStamps? ParamFolders { get; set; }
+    public FolderStamps? TagFolders { get; set; }
+
     public Lock Sync { get; } = new();
 
     /// <summary>
@@ -42,9 +47,7 @@ internal sealed class RunIndexEntry(string folderName)
         var reads = 0;
         if (!Built)
         {
-            reads += RefreshAll(Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context);
-            reads += RefreshAll(Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context);
-            reads += RefreshAll(Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context);
+            reads += RefreshAllKinds(runFolder, context);
             Built = true;
         }
         var metaPath = Path.Combine(runFolder, StoreLayout.MetaFile);
@@ -62,6 +65,74 @@ internal sealed class RunIndexEntry(string folderName)
             if (name != Info.RunName) Info = Info with { RunName = name };
         }
         return reads;
+    }
+
+    /// <summary>Lists all three key folders and re-reads every file whose stamp changed (recording the folder stamps).</summary>
+    public int RefreshAllKinds(string runFolder, RunIndexContext context)
+    {
+        var reads = 0;
+        MetricFolders = ListKind(Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context, ref reads);
+        ParamFolders = ListKind(Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context, ref reads);
+        TagFolders = ListKind(Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context, ref reads);
+        return reads;
+    }
+
+    /// <summary>
+    /// Makes the params current with one stat of <c>params/</c> (plus one per sub-folder). Sound because MLflow
+    /// never changes a param once logged (logging another value is an error; the file is written once): only a
+    /// created or removed file can change the params, and that changes the folder's stamp. A tool that rewrites
+    /// a param file in place breaks MLflow's own rule and is not seen until the folder changes.
+    /// </summary>
+    public int RefreshParams(string runFolder, RunIndexContext context)
+    {
+        var folder = Path.Combine(runFolder, StoreLayout.ParamsFolder);
+        if (ParamFolders is not null && ParamFolders.StillCurrent(folder)) return 0;
+        var reads = 0;
+        ParamFolders = ListKind(Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context, ref reads);
+        return reads;
+    }
+
+    /// <summary>
+    /// Makes a metric or tag folder current: when its folder stamps prove the set of keys unchanged, one stat
+    /// per file not in <paramref name="checkedThisQuery"/> (appends and in-place tag overwrites keep the folder's
+    /// stamp, so each file is still stat'ed); otherwise the folder is listed again.
+    /// </summary>
+    public int RefreshMutable(bool metrics, string runFolder, RunIndexContext context, Func<string, bool> checkedThisQuery)
+    {
+        var kindFolder = metrics ? StoreLayout.MetricsFolder : StoreLayout.TagsFolder;
+        var stamps = metrics ? MetricFolders : TagFolders;
+        var reads = 0;
+        if (stamps is null || !stamps.StillCurrent(Path.Combine(runFolder, kindFolder)))
+        {
+            if (metrics) MetricFolders = ListKind(Metrics, runFolder, kindFolder, LatestMetricReader.Instance, context, ref reads);
+            else TagFolders = ListKind(Tags, runFolder, kindFolder, ExactTextReader.Instance, context, ref reads);
+            return reads;
+        }
+        if (metrics) StatEach(Metrics, runFolder, kindFolder, LatestMetricReader.Instance, context, checkedThisQuery, ref reads);
+        else StatEach(Tags, runFolder, kindFolder, ExactTextReader.Instance, context, checkedThisQuery, ref reads);
+        return reads;
+    }
+
+    private static void StatEach<T>(KeyedFiles<T> files, string runFolder, string kindFolder, IKeyedFileReader<T> reader,
+        RunIndexContext context, Func<string, bool> checkedThisQuery, ref int reads)
+    {
+        // Backwards: TryGet removes a vanished key by moving the last one (already visited) into its slot.
+        for (var i = files.Count - 1; i >= 0; i--)
+        {
+            if (i >= files.Count) continue;
+            var key = files.KeyAt(i);
+            if (checkedThisQuery(key)) continue;
+            TryGet(files, runFolder, kindFolder, key, reader, context, ref reads, out _);
+        }
+    }
+
+    private static FolderStamps ListKind<T>(KeyedFiles<T> files, string runFolder, string kindFolder, IKeyedFileReader<T> reader,
+        RunIndexContext context, ref int reads)
+    {
+        // Stamped before listing: an entry created during the listing shows as a changed stamp next time.
+        var stamps = FolderStamps.Take(Path.Combine(runFolder, kindFolder), DateTime.UtcNow);
+        reads += RefreshAll(files, runFolder, kindFolder, reader, context);
+        return stamps;
     }
 
     private void ReadMeta(string runFolder, string metaPath, FileStamp stamp, RunIndexContext context)

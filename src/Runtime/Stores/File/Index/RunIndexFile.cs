@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Qlib.Tracked.Entities;
+using Qlib.Tracked.Shared;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
@@ -17,7 +18,10 @@ internal static class RunIndexFile
     public const string FileName = ".qtrk-run-index";
     private static readonly byte[] Magic = "QTRKRIX1"u8.ToArray();
     private const int HeaderLength = 8 + 8 + 8;
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
+
+    // Version 1 had no key-folder stamps; its entries load with them unknown (each folder is listed once more).
+    private const int FormatVersionWithoutFolderStamps = 1;
 
     public static string PathOf(string experimentFolder) => Path.Combine(experimentFolder, FileName);
 
@@ -79,7 +83,7 @@ internal static class RunIndexFile
         }
         try
         {
-            Deserialize(payload.Span.ToArray(), index, context);
+            Deserialize(bytes, HeaderLength, index, context); // in place: no copy of a file that can be 100+ MB
             return LoadResult.Loaded;
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException or InvalidDataException)
@@ -137,6 +141,9 @@ internal static class RunIndexFile
             w.Write(0);
             w.Write(0);
             w.Write(0);
+            WriteFolders(w, null);
+            WriteFolders(w, null);
+            WriteFolders(w, null);
             return;
         }
         w.Write(entry.Metrics.Count);
@@ -151,6 +158,36 @@ internal static class RunIndexFile
         }
         WriteTexts(w, entry.Params);
         WriteTexts(w, entry.Tags);
+        WriteFolders(w, entry.MetricFolders);
+        WriteFolders(w, entry.ParamFolders);
+        WriteFolders(w, entry.TagFolders);
+    }
+
+    private static void WriteFolders(BinaryWriter w, FolderStamps? folders)
+    {
+        w.Write(folders?.Stamps.Length ?? -1);
+        if (folders is null) return;
+        for (var i = 0; i < folders.Stamps.Length; i++)
+        {
+            w.Write(folders.RelativePaths[i]);
+            WriteStamp(w, folders.Stamps[i]);
+        }
+    }
+
+    private static FolderStamps? ReadFolders(BinaryReader r)
+    {
+        if (r.ReadInt32() is var count && count == -1) return null;
+        if (count < 0 || count > r.BaseStream.Length - r.BaseStream.Position) throw new InvalidDataException($"impossible count {count}");
+        var paths = new string[count];
+        var stamps = new FileStamp[count];
+        for (var i = 0; i < count; i++)
+        {
+            paths[i] = r.ReadString();
+            if (i == 0 ? paths[i].Length != 0 : !KeyPathRule.IsSafeRelativePath(paths[i].Replace(Path.DirectorySeparatorChar, '/')))
+                throw new InvalidDataException($"bad key sub-folder '{paths[i]}'");
+            stamps[i] = ReadStamp(r);
+        }
+        return new FolderStamps(paths, stamps);
     }
 
     private static void WriteTexts(BinaryWriter w, KeyedFiles<string> files)
@@ -164,35 +201,44 @@ internal static class RunIndexFile
         }
     }
 
-    private static void Deserialize(byte[] payload, ExperimentRunIndex index, RunIndexContext context)
+    private static void Deserialize(byte[] bytes, int offset, ExperimentRunIndex index, RunIndexContext context)
     {
-        using var r = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
+        // The stream covers the whole file and starts at the payload, so positions are offsets into `bytes`.
+        var payload = bytes;
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false) { Position = offset }, Encoding.UTF8);
+        var strings = new PooledStringReader(r, payload, context);
         var version = r.ReadInt32();
-        if (version != FormatVersion) throw new InvalidDataException($"format version {version}, expected {FormatVersion}");
+        if (version != FormatVersion && version != FormatVersionWithoutFolderStamps) throw new InvalidDataException($"format version {version}, expected {FormatVersion}");
         var listing = ReadStamp(r);
         var count = ReadCount(r);
         var entries = new Dictionary<string, RunIndexEntry>(count, StringComparer.Ordinal);
         for (var n = 0; n < count; n++)
         {
-            var entry = new RunIndexEntry(r.ReadString()) { Built = r.ReadBoolean(), MetaStamp = ReadStamp(r) };
+            var entry = new RunIndexEntry(strings.ReadValue()) { Built = r.ReadBoolean(), MetaStamp = ReadStamp(r) };
             if (r.ReadBoolean())
             {
                 entry.Info = new RunInfo(
-                    r.ReadString(), r.ReadString(), r.ReadString(), r.ReadString(), (RunStatus)r.ReadInt32(), r.ReadInt64(),
-                    ReadNullable(r), r.ReadString(), (LifecycleStage)r.ReadInt32(), ReadNullable(r));
+                    strings.ReadValue(), strings.ReadValue(), strings.ReadValue(), strings.ReadValue(), (RunStatus)r.ReadInt32(), r.ReadInt64(),
+                    ReadNullable(r), strings.ReadValue(), (LifecycleStage)r.ReadInt32(), ReadNullable(r));
                 entry.NameFromMeta = r.ReadBoolean();
             }
             var metricCount = ReadCount(r);
             var metrics = new KeyedFiles<Metric>(metricCount);
             for (var i = 0; i < metricCount; i++)
             {
-                var key = context.Intern(r.ReadString());
+                var key = strings.ReadKey();
                 var stamp = ReadStamp(r);
-                metrics.Set(key, new Metric(key, r.ReadDouble(), r.ReadInt64(), r.ReadInt64()), stamp);
+                metrics.AddPooled(key, new Metric(key, r.ReadDouble(), r.ReadInt64(), r.ReadInt64()), stamp);
             }
             entry.Metrics = metrics;
-            entry.Params = ReadTexts(r, context);
-            entry.Tags = ReadTexts(r, context);
+            entry.Params = ReadTexts(r, strings);
+            entry.Tags = ReadTexts(r, strings);
+            if (version == FormatVersion)
+            {
+                entry.MetricFolders = ReadFolders(r);
+                entry.ParamFolders = ReadFolders(r);
+                entry.TagFolders = ReadFolders(r);
+            }
             entries[entry.FolderName] = entry;
         }
         if (r.BaseStream.Position != payload.Length) throw new InvalidDataException("trailing bytes after the last run");
@@ -203,15 +249,15 @@ internal static class RunIndexFile
         }
     }
 
-    private static KeyedFiles<string> ReadTexts(BinaryReader r, RunIndexContext context)
+    private static KeyedFiles<string> ReadTexts(BinaryReader r, PooledStringReader strings)
     {
         var count = ReadCount(r);
         var files = new KeyedFiles<string>(count);
         for (var i = 0; i < count; i++)
         {
-            var key = context.Intern(r.ReadString());
+            var key = strings.ReadKey();
             var stamp = ReadStamp(r);
-            files.Set(key, r.ReadString(), stamp);
+            files.AddPooled(key, strings.ReadValue(), stamp);
         }
         return files;
     }
