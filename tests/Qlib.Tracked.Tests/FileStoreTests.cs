@@ -341,12 +341,20 @@ public sealed class FileStoreTests : IDisposable
     [Fact]
     public void SearchExperiments_OrdersByCreationTimeDescThenId()
     {
+        // The default experiment was created with the store; created in the same millisecond as "a", the tie
+        // would (rightly) put "0" first by id, so make the creation times differ.
+        Thread.Sleep(5);
         var a = _store.CreateExperiment("a");
         Thread.Sleep(5);
         var b = _store.CreateExperiment("b");
         var order = _store.SearchExperiments().Select(e => e.ExperimentId).ToList();
         Assert.True(order.IndexOf(b) < order.IndexOf(a));
         Assert.Equal("0", order[^1]);
+
+        // Same creation time: experiment id ascending decides (MLflow's file store order).
+        var infos = _store.SearchExperiments().ToList();
+        var expected = infos.OrderByDescending(e => e.CreationTime).ThenBy(e => e.ExperimentId, StringComparer.Ordinal).Select(e => e.ExperimentId);
+        Assert.Equal(expected, infos.Select(e => e.ExperimentId));
     }
 
     [Fact]
