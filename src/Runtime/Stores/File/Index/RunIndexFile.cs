@@ -291,7 +291,7 @@ internal static class RunIndexFile
     }
 
     /// <summary>A 64-bit multiply-xorshift hash over 8-byte words: catches torn and garbled files, not adversaries.</summary>
-    private static ulong Hash(ReadOnlySpan<byte> data)
+    internal static ulong Hash(ReadOnlySpan<byte> data)
     {
         const ulong Prime = 0x9E3779B97F4A7C15;
         var h = 0xCBF29CE484222325UL ^ (ulong)data.Length;
