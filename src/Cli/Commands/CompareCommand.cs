@@ -114,34 +114,12 @@ internal static class CompareCommand
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
-            writer.WriteStartArray("params");
-            foreach (var row in comparison.Params)
+            WriteRows(writer, "params", comparison.Params.Select(r => (r.Key, r.Differs, r.Values)), (w, v) =>
             {
-                writer.WriteStartObject();
-                writer.WriteString("key", row.Key);
-                writer.WriteBoolean("differs", row.Differs);
-                writer.WriteStartArray("values");
-                foreach (var v in row.Values)
-                {
-                    if (v is null) writer.WriteNullValue();
-                    else writer.WriteStringValue(v);
-                }
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteStartArray("metrics");
-            foreach (var row in comparison.Metrics)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("key", row.Key);
-                writer.WriteBoolean("differs", row.Differs);
-                writer.WriteStartArray("values");
-                foreach (var v in row.Values) RunJson.WriteMetricValue(writer, v);
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
+                if (v is null) w.WriteNullValue();
+                else w.WriteStringValue(v);
+            });
+            WriteRows(writer, "metrics", comparison.Metrics.Select(r => (r.Key, r.Differs, r.Values)), RunJson.WriteMetricValue);
             writer.WriteStartArray("histories");
             foreach (var history in histories)
             {
@@ -182,4 +160,22 @@ internal static class CompareCommand
             }
             writer.WriteEndObject();
         });
+
+    /// <summary>Params and metrics rows share one JSON shape: key, differs, one value per run (null when missing).</summary>
+    private static void WriteRows<T>(System.Text.Json.Utf8JsonWriter writer, string name,
+        IEnumerable<(string Key, bool Differs, IReadOnlyList<T> Values)> rows, Action<System.Text.Json.Utf8JsonWriter, T> writeValue)
+    {
+        writer.WriteStartArray(name);
+        foreach (var (key, differs, values) in rows)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("key", key);
+            writer.WriteBoolean("differs", differs);
+            writer.WriteStartArray("values");
+            foreach (var v in values) writeValue(writer, v);
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
 }
