@@ -18,9 +18,9 @@ namespace Qlib.Tracked.Benchmarks;
 /// </summary>
 internal static class SearchIndexBench
 {
-    private const string Filter = "params.group = 'g3' and metrics.score > 0.1";
-    private static readonly string[] OrderBy = ["metrics.score DESC", "attributes.start_time ASC"];
-    private const int MaxResults = 1000;
+    internal const string Filter = "params.group = 'g3' and metrics.score > 0.1";
+    internal static readonly string[] OrderBy = ["metrics.score DESC", "attributes.start_time ASC"];
+    internal const int MaxResults = 1000;
     private static readonly Dictionary<int, double> MlflowSeconds = new() { [1_000] = 1.32, [10_000] = 10.25 };
 
     /// <summary>QTRK_BENCH_PARALLELISM: threads per search (default: the core count), to compare 1 with more.</summary>

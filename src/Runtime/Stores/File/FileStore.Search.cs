@@ -21,7 +21,9 @@ public sealed partial class FileStore
         foreach (var experimentId in experimentIds) MlflowValidation.ValidateExperimentId(experimentId);
         var query = RunSearch.Prepare(filter, orderBy, maxResults, pageToken); // bad input fails before any read
         var parallelism = Options.RunIndex == RunIndexMode.Off ? 1 : Options.SearchParallelism;
-        var page = RunSearch.Apply(RunsForSearch(experimentIds, viewType), query, parallelism);
+        var page = Options.RunIndex == RunIndexMode.Off
+            ? RunSearch.Apply(ScanRuns(experimentIds, viewType), query)
+            : RunSearch.OrderAndPage(IndexedRuns(experimentIds, viewType, query.Filter), query);
         // Index entries are checked lazily, key by key, as the filter and ordering read them; a returned run
         // is completed (every file checked) before it leaves the store.
         var runs = new Run[page.Items.Count];
@@ -39,17 +41,24 @@ public sealed partial class FileStore
 
     /// <summary>
     /// Every run of the listed experiments in the view; unknown experiments contribute no runs (as MLflow's file
-    /// store) and an experiment listed twice is read once. Through the run index (default) each run's
-    /// <c>meta.yaml</c> is checked now (on several threads for large experiments) and its data lazily, key by
-    /// key, as the filter and ordering ask for it; <see cref="IndexedRun.Materialize"/> completes a run that is
-    /// returned. With the index off, every run is read in full (MLflow's way), one at a time as the filter
-    /// consumes them.
+    /// store) and an experiment listed twice is read once. With the index off, every run is read in full
+    /// (MLflow's way), one at a time as the consumer asks.
     /// </summary>
-    private IEnumerable<Run> RunsForSearch(IReadOnlyList<string> experimentIds, ViewType viewType)
+    private IEnumerable<Run> RunsForSearch(IReadOnlyList<string> experimentIds, ViewType viewType) =>
+        Options.RunIndex == RunIndexMode.Off ? ScanRuns(experimentIds, viewType) : IndexedRuns(experimentIds, viewType, RunFilter.MatchAll);
+
+    /// <summary>
+    /// Through the run index: the runs of the view that pass <paramref name="filter"/>, experiment after
+    /// experiment in folder order (what a scan followed by the filter gives). Each run's <c>meta.yaml</c> is
+    /// checked now, on several threads for large experiments, and the filter reads the entries key by key;
+    /// the matches come back lazy (ordering reads what it needs) and <see cref="IndexedRun.Materialize"/>
+    /// completes a run that is returned.
+    /// </summary>
+    private List<Run> IndexedRuns(IReadOnlyList<string> experimentIds, ViewType viewType, RunFilter filter)
     {
-        if (Options.RunIndex == RunIndexMode.Off) return ScanRuns(experimentIds, viewType);
         var runs = new List<Run>();
-        foreach (var folder in DistinctExperimentFolders(experimentIds)) runs.AddRange(_runIndex.Runs(folder, viewType, Options.SearchParallelism));
+        foreach (var folder in DistinctExperimentFolders(experimentIds))
+            runs.AddRange(_runIndex.Matching(folder, viewType, filter, Options.SearchParallelism));
         return runs;
     }
 

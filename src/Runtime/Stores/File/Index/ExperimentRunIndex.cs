@@ -1,4 +1,5 @@
 using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores.Search;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
@@ -33,7 +34,7 @@ internal sealed class ExperimentRunIndex(string folder)
         lock (Sync)
         {
             var statTime = DateTime.UtcNow;
-            var stamp = FileStamp.Of(new DirectoryInfo(Folder));
+            var stamp = FileStamp.OfFolder(Folder);
             if (!ListingStamp.Confirms(stamp))
             {
                 var names = new HashSet<string>(StringComparer.Ordinal);
@@ -71,35 +72,53 @@ internal sealed class ExperimentRunIndex(string folder)
     /// <summary>Runs of at least this many entries are checked on several threads (below it, threads cost more than they save).</summary>
     public const int ParallelThreshold = 2048;
 
-    /// <summary>The runs of the view, each as a lazily checked <see cref="Run"/>; folders that are not runs are reported and skipped.</summary>
+    /// <summary>
+    /// The runs of the view that pass <paramref name="filter"/>, in folder order, each as a lazily checked
+    /// <see cref="Run"/>; folders that are not runs are reported and skipped. The filter reads the entries
+    /// directly (<see cref="EntryFacts"/>), so only matching runs become objects.
+    /// </summary>
     /// <param name="viewType">Which lifecycle stages to return.</param>
+    /// <param name="filter">The query's filter (<see cref="RunFilter.MatchAll"/>: every run of the view).</param>
     /// <param name="context">The store's warnings, locator and key pool.</param>
     /// <param name="touched">
     /// Trusted mode: the run folders this store wrote to; only those (and runs seen for the first time) are
     /// checked against their files, every other run is answered from the index as it is. Null: verify all.
     /// </param>
     /// <param name="parallelism">
-    /// Threads for the per-run checks (one stat of meta.yaml each, and reading runs seen for the first time):
-    /// the entries are independent, each under its own lock. Warnings about skipped folders still come in
-    /// folder order.
+    /// Threads for the per-run checks (one stat of meta.yaml each, the filter's keys, and reading runs seen for
+    /// the first time): the entries are independent, each under its own lock. Warnings about skipped folders
+    /// still come in folder order.
     /// </param>
-    public List<Run> Runs(ViewType viewType, RunIndexContext context, System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism)
+    public List<Run> Matching(ViewType viewType, RunFilter filter, RunIndexContext context,
+        System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism)
     {
         var entries = RefreshListing();
-        var checkedInfos = new (RunInfo? Info, string? Problem)[entries.Length];
+        var results = new Run?[entries.Length];
         var verify = touched is null;
-        void Check(int i)
+        var anyTouched = touched is { IsEmpty: false };
+        var matchAll = ReferenceEquals(filter, RunFilter.MatchAll);
+        void Check(int i, EntryFacts facts)
         {
             var entry = entries[i];
-            var runFolder = Path.Combine(Folder, entry.FolderName);
+            var runFolder = entry.PathIn(Folder);
             lock (entry.Sync)
             {
-                var wasTouched = touched is not null && touched.TryRemove(runFolder, out _); // consumed even when rebuilt anyway
+                var wasTouched = anyTouched && touched!.TryRemove(runFolder, out _); // consumed even when rebuilt anyway
                 var recheck = verify || wasTouched || !entry.Built;
                 var reads = recheck ? entry.RefreshInfo(runFolder, context) : 0;
                 if (recheck && !verify) reads += entry.RefreshAllKinds(runFolder, context);
                 CountReads(reads);
-                checkedInfos[i] = (entry.Info, entry.Problem);
+                var info = entry.Info;
+                if (info is null || !viewType.Includes(info.LifecycleStage)) return;
+                if (matchAll)
+                {
+                    results[i] = new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info);
+                    return;
+                }
+                facts.Reset(entry, runFolder, info, verify);
+                var matches = filter.Matches(facts);
+                CountReads(facts.Reads);
+                if (matches) results[i] = new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info, facts);
             }
         }
         if (parallelism > 1 && entries.Length >= ParallelThreshold)
@@ -107,28 +126,36 @@ internal sealed class ExperimentRunIndex(string folder)
             var ranges = System.Collections.Concurrent.Partitioner.Create(0, entries.Length, Math.Max(256, entries.Length / (parallelism * 8)));
             Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, range =>
             {
-                for (var i = range.Item1; i < range.Item2; i++) Check(i);
+                var facts = new EntryFacts(context);
+                for (var i = range.Item1; i < range.Item2; i++) Check(i, facts);
             });
         }
         else
         {
-            for (var i = 0; i < entries.Length; i++) Check(i);
+            var facts = new EntryFacts(context);
+            for (var i = 0; i < entries.Length; i++) Check(i, facts);
         }
 
-        var runs = new List<Run>(entries.Length);
+        var runs = new List<Run>();
         for (var i = 0; i < entries.Length; i++)
         {
-            var entry = entries[i];
-            var runFolder = Path.Combine(Folder, entry.FolderName);
-            var (info, problem) = checkedInfos[i];
-            if (info is null)
+            if (results[i] is { } run)
             {
-                if (problem is null) context.Warn(runFolder, "Skipped a folder that is not a run: it has no meta.yaml.", null);
-                else context.Warn(Path.Combine(runFolder, StoreLayout.MetaFile), $"Skipped an unreadable run: {problem}.", entry.FolderName);
+                runs.Add(run);
                 continue;
             }
-            if (!viewType.Includes(info.LifecycleStage)) continue;
-            runs.Add(new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info));
+            var entry = entries[i];
+            string? problem;
+            bool isRun;
+            lock (entry.Sync)
+            {
+                isRun = entry.Info is not null;
+                problem = entry.Problem;
+            }
+            if (isRun) continue; // outside the view, or filtered out
+            var runFolder = entry.PathIn(Folder);
+            if (problem is null) context.Warn(runFolder, "Skipped a folder that is not a run: it has no meta.yaml.", null);
+            else context.Warn(Path.Combine(runFolder, StoreLayout.MetaFile), $"Skipped an unreadable run: {problem}.", entry.FolderName);
         }
         return runs;
     }

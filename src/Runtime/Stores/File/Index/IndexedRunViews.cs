@@ -33,12 +33,24 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
     // Params are checked by their folder's stamp (see RunIndexEntry.RefreshParams), once per query.
     private bool _paramsChecked;
 
-    public Run ToLazyRun(RunInfo info)
+    /// <summary>
+    /// The run as a lazily checked <see cref="Run"/>. <paramref name="filtered"/>: what the query's filter already
+    /// checked for this run (in this query, under the entry's lock), so those keys are not checked again.
+    /// </summary>
+    public Run ToLazyRun(RunInfo info, EntryFacts? filtered = null)
     {
         _metrics = new KeyView<Metric>(this, entry.Metrics, StoreLayout.MetricsFolder, LatestMetricReader.Instance, immutable: false);
         _tags = new KeyView<string>(this, entry.Tags, StoreLayout.TagsFolder, ExactTextReader.Instance, immutable: false);
         var parameters = new KeyView<string>(this, entry.Params, StoreLayout.ParamsFolder, ExactTextReader.Instance, immutable: true);
-        return new Run(info, new RunData(_metrics, parameters, _tags), new LazyInputs(this));
+        var inputs = new LazyInputs(this);
+        if (filtered is not null)
+        {
+            _metrics.Seed(filtered.CheckedMetrics);
+            _tags.Seed(filtered.CheckedTags);
+            _paramsChecked = filtered.ParamsChecked;
+            inputs.Seed(filtered.InputsIfRead);
+        }
+        return new Run(info, new RunData(_metrics, parameters, _tags), inputs);
     }
 
     /// <summary>Makes the params current for this query (caller holds the entry's lock).</summary>
@@ -67,7 +79,9 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
         }
     }
 
-    private IReadOnlyList<DatasetInput> ReadInputs() =>
+    private IReadOnlyList<DatasetInput> ReadInputs() => ReadInputs(runFolder, entry, context);
+
+    internal static IReadOnlyList<DatasetInput> ReadInputs(string runFolder, RunIndexEntry entry, RunIndexContext context) =>
         DatasetInputs.Read(runFolder, Path.GetDirectoryName(runFolder)!, (path, message) => context.Warn(path, message, entry.Info?.RunId));
 
     private sealed class KeyView<T>(IndexedRun run, KeyedFiles<T> files, string kindFolder, IKeyedFileReader<T> reader, bool immutable)
@@ -75,6 +89,12 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
     {
         private List<(string Key, bool Found, T Value)>? _checked;
         private Dictionary<string, T>? _all;
+
+        /// <summary>Takes over keys checked earlier in this query (a copy: the source list is reused for the next run).</summary>
+        public void Seed(List<(string Key, bool Found, T Value)> alreadyChecked)
+        {
+            if (alreadyChecked.Count > 0) _checked = [.. alreadyChecked];
+        }
 
         /// <summary>True when this query already checked <paramref name="key"/> against its file.</summary>
         public bool WasChecked(string key)
@@ -149,6 +169,8 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
     {
         public IndexedRun Owner => run;
         private IReadOnlyList<DatasetInput>? _inputs;
+
+        public void Seed(IReadOnlyList<DatasetInput>? inputs) => _inputs ??= inputs;
         private IReadOnlyList<DatasetInput> Inputs => _inputs ??= run.ReadInputs();
         public DatasetInput this[int index] => Inputs[index];
         public int Count => Inputs.Count;

@@ -23,9 +23,9 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted)
     // Run folders this store wrote to since a Trusted query last looked at them (Trusted mode only).
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
 
-    /// <summary>The runs of one experiment folder in the view, lazily checked (see <see cref="IndexedRun"/>).</summary>
-    public List<Run> Runs(string experimentFolder, ViewType viewType, int parallelism) =>
-        For(experimentFolder).Runs(viewType, context, trusted ? _touched : null, parallelism);
+    /// <summary>The runs of one experiment folder in the view that pass the filter, lazily checked (see <see cref="IndexedRun"/>).</summary>
+    public List<Run> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, int parallelism) =>
+        For(experimentFolder).Matching(viewType, filter, context, trusted ? _touched : null, parallelism);
 
     /// <summary>
     /// Called by the store after each write to a run. Only <see cref="RunIndexMode.Trusted"/> needs it (the

@@ -14,6 +14,11 @@ internal sealed class RunIndexEntry(string folderName)
     public const string RunNameTag = "mlflow.runName";
 
     public string FolderName { get; } = folderName;
+
+    private string? _path;
+
+    /// <summary>The run folder's path (built once: an entry always belongs to the same experiment folder).</summary>
+    public string PathIn(string experimentFolder) => _path ??= Path.Combine(experimentFolder, FolderName);
     public FileStamp MetaStamp { get; set; } = FileStamp.Unsettled;
 
     /// <summary>Null when the folder is not a readable run (<see cref="Problem"/> says why).</summary>
@@ -50,13 +55,12 @@ internal sealed class RunIndexEntry(string folderName)
             reads += RefreshAllKinds(runFolder, context);
             Built = true;
         }
-        var metaPath = Path.Combine(runFolder, StoreLayout.MetaFile);
         var statTime = DateTime.UtcNow;
-        var stamp = FileStamp.Of(metaPath);
+        var stamp = FileStamp.OfFile(runFolder, "", StoreLayout.MetaFile);
         if (!MetaStamp.Confirms(stamp) || Info is null)
         {
             reads++;
-            ReadMeta(runFolder, metaPath, stamp.Settled(statTime), context);
+            ReadMeta(runFolder, Path.Combine(runFolder, StoreLayout.MetaFile), stamp.Settled(statTime), context);
         }
         if (Info is not null && !NameFromMeta)
         {
@@ -85,8 +89,7 @@ internal sealed class RunIndexEntry(string folderName)
     /// </summary>
     public int RefreshParams(string runFolder, RunIndexContext context)
     {
-        var folder = Path.Combine(runFolder, StoreLayout.ParamsFolder);
-        if (ParamFolders is not null && ParamFolders.StillCurrent(folder)) return 0;
+        if (ParamFolders is not null && ParamFolders.StillCurrent(runFolder, StoreLayout.ParamsFolder)) return 0;
         var reads = 0;
         ParamFolders = ListKind(Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context, ref reads);
         return reads;
@@ -102,7 +105,7 @@ internal sealed class RunIndexEntry(string folderName)
         var kindFolder = metrics ? StoreLayout.MetricsFolder : StoreLayout.TagsFolder;
         var stamps = metrics ? MetricFolders : TagFolders;
         var reads = 0;
-        if (stamps is null || !stamps.StillCurrent(Path.Combine(runFolder, kindFolder)))
+        if (stamps is null || !stamps.StillCurrent(runFolder, kindFolder))
         {
             if (metrics) MetricFolders = ListKind(Metrics, runFolder, kindFolder, LatestMetricReader.Instance, context, ref reads);
             else TagFolders = ListKind(Tags, runFolder, kindFolder, ExactTextReader.Instance, context, ref reads);
@@ -164,9 +167,8 @@ internal sealed class RunIndexEntry(string folderName)
             value = known >= 0 ? files.ValueAt(known) : default!;
             return known >= 0;
         }
-        var path = StoreLayout.KeyPath(Path.Combine(runFolder, kindFolder), key);
         var statTime = DateTime.UtcNow;
-        var stamp = FileStamp.Of(path);
+        var stamp = FileStamp.OfFile(runFolder, kindFolder, key);
         var i = files.IndexOf(key);
         if (!stamp.Exists)
         {
@@ -180,6 +182,7 @@ internal sealed class RunIndexEntry(string folderName)
             return true;
         }
         reads++;
+        var path = StoreLayout.KeyPath(Path.Combine(runFolder, kindFolder), key);
         if (!reader.TryRead(path, key, context.WarnFor(files, runFolder), out value))
         {
             if (i >= 0) files.RemoveAt(i);
