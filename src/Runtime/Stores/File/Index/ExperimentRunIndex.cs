@@ -28,15 +28,36 @@ internal sealed class ExperimentRunIndex(string folder)
 
     public DateTime LastSaveUtc { get; set; }
 
+    public enum Watch { None, On, Refused }
+
+    /// <summary>Whether the runs are watched for changes (<see cref="RunWatcher"/>); set under the watcher's lock.</summary>
+    public volatile Watch WatchState;
+
+    /// <summary>Verified queries so far (<see cref="RunIndexWatch.Auto"/> starts watching on the second).</summary>
+    public int VerifiedSearches;
+
+    /// <summary>Folder events in the experiment folder (a run folder created, removed or renamed), counted by the watcher.</summary>
+    public int ListingEvents;
+    private int _listingEventsSeen;
+    private int _listingEpochSeen;
+
+    /// <summary>The experiment folder's watch descriptor (-1: none); changed under the watcher's lock.</summary>
+    public int WatchDescriptor { get; set; } = -1;
+
     /// <summary>Re-lists the experiment folder when its stamp changed; returns the entries to check (a snapshot).</summary>
-    public RunIndexEntry[] RefreshListing()
+    public RunIndexEntry[] RefreshListing(RunWatcher? watcher = null)
     {
         lock (Sync)
         {
+            // Read before the stat: an event raised after it lists the folder again next time.
+            var events = Volatile.Read(ref ListingEvents);
+            var epoch = watcher?.Epoch ?? 0;
             var statTime = DateTime.UtcNow;
             var stamp = FileStamp.OfFolder(Folder);
-            if (!ListingStamp.Confirms(stamp))
+            if (!ListingStamp.Confirms(stamp) || events != _listingEventsSeen || epoch != _listingEpochSeen)
             {
+                _listingEventsSeen = events;
+                _listingEpochSeen = epoch;
                 var names = new HashSet<string>(StringComparer.Ordinal);
                 if (stamp.Exists)
                 {
@@ -59,6 +80,13 @@ internal sealed class ExperimentRunIndex(string folder)
                     {
                         next[name] = new RunIndexEntry(name);
                         changed = true;
+                    }
+                }
+                if (watcher is not null)
+                {
+                    foreach (var (name, gone) in Entries)
+                    {
+                        if (!next.ContainsKey(name)) watcher.Forget(gone);
                     }
                 }
                 Entries = next;
@@ -89,10 +117,17 @@ internal sealed class ExperimentRunIndex(string folder)
     /// the first time): the entries are independent, each under its own lock. Warnings about skipped folders
     /// still come in folder order.
     /// </param>
+    /// <param name="watcher">
+    /// Verified mode with change notification (null: none): a run watched and without events since its last full
+    /// check is answered from memory with no stat; any other run is first watched, then checked in full, then
+    /// counted clean (in that order, see <see cref="RunWatcher"/>), or verified by stats as without watching.
+    /// </param>
     public List<Run> Matching(ViewType viewType, RunFilter filter, RunIndexContext context,
-        System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism)
+        System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, RunWatcher? watcher = null)
     {
-        var entries = RefreshListing();
+        var listingStats = FileStamp.StatsOnThisThread;
+        var entries = RefreshListing(watcher);
+        context.CountStats(FileStamp.StatsOnThisThread - listingStats);
         var results = new Run?[entries.Length];
         var verify = touched is null;
         var anyTouched = touched is { IsEmpty: false };
@@ -104,37 +139,53 @@ internal sealed class ExperimentRunIndex(string folder)
             lock (entry.Sync)
             {
                 var wasTouched = anyTouched && touched!.TryRemove(runFolder, out _); // consumed even when rebuilt anyway
-                var recheck = verify || wasTouched || !entry.Built;
-                var reads = recheck ? entry.RefreshInfo(runFolder, context) : 0;
-                if (recheck && !verify) reads += entry.RefreshAllKinds(runFolder, context);
+                var verifyThis = verify;
+                var reads = 0;
+                if (watcher is not null)
+                {
+                    if (watcher.IsClean(entry)) verifyThis = false;
+                    else if (watcher.TryWatchRun(entry, runFolder, out var token))
+                    {
+                        // Watched first, then checked in full: everything in memory is now current, and any later write raises an event.
+                        reads += entry.RefreshAllKinds(runFolder, context);
+                        entry.Built = true;
+                        reads += entry.RefreshInfo(runFolder, context);
+                        RunWatcher.MarkClean(entry, token);
+                        verifyThis = false;
+                    }
+                }
+                if (verifyThis || wasTouched || !entry.Built)
+                {
+                    reads += entry.RefreshInfo(runFolder, context);
+                    if (!verify) reads += entry.RefreshAllKinds(runFolder, context);
+                }
                 CountReads(reads);
                 var info = entry.Info;
                 if (info is null || !viewType.Includes(info.LifecycleStage)) return;
                 if (matchAll)
                 {
-                    results[i] = new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info);
+                    results[i] = new IndexedRun(this, entry, runFolder, context, verifyThis).ToLazyRun(info);
                     return;
                 }
-                facts.Reset(entry, runFolder, info, verify);
+                facts.Reset(entry, runFolder, info, verifyThis);
                 var matches = filter.Matches(facts);
                 CountReads(facts.Reads);
-                if (matches) results[i] = new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info, facts);
+                if (matches) results[i] = new IndexedRun(this, entry, runFolder, context, verifyThis).ToLazyRun(info, facts);
             }
+        }
+        void CheckRange(int from, int to)
+        {
+            var facts = new EntryFacts(context);
+            var stats = FileStamp.StatsOnThisThread;
+            for (var i = from; i < to; i++) Check(i, facts);
+            context.CountStats(FileStamp.StatsOnThisThread - stats);
         }
         if (parallelism > 1 && entries.Length >= ParallelThreshold)
         {
             var ranges = System.Collections.Concurrent.Partitioner.Create(0, entries.Length, Math.Max(256, entries.Length / (parallelism * 8)));
-            Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, range =>
-            {
-                var facts = new EntryFacts(context);
-                for (var i = range.Item1; i < range.Item2; i++) Check(i, facts);
-            });
+            Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, range => CheckRange(range.Item1, range.Item2));
         }
-        else
-        {
-            var facts = new EntryFacts(context);
-            for (var i = 0; i < entries.Length; i++) Check(i, facts);
-        }
+        else CheckRange(0, entries.Length);
 
         var runs = new List<Run>();
         for (var i = 0; i < entries.Length; i++)

@@ -67,6 +67,13 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
     /// <summary>The run with every file checked, as plain dictionaries (what a search returns).</summary>
     public Run MaterializeRun(RunInfo info)
     {
+        var stats = FileStamp.StatsOnThisThread;
+        try { return MaterializeLocked(info); }
+        finally { context.CountStats(FileStamp.StatsOnThisThread - stats); }
+    }
+
+    private Run MaterializeLocked(RunInfo info)
+    {
         lock (entry.Sync)
         {
             if (!_verify) return new Run(info, new RunData(entry.Metrics.ToDictionary(), entry.Params.ToDictionary(), entry.Tags.ToDictionary()), ReadInputs());
@@ -124,6 +131,7 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
             }
             bool found;
             var reads = 0;
+            var stats = FileStamp.StatsOnThisThread;
             lock (run.Entry.Sync)
             {
                 if (run._verify && immutable) run.EnsureParams();
@@ -137,6 +145,7 @@ internal sealed class IndexedRun(ExperimentRunIndex owner, RunIndexEntry entry, 
                     found = RunIndexEntry.TryGet(files, run.Folder, kindFolder, key, reader, run.Context, ref reads, out value!);
                 run.Reads += reads;
             }
+            run.Context.CountStats(FileStamp.StatsOnThisThread - stats);
             (_checked ??= new List<(string, bool, T)>(2)).Add((key, found, value));
             return found;
         }

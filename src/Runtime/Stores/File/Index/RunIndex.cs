@@ -11,7 +11,7 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// by other processes and by MLflow itself are therefore seen by the next query without any hook in
 /// the write path.
 /// </summary>
-internal sealed class RunIndex(RunIndexContext context, bool trusted)
+internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher? watcher = null)
 {
     /// <summary>Save again once this share of the runs' files were re-read since the last save (1/N).</summary>
     private const int ResaveFraction = 20;
@@ -24,8 +24,20 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted)
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
 
     /// <summary>The runs of one experiment folder in the view that pass the filter, lazily checked (see <see cref="IndexedRun"/>).</summary>
-    public List<Run> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, int parallelism) =>
-        For(experimentFolder).Matching(viewType, filter, context, trusted ? _touched : null, parallelism);
+    public List<Run> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, int parallelism)
+    {
+        var index = For(experimentFolder);
+        if (trusted || watcher is null) return index.Matching(viewType, filter, context, trusted ? _touched : null, parallelism);
+        var watching = watcher.ShouldWatch(index);
+        // Every write that completed before this point raised its event already: take them all in before answering.
+        watcher.Drain();
+        return index.Matching(viewType, filter, context, null, parallelism, watching ? watcher : null);
+    }
+
+    public RunIndexContext Context => context;
+
+    /// <summary>Change notification for Verified queries (null: Trusted, Off or <see cref="RunIndexWatch.Never"/>).</summary>
+    public RunWatcher? Watcher => watcher;
 
     /// <summary>
     /// Called by the store after each write to a run. Only <see cref="RunIndexMode.Trusted"/> needs it (the

@@ -43,6 +43,16 @@ internal sealed class RunIndexEntry(string folderName)
 
     public Lock Sync { get; } = new();
 
+    // Change notification (RunWatcher). Events counted by the query-start drain (Interlocked, no lock); the entry is
+    // clean while the count and the watcher's overflow epoch are what they were before its last full check.
+    public int WatchEvents;
+    public bool WatchClean { get; set; }
+    public int WatchCleanEvents { get; set; }
+    public int WatchCleanEpoch { get; set; }
+
+    /// <summary>This run's watch descriptors (changed only under the watcher's lock).</summary>
+    public List<int>? WatchDescriptors { get; set; }
+
     /// <summary>
     /// Re-checks <c>meta.yaml</c> (one stat when unchanged); on first sight reads the whole run.
     /// Returns how many files were (re)read, so the owner knows whether its persisted copy fell behind.
