@@ -144,13 +144,12 @@ internal sealed class ExperimentRunIndex(string folder)
                 if (watcher is not null)
                 {
                     if (watcher.IsClean(entry)) verifyThis = false;
-                    else if (watcher.TryWatchRun(entry, runFolder, out var token))
+                    else if (watcher.TryWatchRun(entry, runFolder, out var pass))
                     {
-                        // Watched first, then checked in full: everything in memory is now current, and any later write raises an event.
-                        reads += entry.RefreshAllKinds(runFolder, context);
-                        entry.Built = true;
-                        reads += entry.RefreshInfo(runFolder, context);
-                        RunWatcher.MarkClean(entry, token);
+                        // Watched first, then checked in full (what a returned run gets): everything in memory is current
+                        // now, and any later write raises an event. A key folder found unwatched is watched next query.
+                        reads += entry.RefreshEverything(runFolder, context);
+                        if (pass.Covers(entry)) RunWatcher.MarkClean(entry, pass);
                         verifyThis = false;
                     }
                 }

@@ -81,6 +81,21 @@ internal sealed class RunIndexEntry(string folderName)
         return reads;
     }
 
+    /// <summary>
+    /// Checks everything the entry answers for, as for a run a query returns: <c>meta.yaml</c>, the <c>params/</c>
+    /// folder's stamps, and every metric and tag file (listing a key folder again only when its stamps changed).
+    /// </summary>
+    public int RefreshEverything(string runFolder, RunIndexContext context)
+    {
+        var wasBuilt = Built;
+        var reads = RefreshInfo(runFolder, context); // a first sight lists and reads everything
+        if (!wasBuilt) return reads;
+        reads += RefreshParams(runFolder, context);
+        reads += RefreshMutable(metrics: true, runFolder, context, static _ => false);
+        reads += RefreshMutable(metrics: false, runFolder, context, static _ => false);
+        return reads;
+    }
+
     /// <summary>Lists all three key folders and re-reads every file whose stamp changed (recording the folder stamps).</summary>
     public int RefreshAllKinds(string runFolder, RunIndexContext context)
     {

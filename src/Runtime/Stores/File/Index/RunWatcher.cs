@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
@@ -180,47 +181,73 @@ internal sealed class RunWatcher
         entry.WatchClean && entry.WatchCleanEpoch == Epoch && entry.WatchCleanEvents == Volatile.Read(ref entry.WatchEvents);
 
     /// <summary>
-    /// Watches the run folder, its <c>metrics/</c>, <c>params/</c>, <c>tags/</c> and every folder under them (each
-    /// watched before it is listed, so a sub-folder created meanwhile is either listed or raises an event). False
-    /// when any watch could not be added (budget spent, no such run folder): the run is then verified by stats.
-    /// On true, <paramref name="token"/> is what <see cref="MarkClean"/> needs after the caller's full check.
+    /// Watches the run folder, its <c>metrics/</c>, <c>params/</c>, <c>tags/</c> and the folders under them that the
+    /// entry's last listing recorded (listing them when it recorded none). False when a watch could not be added
+    /// (budget spent, no run folder): the run is then verified by stats. On true the caller checks the run in full
+    /// and asks <see cref="WatchPass.Covers"/> whether every folder that check found is watched before
+    /// <see cref="MarkClean"/>. A folder created after its parent was watched raises an event; one created before
+    /// changed its parent's stamp, so the check lists it and <see cref="WatchPass.Covers"/> sees it unwatched.
     /// </summary>
-    public bool TryWatchRun(RunIndexEntry entry, string runFolder, out (int Events, int Epoch) token)
+    public bool TryWatchRun(RunIndexEntry entry, string runFolder, [NotNullWhen(true)] out WatchPass? pass)
     {
-        token = default;
+        pass = null;
         if (_handle is null || _exhausted) return false;
         lock (_sync)
         {
             // Read before any watch exists: an event from here on makes the entry dirty again.
-            token = (Volatile.Read(ref entry.WatchEvents), _epoch);
+            var watching = new WatchPass(Volatile.Read(ref entry.WatchEvents), _epoch);
             if (AddLocked(runFolder, entry) < 0) return false;
-            foreach (var kind in new[] { StoreLayout.MetricsFolder, StoreLayout.ParamsFolder, StoreLayout.TagsFolder })
-            {
-                if (!AddTreeLocked(Path.Combine(runFolder, kind), entry)) return false;
-            }
+            if (!AddKindLocked(runFolder, StoreLayout.MetricsFolder, entry.MetricFolders, entry, watching.Metrics)
+                || !AddKindLocked(runFolder, StoreLayout.ParamsFolder, entry.ParamFolders, entry, watching.Params)
+                || !AddKindLocked(runFolder, StoreLayout.TagsFolder, entry.TagFolders, entry, watching.Tags)) return false;
+            pass = watching;
             return true;
         }
     }
 
     /// <summary>Records that <paramref name="entry"/> was checked in full after <see cref="TryWatchRun"/> (caller holds its lock).</summary>
-    public static void MarkClean(RunIndexEntry entry, (int Events, int Epoch) token)
+    public static void MarkClean(RunIndexEntry entry, WatchPass pass)
     {
-        entry.WatchCleanEvents = token.Events;
-        entry.WatchCleanEpoch = token.Epoch;
+        entry.WatchCleanEvents = pass.Events;
+        entry.WatchCleanEpoch = pass.Epoch;
         entry.WatchClean = true;
     }
 
-    private bool AddTreeLocked(string folder, RunIndexEntry entry)
+    private bool AddKindLocked(string runFolder, string kind, FolderStamps? known, RunIndexEntry entry, HashSet<string> watched)
     {
-        var wd = AddLocked(folder, entry);
-        if (wd == -Inotify.ENoEnt || wd == -Inotify.ENotDir) return true; // absent: its parent's watch reports its creation
+        var root = Path.Combine(runFolder, kind);
+        var wd = AddLocked(root, entry);
+        if (IsAbsent(wd)) return true; // its creation is an event of the run folder's watch
         if (wd < 0) return false;
-        IEnumerable<string> children;
-        try { children = Directory.EnumerateDirectories(folder).ToList(); }
+        watched.Add("");
+        if (known is null) return AddTreeLocked(root, "", entry, watched);
+        foreach (var relative in known.RelativePaths)
+        {
+            if (relative.Length == 0) continue;
+            wd = AddLocked(Path.Combine(root, relative), entry);
+            if (IsAbsent(wd)) continue; // removed since: the check finds the changed stamps and lists again
+            if (wd < 0) return false;
+            watched.Add(relative);
+        }
+        return true;
+    }
+
+    private static bool IsAbsent(int result) => result == -Inotify.ENoEnt || result == -Inotify.ENotDir;
+
+    /// <summary>Watches every folder under <paramref name="folder"/>, each before it is listed.</summary>
+    private bool AddTreeLocked(string folder, string relative, RunIndexEntry entry, HashSet<string> watched)
+    {
+        List<string> children;
+        try { children = [.. Directory.EnumerateDirectories(folder)]; }
         catch (Exception e) when (e is DirectoryNotFoundException or IOException or UnauthorizedAccessException) { return e is DirectoryNotFoundException; }
         foreach (var child in children)
         {
-            if (!AddTreeLocked(child, entry)) return false;
+            var childRelative = relative.Length == 0 ? Path.GetFileName(child) : Path.Combine(relative, Path.GetFileName(child));
+            var wd = AddLocked(child, entry);
+            if (IsAbsent(wd)) continue;
+            if (wd < 0) return false;
+            watched.Add(childRelative);
+            if (!AddTreeLocked(child, childRelative, entry, watched)) return false;
         }
         return true;
     }
