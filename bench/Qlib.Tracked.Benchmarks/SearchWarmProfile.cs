@@ -6,7 +6,9 @@ namespace Qlib.Tracked.Benchmarks;
 
 /// <summary>
 /// Where a warm search's time goes: the issue-6 query repeated in one process per index mode, with the bytes it
-/// allocates and the collections it triggers (usage: --search-warm-profile ROOT EXPERIMENT_ID [REPEATS]).
+/// allocates, the collections it triggers and the stats the index issued (usage: --search-warm-profile ROOT EXPERIMENT_ID
+/// [REPEATS]). Verified+Watched switches runs to watching over its first queries (an eighth of the runs per query), so
+/// give it REPEATS ≥ 10 to see the steady state.
 /// </summary>
 internal static class SearchWarmProfile
 {
@@ -40,6 +42,7 @@ internal static class SearchWarmProfile
                 Console.WriteLine($"  {label} warm {ms:F1} ms, {store.RunIndexCounters().Stats - stats} stats, allocated {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1e6:F1} MB, " +
                                   $"GCs {GC.CollectionCount(0) - gen0}/{GC.CollectionCount(1) - gen1}/{GC.CollectionCount(2) - gen2}");
             }
+            if (watch != RunIndexWatch.Never) Console.WriteLine($"  {label}: {store.RunIndexCounters().Watches} inotify watches after the last query");
         }
     }
 

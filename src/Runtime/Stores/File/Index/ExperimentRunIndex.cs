@@ -100,6 +100,9 @@ internal sealed class ExperimentRunIndex(string folder)
     /// <summary>Runs of at least this many entries are checked on several threads (below it, threads cost more than they save).</summary>
     public const int ParallelThreshold = 2048;
 
+    /// <summary>Runs any one query may start watching, at least (see the quota in <see cref="Matching"/>).</summary>
+    public const int WatchQuotaFloor = 1024;
+
     /// <summary>
     /// The runs of the view that pass <paramref name="filter"/>, in folder order, each as a lazily checked
     /// <see cref="Run"/>; folders that are not runs are reported and skipped. The filter reads the entries
@@ -132,6 +135,10 @@ internal sealed class ExperimentRunIndex(string folder)
         var verify = touched is null;
         var anyTouched = touched is { IsEmpty: false };
         var matchAll = ReferenceEquals(filter, RunFilter.MatchAll);
+        // Making a run watch-clean costs about ten times its plain check (every file stat'ed, a watch per folder), so
+        // one query takes on at most an eighth of the runs: the switch to watching spreads over several queries, each
+        // costing at most about twice a stats-only one. The rest are verified by stats meanwhile.
+        var watchQuota = Math.Max(WatchQuotaFloor, entries.Length / 8);
         void Check(int i, EntryFacts facts)
         {
             var entry = entries[i];
@@ -144,7 +151,7 @@ internal sealed class ExperimentRunIndex(string folder)
                 if (watcher is not null)
                 {
                     if (watcher.IsClean(entry)) verifyThis = false;
-                    else if (watcher.TryWatchRun(entry, runFolder, out var pass))
+                    else if (Interlocked.Decrement(ref watchQuota) >= 0 && watcher.TryWatchRun(entry, runFolder, out var pass))
                     {
                         // Watched first, then checked in full (what a returned run gets): everything in memory is current
                         // now, and any later write raises an event. A key folder found unwatched is watched next query.
