@@ -65,7 +65,8 @@ public sealed class RunIndexWatchTests : IDisposable
     {
         var store = Watched();
         Assert.Equal(["c", "b"], SameAsFullScan(store, "params.group = 'g3'", "metrics.score DESC"));
-        Assert.True(StatsOf(store, () => Names(store, "params.group = 'g3'", "metrics.score DESC")) <= 1);
+        // Elsewhere there is no inotify: the same tests then check the stats fallback.
+        if (OperatingSystem.IsLinux()) Assert.True(StatsOf(store, () => Names(store, "params.group = 'g3'", "metrics.score DESC")) <= 1);
         return store;
     }
 
