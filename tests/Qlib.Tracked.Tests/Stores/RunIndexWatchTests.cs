@@ -132,6 +132,34 @@ public sealed class RunIndexWatchTests : IDisposable
     }
 
     [Fact]
+    public void A_watched_sub_folder_removed_and_made_again_is_watched_again()
+    {
+        var store = WarmWatched();
+        var train = Path.Combine(RunFolder("c"), "metrics", "train");
+        Directory.CreateDirectory(train);
+        File.WriteAllText(Path.Combine(train, "loss"), "1700000000000 0.5 0\n");
+        Assert.Equal(["c"], SameAsFullScan(store, "metrics.`train/loss` < 1"));
+        Names(store, null); // the new folder is watched from here on
+        var watches = store.RunIndexCounters().Watches;
+        Directory.Delete(train, recursive: true); // its watch ends (IN_DELETE_SELF, IN_IGNORED)
+        Assert.Empty(SameAsFullScan(store, "metrics.`train/loss` < 1"));
+        if (OperatingSystem.IsLinux()) Assert.Equal(watches - 1, store.RunIndexCounters().Watches);
+        Directory.CreateDirectory(train);
+        File.WriteAllText(Path.Combine(train, "loss"), "1700000000000 0.25 0\n");
+        Assert.Equal(["c"], SameAsFullScan(store, "metrics.`train/loss` < 0.3"));
+        Names(store, null);
+        File.AppendAllText(Path.Combine(train, "loss"), "1700000000001 3 1\n"); // seen only if the new folder is watched (or stat'ed)
+        Assert.Empty(SameAsFullScan(store, "metrics.`train/loss` < 0.3"));
+    }
+
+    [Fact]
+    public void The_temp_folder_counts_as_a_local_file_system_and_a_missing_folder_does_not()
+    {
+        Assert.Equal(OperatingSystem.IsLinux(), Qlib.Tracked.Stores.FileBacked.Index.LocalFileSystem.IsLocal(_root));
+        Assert.False(Qlib.Tracked.Stores.FileBacked.Index.LocalFileSystem.IsLocal(Path.Combine(_root, "no-such-folder")));
+    }
+
+    [Fact]
     public void A_new_run_folder_and_a_removed_one_are_in_the_next_answer()
     {
         var store = WarmWatched();
