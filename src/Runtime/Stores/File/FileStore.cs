@@ -46,7 +46,7 @@ public sealed partial class FileStore : ITrackingStore
         _runIndex = new RunIndex(new RunIndexContext(
             (path, message, runId) => Warn(path, message, runId), (runId, folder) => _runs.Remember(runId, folder)),
             trusted: Options.RunIndex == RunIndexMode.Trusted,
-            watcher: Options.RunIndex == RunIndexMode.Verified && Options.RunIndexWatch != RunIndexWatch.Never
+            watcher: Options.RunIndex == RunIndexMode.Verified && Options.RunIndexWatch != RunIndexWatch.Never && Options.RunIndexWatchBudget != 0
                 ? new RunWatcher(Options.RunIndexWatch, Options.RunIndexWatchBudget, Options.SimulateWatchInitFailure)
                 : null);
         EnsureInitialized();
@@ -196,7 +196,8 @@ public enum RunIndexMode
     /// with answers exactly as a full scan's: each query checks every run's <c>meta.yaml</c>, the files of
     /// the metric and tag keys its filter and order_by name, the <c>params/</c> folder when it names a param,
     /// and all metric and tag files of the runs it returns, and re-reads what changed (including writes by other
-    /// processes and by MLflow).
+    /// processes and by MLflow). In a long-lived store on Linux, runs watched through inotify and unchanged since
+    /// their last full check skip all of that (<see cref="FileStoreOptions.RunIndexWatch"/>).
     /// </summary>
     /// <remarks>
     /// Params are checked by their folder's stamp, not file by file: MLflow writes a param file once and never

@@ -9,7 +9,8 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// query re-checks each run's <c>meta.yaml</c> and, per run, only the key files its filter and order_by
 /// name (plus every file of the runs it returns), re-reading whatever changed. Writes by this store,
 /// by other processes and by MLflow itself are therefore seen by the next query without any hook in
-/// the write path.
+/// the write path. With change notification (<see cref="RunWatcher"/>) a watched run without events since its last
+/// full check is answered from memory instead.
 /// </summary>
 internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher? watcher = null)
 {

@@ -37,6 +37,7 @@ internal sealed class RunWatcher
     private InotifyHandle? _handle;
     private bool _unavailable;
     private volatile bool _exhausted;
+    private bool _broken;
     private byte[]? _buffer;
     private int _epoch;
 
@@ -132,7 +133,13 @@ internal sealed class RunWatcher
                 if (n == -Inotify.EIntr) continue;
                 if (n <= 0)
                 {
-                    if (n != -Inotify.EAgain) LoseEverything(); // an unexpected error: trust nothing watched so far
+                    if (n != -Inotify.EAgain)
+                    {
+                        // An unexpected error: trust nothing watched so far, and watch no more (every run back on stats).
+                        LoseEverything();
+                        _exhausted = true;
+                        _broken = true;
+                    }
                     return;
                 }
                 Dispatch(_buffer.AsSpan(0, n));
@@ -289,7 +296,7 @@ internal sealed class RunWatcher
             index.WatchDescriptor = -1;
             index.WatchState = ExperimentRunIndex.Watch.None;
         }
-        if (_targets.Count < _budget) _exhausted = false;
+        if (_targets.Count < _budget && !_broken) _exhausted = false;
     }
 
     /// <summary>Drops the watches of a run that left the experiment's listing (its folder moved or was removed).</summary>
