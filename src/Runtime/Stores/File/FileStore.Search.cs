@@ -40,14 +40,6 @@ public sealed partial class FileStore
         ExperimentSearch.Apply(ListExperiments(viewType), filter, maxResults, orderBy, pageToken);
 
     /// <summary>
-    /// Every run of the listed experiments in the view; unknown experiments contribute no runs (as MLflow's file
-    /// store) and an experiment listed twice is read once. With the index off, every run is read in full
-    /// (MLflow's way), one at a time as the consumer asks.
-    /// </summary>
-    private IEnumerable<Run> RunsForSearch(IReadOnlyList<string> experimentIds, ViewType viewType) =>
-        Options.RunIndex == RunIndexMode.Off ? ScanRuns(experimentIds, viewType) : IndexedRuns(experimentIds, viewType, RunFilter.MatchAll);
-
-    /// <summary>
     /// Through the run index: the runs of the view that pass <paramref name="filter"/>, experiment after
     /// experiment in folder order (what a scan followed by the filter gives). Each run's <c>meta.yaml</c> is
     /// checked now, on several threads for large experiments, and the filter reads the entries key by key;
@@ -62,6 +54,11 @@ public sealed partial class FileStore
         return runs;
     }
 
+    /// <summary>
+    /// With the index off: every run of the listed experiments in the view, read in full (MLflow's way), one at a
+    /// time as the filter consumes them. Unknown experiments contribute no runs (as MLflow's file store) and an
+    /// experiment listed twice is read once.
+    /// </summary>
     private IEnumerable<Run> ScanRuns(IReadOnlyList<string> experimentIds, ViewType viewType)
     {
         foreach (var folder in DistinctExperimentFolders(experimentIds))

@@ -92,8 +92,39 @@ internal sealed class ExperimentRunIndex(string folder)
     public List<Run> Matching(ViewType viewType, RunFilter filter, RunIndexContext context,
         System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism)
     {
+        var (entries, stages, results) = Check(viewType, filter, context, touched, parallelism, build: true);
+        var runs = new List<Run>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (results![i] is { } run) runs.Add(run);
+        }
+        WarnAboutNonRuns(entries, stages, context);
+        return runs;
+    }
+
+    /// <summary>How many runs are active and how many deleted, checked as a search checks them but without building any run.</summary>
+    public (int Active, int Deleted) CountByStage(RunIndexContext context,
+        System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism)
+    {
+        var (entries, stages, _) = Check(ViewType.All, RunFilter.MatchAll, context, touched, parallelism, build: false);
+        int active = 0, deleted = 0;
+        foreach (var stage in stages)
+        {
+            if (stage == RunStage.Active) active++;
+            else if (stage == RunStage.Deleted) deleted++;
+        }
+        WarnAboutNonRuns(entries, stages, context);
+        return (active, deleted);
+    }
+
+    private enum RunStage : byte { NotARun, Active, Deleted }
+
+    private (RunIndexEntry[] Entries, RunStage[] Stages, Run?[]? Results) Check(ViewType viewType, RunFilter filter, RunIndexContext context,
+        System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, bool build)
+    {
         var entries = RefreshListing();
-        var results = new Run?[entries.Length];
+        var stages = new RunStage[entries.Length];
+        var results = build ? new Run?[entries.Length] : null;
         var verify = touched is null;
         var anyTouched = touched is { IsEmpty: false };
         var matchAll = ReferenceEquals(filter, RunFilter.MatchAll);
@@ -109,7 +140,9 @@ internal sealed class ExperimentRunIndex(string folder)
                 if (recheck && !verify) reads += entry.RefreshAllKinds(runFolder, context);
                 CountReads(reads);
                 var info = entry.Info;
-                if (info is null || !viewType.Includes(info.LifecycleStage)) return;
+                if (info is null) return;
+                stages[i] = info.LifecycleStage == LifecycleStage.Deleted ? RunStage.Deleted : RunStage.Active;
+                if (results is null || !viewType.Includes(info.LifecycleStage)) return;
                 if (matchAll)
                 {
                     results[i] = new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info);
@@ -136,27 +169,21 @@ internal sealed class ExperimentRunIndex(string folder)
             for (var i = 0; i < entries.Length; i++) Check(i, facts);
         }
 
-        var runs = new List<Run>();
+        return (entries, stages, results);
+    }
+
+    /// <summary>Reports the folders that are not readable runs, in folder order (whatever thread checked them).</summary>
+    private void WarnAboutNonRuns(RunIndexEntry[] entries, RunStage[] stages, RunIndexContext context)
+    {
         for (var i = 0; i < entries.Length; i++)
         {
-            if (results[i] is { } run)
-            {
-                runs.Add(run);
-                continue;
-            }
+            if (stages[i] != RunStage.NotARun) continue;
             var entry = entries[i];
             string? problem;
-            bool isRun;
-            lock (entry.Sync)
-            {
-                isRun = entry.Info is not null;
-                problem = entry.Problem;
-            }
-            if (isRun) continue; // outside the view, or filtered out
+            lock (entry.Sync) problem = entry.Problem;
             var runFolder = entry.PathIn(Folder);
             if (problem is null) context.Warn(runFolder, "Skipped a folder that is not a run: it has no meta.yaml.", null);
             else context.Warn(Path.Combine(runFolder, StoreLayout.MetaFile), $"Skipped an unreadable run: {problem}.", entry.FolderName);
         }
-        return runs;
     }
 }

@@ -27,6 +27,10 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted)
     public List<Run> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, int parallelism) =>
         For(experimentFolder).Matching(viewType, filter, context, trusted ? _touched : null, parallelism);
 
+    /// <summary>Active and deleted run counts of one experiment folder, checked as a search checks them.</summary>
+    public (int Active, int Deleted) CountByStage(string experimentFolder, int parallelism) =>
+        For(experimentFolder).CountByStage(context, trusted ? _touched : null, parallelism);
+
     /// <summary>
     /// Called by the store after each write to a run. Only <see cref="RunIndexMode.Trusted"/> needs it (the
     /// verified index sees every write through file stamps), so the default mode pays one branch.
