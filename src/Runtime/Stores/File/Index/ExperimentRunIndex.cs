@@ -73,27 +73,29 @@ internal sealed class ExperimentRunIndex(string folder)
     public const int ParallelThreshold = 2048;
 
     /// <summary>
-    /// The runs of the view that pass <paramref name="filter"/>, in folder order, each as a lazily checked
-    /// <see cref="Run"/>; folders that are not runs are reported and skipped. The filter reads the entries
-    /// directly (<see cref="EntryFacts"/>), so only matching runs become objects.
+    /// The runs of the view that pass <paramref name="filter"/>, in folder order, each with its values for
+    /// <paramref name="ordering"/>; folders that are not runs are reported and skipped. Filter and ordering read
+    /// the entries directly (<see cref="EntryFacts"/>), so no run is built here: the caller completes only the
+    /// runs of the page it returns (<see cref="IndexedRun.Complete"/>).
     /// </summary>
     /// <param name="viewType">Which lifecycle stages to return.</param>
     /// <param name="filter">The query's filter (<see cref="RunFilter.MatchAll"/>: every run of the view).</param>
+    /// <param name="ordering">The query's order: each clause's value is read here, once per matching run.</param>
     /// <param name="context">The store's warnings, locator and key pool.</param>
     /// <param name="touched">
     /// Trusted mode: the run folders this store wrote to; only those (and runs seen for the first time) are
     /// checked against their files, every other run is answered from the index as it is. Null: verify all.
     /// </param>
     /// <param name="parallelism">
-    /// Threads for the per-run checks (one stat of meta.yaml each, the filter's keys, and reading runs seen for
-    /// the first time): the entries are independent, each under its own lock. Warnings about skipped folders
-    /// still come in folder order.
+    /// Threads for the per-run checks (one stat of meta.yaml each, the filter's and ordering's keys, and reading
+    /// runs seen for the first time): the entries are independent, each under its own lock. Warnings about
+    /// skipped folders still come in folder order.
     /// </param>
-    public List<Run> Matching(ViewType viewType, RunFilter filter, RunIndexContext context,
+    public List<IndexedRun> Matching(ViewType viewType, RunFilter filter, RunOrdering ordering, RunIndexContext context,
         System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism)
     {
-        var (entries, stages, results) = Check(viewType, filter, context, touched, parallelism, build: true);
-        var runs = new List<Run>();
+        var (entries, stages, results) = Check(viewType, filter, ordering, context, touched, parallelism, build: true);
+        var runs = new List<IndexedRun>();
         for (var i = 0; i < entries.Length; i++)
         {
             if (results![i] is { } run) runs.Add(run);
@@ -106,7 +108,7 @@ internal sealed class ExperimentRunIndex(string folder)
     public (int Active, int Deleted) CountByStage(RunIndexContext context,
         System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism)
     {
-        var (entries, stages, _) = Check(ViewType.All, RunFilter.MatchAll, context, touched, parallelism, build: false);
+        var (entries, stages, _) = Check(ViewType.All, RunFilter.MatchAll, RunOrdering.Natural, context, touched, parallelism, build: false);
         int active = 0, deleted = 0;
         foreach (var stage in stages)
         {
@@ -119,12 +121,12 @@ internal sealed class ExperimentRunIndex(string folder)
 
     private enum RunStage : byte { NotARun, Active, Deleted }
 
-    private (RunIndexEntry[] Entries, RunStage[] Stages, Run?[]? Results) Check(ViewType viewType, RunFilter filter, RunIndexContext context,
-        System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, bool build)
+    private (RunIndexEntry[] Entries, RunStage[] Stages, IndexedRun?[]? Results) Check(ViewType viewType, RunFilter filter, RunOrdering ordering,
+        RunIndexContext context, System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, bool build)
     {
         var entries = RefreshListing();
         var stages = new RunStage[entries.Length];
-        var results = build ? new Run?[entries.Length] : null;
+        var results = build ? new IndexedRun?[entries.Length] : null;
         var verify = touched is null;
         var anyTouched = touched is { IsEmpty: false };
         var matchAll = ReferenceEquals(filter, RunFilter.MatchAll);
@@ -143,15 +145,13 @@ internal sealed class ExperimentRunIndex(string folder)
                 if (info is null) return;
                 stages[i] = info.LifecycleStage == LifecycleStage.Deleted ? RunStage.Deleted : RunStage.Active;
                 if (results is null || !viewType.Includes(info.LifecycleStage)) return;
-                if (matchAll)
-                {
-                    results[i] = new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info);
-                    return;
-                }
                 facts.Reset(entry, runFolder, info, verify);
-                var matches = filter.Matches(facts);
+                if (matchAll || filter.Matches(facts))
+                {
+                    var row = ordering.Row(facts);
+                    results[i] = new IndexedRun(this, entry, row, CheckedKeys.From(facts), verify);
+                }
                 CountReads(facts.Reads);
-                if (matches) results[i] = new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info, facts);
             }
         }
         if (parallelism > 1 && entries.Length >= ParallelThreshold)

@@ -23,9 +23,12 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted)
     // Run folders this store wrote to since a Trusted query last looked at them (Trusted mode only).
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
 
-    /// <summary>The runs of one experiment folder in the view that pass the filter, lazily checked (see <see cref="IndexedRun"/>).</summary>
-    public List<Run> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, int parallelism) =>
-        For(experimentFolder).Matching(viewType, filter, context, trusted ? _touched : null, parallelism);
+    /// <summary>The runs of one experiment folder in the view that pass the filter, with their ordering values (see <see cref="IndexedRun"/>).</summary>
+    public List<IndexedRun> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, Search.RunOrdering ordering, int parallelism) =>
+        For(experimentFolder).Matching(viewType, filter, ordering, context, trusted ? _touched : null, parallelism);
+
+    /// <summary>Completes a matched run into a <see cref="Run"/> (see <see cref="IndexedRun.Complete"/>).</summary>
+    public Run Complete(IndexedRun run) => run.Complete(context);
 
     /// <summary>Active and deleted run counts of one experiment folder, checked as a search checks them.</summary>
     public (int Active, int Deleted) CountByStage(string experimentFolder, int parallelism) =>
