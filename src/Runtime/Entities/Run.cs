@@ -48,3 +48,6 @@ public sealed record ArtifactInfo(string Path, bool IsDir, long? FileSize);
 
 /// <summary>One page of results and the token of the next page (null on the last page).</summary>
 public sealed record PagedList<T>(IReadOnlyList<T> Items, string? NextPageToken);
+
+/// <summary>How many runs of an experiment are active and how many soft-deleted.</summary>
+public readonly record struct RunCounts(int Active, int Deleted);

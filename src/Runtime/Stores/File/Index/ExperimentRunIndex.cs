@@ -104,34 +104,68 @@ internal sealed class ExperimentRunIndex(string folder)
     public const int WatchQuotaFloor = 1024;
 
     /// <summary>
-    /// The runs of the view that pass <paramref name="filter"/>, in folder order, each as a lazily checked
-    /// <see cref="Run"/>; folders that are not runs are reported and skipped. The filter reads the entries
-    /// directly (<see cref="EntryFacts"/>), so only matching runs become objects.
+    /// The runs of the view that pass <paramref name="filter"/>, in folder order, each with its values for
+    /// <paramref name="ordering"/>; folders that are not runs are reported and skipped. Filter and ordering read
+    /// the entries directly (<see cref="EntryFacts"/>), so no run is built here: the caller completes only the
+    /// runs of the page it returns (<see cref="IndexedRun.Complete"/>).
     /// </summary>
     /// <param name="viewType">Which lifecycle stages to return.</param>
     /// <param name="filter">The query's filter (<see cref="RunFilter.MatchAll"/>: every run of the view).</param>
+    /// <param name="ordering">The query's order: each clause's value is read here, once per matching run.</param>
     /// <param name="context">The store's warnings, locator and key pool.</param>
     /// <param name="touched">
     /// Trusted mode: the run folders this store wrote to; only those (and runs seen for the first time) are
     /// checked against their files, every other run is answered from the index as it is. Null: verify all.
     /// </param>
     /// <param name="parallelism">
-    /// Threads for the per-run checks (one stat of meta.yaml each, the filter's keys, and reading runs seen for
-    /// the first time): the entries are independent, each under its own lock. Warnings about skipped folders
-    /// still come in folder order.
+    /// Threads for the per-run checks (one stat of meta.yaml each, the filter's and ordering's keys, and reading
+    /// runs seen for the first time): the entries are independent, each under its own lock. Warnings about
+    /// skipped folders still come in folder order.
     /// </param>
     /// <param name="watcher">
     /// Verified mode with change notification (null: none): a run watched and without events since its last full
     /// check is answered from memory with no stat; any other run is first watched, then checked in full, then
     /// counted clean (in that order, see <see cref="RunWatcher"/>), or verified by stats as without watching.
     /// </param>
-    public List<Run> Matching(ViewType viewType, RunFilter filter, RunIndexContext context,
+    public List<IndexedRun> Matching(ViewType viewType, RunFilter filter, RunOrdering ordering, RunIndexContext context,
         System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, RunWatcher? watcher = null)
+    {
+        var (entries, stages, results) = Check(viewType, filter, ordering, context, touched, parallelism, build: true, watcher);
+        var runs = new List<IndexedRun>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (results![i] is { } run) runs.Add(run);
+        }
+        WarnAboutNonRuns(entries, stages, context);
+        return runs;
+    }
+
+    /// <summary>How many runs are active and how many deleted, checked as a search checks them but without building any run.</summary>
+    public (int Active, int Deleted) CountByStage(RunIndexContext context,
+        System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, RunWatcher? watcher = null)
+    {
+        var (entries, stages, _) = Check(ViewType.All, RunFilter.MatchAll, RunOrdering.Natural, context, touched, parallelism, build: false, watcher);
+        int active = 0, deleted = 0;
+        foreach (var stage in stages)
+        {
+            if (stage == RunStage.Active) active++;
+            else if (stage == RunStage.Deleted) deleted++;
+        }
+        WarnAboutNonRuns(entries, stages, context);
+        return (active, deleted);
+    }
+
+    private enum RunStage : byte { NotARun, Active, Deleted }
+
+    private (RunIndexEntry[] Entries, RunStage[] Stages, IndexedRun?[]? Results) Check(ViewType viewType, RunFilter filter, RunOrdering ordering,
+        RunIndexContext context, System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, bool build,
+        RunWatcher? watcher)
     {
         var listingStats = FileStamp.StatsOnThisThread;
         var entries = RefreshListing(watcher);
         context.CountStats(FileStamp.StatsOnThisThread - listingStats);
-        var results = new Run?[entries.Length];
+        var stages = new RunStage[entries.Length];
+        var results = build ? new IndexedRun?[entries.Length] : null;
         var verify = touched is null;
         var anyTouched = touched is { IsEmpty: false };
         var matchAll = ReferenceEquals(filter, RunFilter.MatchAll);
@@ -167,16 +201,16 @@ internal sealed class ExperimentRunIndex(string folder)
                 }
                 CountReads(reads);
                 var info = entry.Info;
-                if (info is null || !viewType.Includes(info.LifecycleStage)) return;
-                if (matchAll)
-                {
-                    results[i] = new IndexedRun(this, entry, runFolder, context, verifyThis).ToLazyRun(info);
-                    return;
-                }
+                if (info is null) return;
+                stages[i] = info.LifecycleStage == LifecycleStage.Deleted ? RunStage.Deleted : RunStage.Active;
+                if (results is null || !viewType.Includes(info.LifecycleStage)) return;
                 facts.Reset(entry, runFolder, info, verifyThis);
-                var matches = filter.Matches(facts);
+                if (matchAll || filter.Matches(facts))
+                {
+                    var row = ordering.Row(facts);
+                    results[i] = new IndexedRun(this, entry, row, CheckedKeys.From(facts), verifyThis);
+                }
                 CountReads(facts.Reads);
-                if (matches) results[i] = new IndexedRun(this, entry, runFolder, context, verifyThis).ToLazyRun(info, facts);
             }
         }
         void CheckRange(int from, int to)
@@ -193,27 +227,21 @@ internal sealed class ExperimentRunIndex(string folder)
         }
         else CheckRange(0, entries.Length);
 
-        var runs = new List<Run>();
+        return (entries, stages, results);
+    }
+
+    /// <summary>Reports the folders that are not readable runs, in folder order (whatever thread checked them).</summary>
+    private void WarnAboutNonRuns(RunIndexEntry[] entries, RunStage[] stages, RunIndexContext context)
+    {
         for (var i = 0; i < entries.Length; i++)
         {
-            if (results[i] is { } run)
-            {
-                runs.Add(run);
-                continue;
-            }
+            if (stages[i] != RunStage.NotARun) continue;
             var entry = entries[i];
             string? problem;
-            bool isRun;
-            lock (entry.Sync)
-            {
-                isRun = entry.Info is not null;
-                problem = entry.Problem;
-            }
-            if (isRun) continue; // outside the view, or filtered out
+            lock (entry.Sync) problem = entry.Problem;
             var runFolder = entry.PathIn(Folder);
             if (problem is null) context.Warn(runFolder, "Skipped a folder that is not a run: it has no meta.yaml.", null);
             else context.Warn(Path.Combine(runFolder, StoreLayout.MetaFile), $"Skipped an unreadable run: {problem}.", entry.FolderName);
         }
-        return runs;
     }
 }

@@ -24,15 +24,34 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher
     // Run folders this store wrote to since a Trusted query last looked at them (Trusted mode only).
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
 
-    /// <summary>The runs of one experiment folder in the view that pass the filter, lazily checked (see <see cref="IndexedRun"/>).</summary>
-    public List<Run> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, int parallelism)
+    /// <summary>The runs of one experiment folder in the view that pass the filter, with their ordering values (see <see cref="IndexedRun"/>).</summary>
+    public List<IndexedRun> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, Search.RunOrdering ordering, int parallelism)
     {
         var index = For(experimentFolder);
-        if (trusted || watcher is null) return index.Matching(viewType, filter, context, trusted ? _touched : null, parallelism);
+        return index.Matching(viewType, filter, ordering, context, trusted ? _touched : null, parallelism, WatcherFor(index));
+    }
+
+    /// <summary>Completes a matched run into a <see cref="Run"/> (see <see cref="IndexedRun.Complete"/>).</summary>
+    public Run Complete(IndexedRun run) => run.Complete(context);
+
+    /// <summary>Active and deleted run counts of one experiment folder, checked as a search checks them.</summary>
+    public (int Active, int Deleted) CountByStage(string experimentFolder, int parallelism)
+    {
+        var index = For(experimentFolder);
+        return index.CountByStage(context, trusted ? _touched : null, parallelism, WatcherFor(index));
+    }
+
+    /// <summary>
+    /// The watcher when this verified query of <paramref name="index"/> uses change notification (starting it when the
+    /// mode says it is time); drains the event queue first either way, so every write that completed before this
+    /// point is accounted for before anything is answered.
+    /// </summary>
+    private RunWatcher? WatcherFor(ExperimentRunIndex index)
+    {
+        if (trusted || watcher is null) return null;
         var watching = watcher.ShouldWatch(index);
-        // Every write that completed before this point raised its event already: take them all in before answering.
         watcher.Drain();
-        return index.Matching(viewType, filter, context, null, parallelism, watching ? watcher : null);
+        return watching ? watcher : null;
     }
 
     public RunIndexContext Context => context;
