@@ -51,7 +51,8 @@ internal static class SearchIndexBench
             var coldTrusted = Median(Enumerable.Range(0, coldRuns).Select(_ => Child(root, experimentId, "trusted").QueryMs));
             Progress($"runs={size} Trusted cold {coldTrusted:F0} ms");
 
-            var store = new FileStore(root, new FileStoreOptions { SearchParallelism = Parallelism });
+            // Stats only (no change notification): what every query costs without a long-lived store (see --search-warm-profile).
+            var store = new FileStore(root, new FileStoreOptions { RunIndexWatch = RunIndexWatch.Never, SearchParallelism = Parallelism });
             var first = FirstPage(store);
             var warm = Median(Enumerable.Range(0, warmRuns).Select(_ => Time(() => FirstPage(store))));
             Progress($"runs={size} Verified warm {warm:F1} ms");

@@ -79,6 +79,10 @@ public sealed partial class FileStore
         }
     }
 
+    /// <summary>Tests: stats the run index issued so far, the watches it holds, and the event-queue overflows it saw.</summary>
+    internal (long Stats, int Watches, int Overflows) RunIndexCounters() =>
+        (_runIndex.Context.StatsIssued, _runIndex.Watcher?.WatchCount ?? 0, _runIndex.Watcher?.Overflows ?? 0);
+
     private void SaveRunIndexes(IReadOnlyList<string> experimentIds)
     {
         if (Options.RunIndex == RunIndexMode.Off) return;

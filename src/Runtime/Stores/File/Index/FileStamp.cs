@@ -24,6 +24,11 @@ internal readonly record struct FileStamp(long WriteTicks, long Length)
 
     public bool Exists => Length >= 0;
 
+    [ThreadStatic] private static long t_stats;
+
+    /// <summary>Stats this thread has issued (callers take differences around their work: tests count a query's stats).</summary>
+    public static long StatsOnThisThread => t_stats;
+
     /// <summary>True when <paramref name="current"/> proves the content recorded under this stamp is unchanged.</summary>
     public bool Confirms(FileStamp current) => Length >= 0 && this == current;
 
@@ -36,6 +41,7 @@ internal readonly record struct FileStamp(long WriteTicks, long Length)
     /// </summary>
     public static FileStamp OfFile(string folder, string sub, string key)
     {
+        t_stats++;
         if (!LinuxStat.TryStat(folder, sub, key, out var exists, out var isDirectory, out var ticks, out var length))
             return Of(new FileInfo(Join(folder, sub, key)));
         return exists && !isDirectory ? new FileStamp(ticks, length) : Missing;
@@ -44,6 +50,7 @@ internal readonly record struct FileStamp(long WriteTicks, long Length)
     /// <summary>Stats the folder <c>folder/sub</c> (<paramref name="sub"/> empty: the folder itself); <see cref="Missing"/> when it is not a folder.</summary>
     public static FileStamp OfFolder(string folder, string sub = "")
     {
+        t_stats++;
         if (!LinuxStat.TryStat(folder, sub, "", out var exists, out var isDirectory, out var ticks, out _))
             return Of(new DirectoryInfo(Join(folder, sub, "")));
         return exists && isDirectory ? new FileStamp(ticks, 0) : Missing;
@@ -57,6 +64,7 @@ internal readonly record struct FileStamp(long WriteTicks, long Length)
 
     public static FileStamp Of(FileSystemInfo info)
     {
+        t_stats++;
         info.Refresh();
         if (!info.Exists) return Missing;
         return new FileStamp(info.LastWriteTimeUtc.Ticks, info is FileInfo file ? file.Length : 0);

@@ -44,6 +44,13 @@ internal readonly record struct IndexedRun(ExperimentRunIndex Owner, RunIndexEnt
     /// </summary>
     public Run Complete(RunIndexContext context)
     {
+        var stats = FileStamp.StatsOnThisThread;
+        try { return CompleteLocked(context); }
+        finally { context.CountStats(FileStamp.StatsOnThisThread - stats); }
+    }
+
+    private Run CompleteLocked(RunIndexContext context)
+    {
         var runFolder = Entry.PathIn(Owner.Folder);
         var info = Row.Info;
         lock (Entry.Sync)

@@ -43,6 +43,16 @@ internal sealed class RunIndexEntry(string folderName)
 
     public Lock Sync { get; } = new();
 
+    // Change notification (RunWatcher). Events counted by the query-start drain (Interlocked, no lock); the entry is
+    // clean while the count and the watcher's overflow epoch are what they were before its last full check.
+    public int WatchEvents;
+    public bool WatchClean { get; set; }
+    public int WatchCleanEvents { get; set; }
+    public int WatchCleanEpoch { get; set; }
+
+    /// <summary>This run's watch descriptors (changed only under the watcher's lock).</summary>
+    public List<int>? WatchDescriptors { get; set; }
+
     /// <summary>
     /// Re-checks <c>meta.yaml</c> (one stat when unchanged); on first sight reads the whole run.
     /// Returns how many files were (re)read, so the owner knows whether its persisted copy fell behind.
@@ -68,6 +78,21 @@ internal sealed class RunIndexEntry(string folderName)
             var name = TryGet(Tags, runFolder, StoreLayout.TagsFolder, RunNameTag, ExactTextReader.Instance, context, ref reads, out var tag) ? tag : "";
             if (name != Info.RunName) Info = Info with { RunName = name };
         }
+        return reads;
+    }
+
+    /// <summary>
+    /// Checks everything the entry answers for, as for a run a query returns: <c>meta.yaml</c>, the <c>params/</c>
+    /// folder's stamps, and every metric and tag file (listing a key folder again only when its stamps changed).
+    /// </summary>
+    public int RefreshEverything(string runFolder, RunIndexContext context)
+    {
+        var wasBuilt = Built;
+        var reads = RefreshInfo(runFolder, context); // a first sight lists and reads everything
+        if (!wasBuilt) return reads;
+        reads += RefreshParams(runFolder, context);
+        reads += RefreshMutable(metrics: true, runFolder, context, static _ => false);
+        reads += RefreshMutable(metrics: false, runFolder, context, static _ => false);
         return reads;
     }
 
