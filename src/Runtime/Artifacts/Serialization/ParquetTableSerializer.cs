@@ -21,6 +21,13 @@ public sealed class ParquetTableSerializer<T> : IArtifactSerializer<T> where T :
     public void Serialize(Stream destination, T value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (value is IFlatParquetTable flat)
+        {
+            var writer = new FlatParquetWriter();
+            flat.AddColumns(writer);
+            writer.WriteTo(destination, T.Schema, new Dictionary<string, string> { [ParquetTableMetadata.TableTypeKey] = _typeName });
+            return;
+        }
         AsyncBridge.Run(() => WriteAsync(destination, value, CancellationToken.None));
     }
 

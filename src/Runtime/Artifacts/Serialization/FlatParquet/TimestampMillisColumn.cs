@@ -1,0 +1,102 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+
+namespace Qlib.Tracked.Artifacts;
+
+/// <summary>
+/// A naive timestamp column in milliseconds: INT64 with the logical type TIMESTAMP(isAdjustedToUTC=false,
+/// MILLIS), what pandas and DuckDB read as a plain timestamp. The wall-clock value is stored whatever the
+/// DateTime's Kind; sub-millisecond ticks are dropped (rounded down). A sorted frame's dates repeat once per
+/// instrument, so the column is dictionary-encoded when values repeat: each date becomes one RLE run.
+/// </summary>
+internal sealed class TimestampMillisColumn : FlatColumn
+{
+    private readonly DateTime[] _values;
+    private long[] _millis = [];
+    private DictionaryIndices? _indices;
+
+    public TimestampMillisColumn(string name, DateTime[] values) : base(name, values.Length) => _values = values;
+
+    public override int PhysicalType => ParquetFormat.PhysicalType.Int64;
+
+    protected override void WriteAnnotations(ThriftCompactWriter thrift)
+    {
+        thrift.FieldStructBegin(10);     // logicalType
+        thrift.FieldStructBegin(8);      // TIMESTAMP
+        thrift.FieldBool(1, false);      // isAdjustedToUTC
+        thrift.FieldStructBegin(2);      // unit
+        thrift.FieldEmptyStruct(1);      // MILLIS
+        thrift.StructEnd();
+        thrift.StructEnd();
+        thrift.StructEnd();
+    }
+
+    public override void Encode()
+    {
+        var millis = new long[_values.Length];
+        for (var i = 0; i < millis.Length; i++) millis[i] = ToUnixMillis(_values[i]);
+        _millis = millis;
+        if (millis.Length > 0)
+        {
+            Min = LittleEndian(MinOf(millis));
+            Max = LittleEndian(MaxOf(millis));
+        }
+
+        var lookup = new Dictionary<long, int>();
+        var distinct = new List<long>();
+        var indices = new int[millis.Length];
+        var limit = millis.Length / 2;
+        var last = 0L;
+        var lastIndex = -1;
+        for (var i = 0; i < millis.Length; i++)
+        {
+            var value = millis[i];
+            if (lastIndex < 0 || value != last)
+            {
+                if (!lookup.TryGetValue(value, out lastIndex))
+                {
+                    if (distinct.Count >= limit) return; // too many distinct values: PLAIN pages
+                    lastIndex = distinct.Count;
+                    lookup.Add(value, lastIndex);
+                    distinct.Add(value);
+                }
+                last = value;
+            }
+            indices[i] = lastIndex;
+        }
+        if (!DictionaryIndices.Worthwhile(distinct.Count, millis.Length)) return;
+        _indices = new DictionaryIndices(indices, distinct.Count);
+        DictionaryCount = distinct.Count;
+        Dictionary = new ArrayBufferWriter<byte>(distinct.Count * sizeof(long));
+        Dictionary.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(distinct)));
+    }
+
+    public override ReadOnlySpan<byte> DataPage(int start, int count, ArrayBufferWriter<byte> scratch) =>
+        _indices is { } indices ? indices.Page(start, count, scratch) : MemoryMarshal.AsBytes(_millis.AsSpan(start, count));
+
+    /// <summary>Milliseconds since 1970-01-01 of the wall-clock value, rounded down (also before 1970).</summary>
+    public static long ToUnixMillis(DateTime value) =>
+        Math.DivRem(value.Ticks - DateTime.UnixEpoch.Ticks, TimeSpan.TicksPerMillisecond) is var (q, r) && r < 0 ? q - 1 : q;
+
+    private static long MinOf(ReadOnlySpan<long> values)
+    {
+        var min = values[0];
+        foreach (var v in values) if (v < min) min = v;
+        return min;
+    }
+
+    private static long MaxOf(ReadOnlySpan<long> values)
+    {
+        var max = values[0];
+        foreach (var v in values) if (v > max) max = v;
+        return max;
+    }
+
+    private static byte[] LittleEndian(long value)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
+        return bytes;
+    }
+}
