@@ -11,15 +11,17 @@ namespace Qlib.Tracked.Artifacts;
 /// </summary>
 internal sealed class SliceInterner(StringInterner interner)
 {
-    private readonly Dictionary<char[], string> _byBuffer = new(ReferenceEqualityComparer.Instance);
+    private readonly ReferenceIndex _byBuffer = new();
+    private readonly List<string> _strings = [];
 
     public string Get(ReadOnlyMemory<char> value)
     {
         if (!MemoryMarshal.TryGetArray(value, out var segment) || segment.Offset != 0 || segment.Count != segment.Array!.Length)
             return interner.Get(value.Span);
-        if (_byBuffer.TryGetValue(segment.Array, out var known)) return known;
+        if (_byBuffer.TryGet(segment.Array, out var known)) return _strings[known];
         var created = interner.Get(value.Span);
-        _byBuffer.Add(segment.Array, created);
+        _byBuffer.Add(segment.Array, _strings.Count);
+        _strings.Add(created);
         return created;
     }
 }

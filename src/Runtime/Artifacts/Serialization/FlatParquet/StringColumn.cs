@@ -38,7 +38,7 @@ internal sealed class StringColumn : FlatColumn
     {
         // Frames usually repeat the same string instances (one per instrument), so look the reference up
         // first and hash the characters only for an instance not seen before.
-        var byReference = new Dictionary<string, int>(ReferenceEqualityComparer.Instance);
+        var byReference = new ReferenceIndex();
         var byValue = new Dictionary<string, int>(StringComparer.Ordinal);
         var distinct = new List<string>();
         var indices = new int[_values.Length];
@@ -46,7 +46,7 @@ internal sealed class StringColumn : FlatColumn
         for (var i = 0; i < _values.Length; i++)
         {
             var value = _values[i];
-            if (!byReference.TryGetValue(value, out var index))
+            if (!byReference.TryGet(value, out var index))
             {
                 if (!byValue.TryGetValue(value, out index))
                 {
