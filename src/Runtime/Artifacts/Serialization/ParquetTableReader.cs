@@ -10,10 +10,12 @@ namespace Qlib.Tracked.Artifacts;
 public sealed class ParquetTableReader
 {
     private readonly ParquetReader _reader;
+    private readonly Stream _source;
 
-    internal ParquetTableReader(ParquetReader reader, string artifactName)
+    internal ParquetTableReader(ParquetReader reader, Stream source, string artifactName)
     {
         _reader = reader;
+        _source = source;
         ArtifactName = artifactName;
         long rows = 0;
         for (var g = 0; g < reader.RowGroupCount; g++) rows += reader.RowGroups[g].RowCount;
@@ -25,8 +27,32 @@ public sealed class ParquetTableReader
     public int RowCount { get; }
 
     /// <summary>A double column; nulls (pandas' missing values) become NaN, as pandas shows them.</summary>
-    public Task<double[]> ReadDoublesAsync(string column, CancellationToken cancellationToken = default) =>
-        ReadAsync<double>(column, double.NaN, cancellationToken);
+    public Task<double[]> ReadDoublesAsync(string column, CancellationToken cancellationToken = default)
+    {
+        var field = Field(column);
+        var values = new double[RowCount];
+        if (field.SchemaElement?.Type == Parquet.Meta.Type.DOUBLE && TryReadFlat(field, values, PlainDecoders.Double)) return Task.FromResult(values);
+        return ReadAsync<double>(column, double.NaN, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every row group's chunk of <paramref name="field"/> decoded by <see cref="FlatChunkReader"/>, when each of them
+    /// has the layout it reads (our own files, and uncompressed ones from elsewhere); false to use Parquet.Net instead.
+    /// </summary>
+    private bool TryReadFlat<T>(DataField field, T[] output, FlatChunkReader.PlainDecoder<T> plain)
+    {
+        if (field.IsNullable || field.Path.Length != 1 || field.SchemaElement is not { } element || _reader.Metadata is not { } metadata) return false;
+        var offset = 0;
+        foreach (var group in metadata.RowGroups)
+        {
+            var chunk = group.Columns.Find(c => c.MetaData?.PathInSchema is [var name] && name == field.Name)?.MetaData;
+            if (chunk is null || group.NumRows > output.Length - offset) return false;
+            var rows = (int)group.NumRows;
+            if (!FlatChunkReader.TryRead(_source, chunk, element, output.AsSpan(offset, rows), plain)) return false;
+            offset += rows;
+        }
+        return offset == output.Length;
+    }
 
     /// <summary>A timestamp column; a null is a corrupt file for a table that needs every row dated.</summary>
     public async Task<DateTime[]> ReadDateTimesAsync(string column, CancellationToken cancellationToken = default)
@@ -58,7 +84,8 @@ public sealed class ParquetTableReader
         var result = new DateTime[RowCount];
         var millis = new long[RowCount];
         var offset = 0;
-        for (var g = 0; g < _reader.RowGroupCount; g++)
+        if (TryReadFlat(field, millis, PlainDecoders.Int64)) offset = RowCount;
+        for (var g = 0; offset < RowCount && g < _reader.RowGroupCount; g++)
         {
             using var group = _reader.OpenRowGroupReader(g);
             var rows = checked((int)group.RowCount);
@@ -107,6 +134,7 @@ public sealed class ParquetTableReader
         var field = Field(column);
         var result = new string?[RowCount];
         var distinct = new StringInterner();
+        if (field.SchemaElement?.Type == Parquet.Meta.Type.BYTE_ARRAY && TryReadFlat(field, result, PlainDecoders.Strings(distinct))) return result;
         var offset = 0;
         for (var g = 0; g < _reader.RowGroupCount; g++)
         {

@@ -81,7 +81,7 @@ public sealed class ParquetTableSerializer<T> : IArtifactSerializer<T> where T :
             CheckColumns(reader.Schema, artifactName);
             try
             {
-                return await T.ReadColumnsAsync(new ParquetTableReader(reader, artifactName), ct).ConfigureAwait(false);
+                return await T.ReadColumnsAsync(new ParquetTableReader(reader, source, artifactName), ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not TrackingException and not OperationCanceledException)
             {
