@@ -82,10 +82,10 @@ public sealed class ParquetTableReader
         var raw = new DataField<long>(field.Name, field.IsNullable);
         _ = new ParquetSchema(raw);
         var result = new DateTime[RowCount];
+        if (TryReadFlat(field, result, PlainDecoders.UnixMillis)) return result;
         var millis = new long[RowCount];
         var offset = 0;
-        if (TryReadFlat(field, millis, PlainDecoders.Int64)) offset = RowCount;
-        for (var g = 0; offset < RowCount && g < _reader.RowGroupCount; g++)
+        for (var g = 0; g < _reader.RowGroupCount; g++)
         {
             using var group = _reader.OpenRowGroupReader(g);
             var rows = checked((int)group.RowCount);
@@ -104,15 +104,12 @@ public sealed class ParquetTableReader
         for (var i = 0; i < millis.Length; i++)
         {
             var ms = millis[i];
-            if (ms < MinUnixMillis || ms > MaxUnixMillis)
+            if (ms < PlainDecoders.MinUnixMillis || ms > PlainDecoders.MaxUnixMillis)
                 throw new ArtifactCorruptException(ArtifactName, "Parquet", $"column '{field.Name}' holds {ms} ms at row {i}, outside the dates a DateTime can hold");
             result[i] = new DateTime(DateTime.UnixEpoch.Ticks + ms * TimeSpan.TicksPerMillisecond, DateTimeKind.Unspecified);
         }
         return result;
     }
-
-    private static readonly long MinUnixMillis = (DateTime.MinValue.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
-    private static readonly long MaxUnixMillis = (DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
 
     /// <summary>A string column; nulls are rejected as corrupt.</summary>
     public async Task<string[]> ReadStringsAsync(string column, CancellationToken cancellationToken = default)

@@ -2,16 +2,22 @@ using System.Buffers;
 
 namespace Qlib.Tracked.Artifacts;
 
-/// <summary>A column's values as indices into its dictionary, and the data pages that carry them.</summary>
+/// <summary>
+/// A column's values as indices into its dictionary, and the data pages that carry them. The index array is
+/// rented (a million-row column's would otherwise be a fresh large-object allocation on every save) and goes
+/// back to the pool on <see cref="Release"/>.
+/// </summary>
 internal sealed class DictionaryIndices
 {
+    private int[] _indices;
+
+    /// <param name="indices">Rented from <see cref="ArrayPool{T}.Shared"/>; owned by this instance from now on.</param>
+    /// <param name="distinct">How many values the dictionary holds (sets the bit width).</param>
     public DictionaryIndices(int[] indices, int distinct)
     {
-        Indices = indices;
+        _indices = indices;
         BitWidth = RleBitPackedEncoder.BitWidth(distinct);
     }
-
-    public int[] Indices { get; }
 
     public int BitWidth { get; }
 
@@ -27,7 +33,13 @@ internal sealed class DictionaryIndices
         scratch.ResetWrittenCount();
         scratch.GetSpan(1)[0] = (byte)BitWidth;
         scratch.Advance(1);
-        RleBitPackedEncoder.Encode(Indices.AsSpan(start, count), BitWidth, scratch);
+        RleBitPackedEncoder.Encode(_indices.AsSpan(start, count), BitWidth, scratch);
         return scratch.WrittenSpan;
+    }
+
+    public void Release()
+    {
+        if (_indices.Length > 0) ArrayPool<int>.Shared.Return(_indices);
+        _indices = [];
     }
 }

@@ -54,6 +54,11 @@ internal abstract class FlatColumn
     /// <summary>Computes the dictionary, the page bodies and the statistics. Columns encode independently (in parallel).</summary>
     public abstract void Encode();
 
+    /// <summary>Returns pooled buffers once the file is written.</summary>
+    public virtual void Release()
+    {
+    }
+
     /// <summary>The body of the data page holding rows <c>[start, start + count)</c>, PLAIN or dictionary indices.</summary>
     public abstract ReadOnlySpan<byte> DataPage(int start, int count, ArrayBufferWriter<byte> scratch);
 }

@@ -52,8 +52,20 @@ internal sealed class FlatParquetWriter
         CheckMatches(schema);
         var rows = _columns.Count == 0 ? 0 : _columns[0].RowCount;
 
-        if ((long)rows * _columns.Count >= ParallelCells) Parallel.ForEach(_columns, c => c.Encode());
-        else foreach (var c in _columns) c.Encode();
+        try
+        {
+            if ((long)rows * _columns.Count >= ParallelCells) Parallel.ForEach(_columns, c => c.Encode());
+            else foreach (var c in _columns) c.Encode();
+            WriteEncoded(destination, rows, keyValueMetadata);
+        }
+        finally
+        {
+            foreach (var c in _columns) c.Release();
+        }
+    }
+
+    private void WriteEncoded(Stream destination, int rows, IReadOnlyDictionary<string, string> keyValueMetadata)
+    {
 
         var output = new CountingOutput(destination);
         output.Write(ParquetFormat.Magic);

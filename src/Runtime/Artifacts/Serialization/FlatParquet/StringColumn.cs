@@ -41,7 +41,7 @@ internal sealed class StringColumn : FlatColumn
         var byReference = new ReferenceIndex();
         var byValue = new Dictionary<string, int>(StringComparer.Ordinal);
         var distinct = new List<string>();
-        var indices = new int[_values.Length];
+        var indices = ArrayPool<int>.Shared.Rent(_values.Length);
         var limit = _values.Length / 2;
         for (var i = 0; i < _values.Length; i++)
         {
@@ -50,7 +50,12 @@ internal sealed class StringColumn : FlatColumn
             {
                 if (!byValue.TryGetValue(value, out index))
                 {
-                    if (distinct.Count >= limit) return; // too many distinct values: PLAIN pages, no statistics
+                    if (distinct.Count >= limit)
+                    {
+                        // Too many distinct values for a dictionary: PLAIN pages, no statistics.
+                        ArrayPool<int>.Shared.Return(indices);
+                        return;
+                    }
                     index = distinct.Count;
                     byValue.Add(value, index);
                     distinct.Add(value);
@@ -60,7 +65,11 @@ internal sealed class StringColumn : FlatColumn
             }
             indices[i] = index;
         }
-        if (!DictionaryIndices.Worthwhile(distinct.Count, _values.Length)) return;
+        if (!DictionaryIndices.Worthwhile(distinct.Count, _values.Length))
+        {
+            ArrayPool<int>.Shared.Return(indices);
+            return;
+        }
         _indices = new DictionaryIndices(indices, distinct.Count);
         DictionaryCount = distinct.Count;
         var dictionary = new ArrayBufferWriter<byte>();
@@ -76,6 +85,8 @@ internal sealed class StringColumn : FlatColumn
         Min = min;
         Max = max;
     }
+
+    public override void Release() => _indices?.Release();
 
     public override ReadOnlySpan<byte> DataPage(int start, int count, ArrayBufferWriter<byte> scratch)
     {

@@ -34,43 +34,56 @@ internal sealed class TimestampMillisColumn : FlatColumn
 
     public override void Encode()
     {
-        var millis = new long[_values.Length];
-        for (var i = 0; i < millis.Length; i++) millis[i] = ToUnixMillis(_values[i]);
-        _millis = millis;
-        if (millis.Length > 0)
-        {
-            Min = LittleEndian(MinOf(millis));
-            Max = LittleEndian(MaxOf(millis));
-        }
-
+        if (_values.Length == 0) return;
+        long min = long.MaxValue, max = long.MinValue;
         var lookup = new Dictionary<long, int>();
         var distinct = new List<long>();
-        var indices = new int[millis.Length];
-        var limit = millis.Length / 2;
+        var indices = ArrayPool<int>.Shared.Rent(_values.Length);
+        var limit = _values.Length / 2;
         var last = 0L;
         var lastIndex = -1;
-        for (var i = 0; i < millis.Length; i++)
+        for (var i = 0; i < _values.Length; i++)
         {
-            var value = millis[i];
+            var value = ToUnixMillis(_values[i]);
             if (lastIndex < 0 || value != last)
             {
                 if (!lookup.TryGetValue(value, out lastIndex))
                 {
-                    if (distinct.Count >= limit) return; // too many distinct values: PLAIN pages
+                    if (distinct.Count >= limit)
+                    {
+                        // Too many distinct values for a dictionary: PLAIN pages of the numbers themselves.
+                        ArrayPool<int>.Shared.Return(indices);
+                        EncodePlain();
+                        return;
+                    }
                     lastIndex = distinct.Count;
                     lookup.Add(value, lastIndex);
                     distinct.Add(value);
+                    if (value < min) min = value;
+                    if (value > max) max = value;
                 }
                 last = value;
             }
             indices[i] = lastIndex;
         }
-        if (!DictionaryIndices.Worthwhile(distinct.Count, millis.Length)) return;
+        Min = LittleEndian(min);
+        Max = LittleEndian(max);
         _indices = new DictionaryIndices(indices, distinct.Count);
         DictionaryCount = distinct.Count;
         Dictionary = new ArrayBufferWriter<byte>(distinct.Count * sizeof(long));
         Dictionary.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(distinct)));
     }
+
+    private void EncodePlain()
+    {
+        var millis = new long[_values.Length];
+        for (var i = 0; i < millis.Length; i++) millis[i] = ToUnixMillis(_values[i]);
+        _millis = millis;
+        Min = LittleEndian(MinOf(millis));
+        Max = LittleEndian(MaxOf(millis));
+    }
+
+    public override void Release() => _indices?.Release();
 
     public override ReadOnlySpan<byte> DataPage(int start, int count, ArrayBufferWriter<byte> scratch) =>
         _indices is { } indices ? indices.Page(start, count, scratch) : MemoryMarshal.AsBytes(_millis.AsSpan(start, count));
