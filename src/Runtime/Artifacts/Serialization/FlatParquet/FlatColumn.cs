@@ -51,7 +51,7 @@ internal abstract class FlatColumn
     {
     }
 
-    /// <summary>Computes the dictionary, the page bodies and the statistics. Columns encode independently (in parallel).</summary>
+    /// <summary>Computes the dictionary (when values repeat) and the statistics; <see cref="DataPage"/> then cuts the pages.</summary>
     public abstract void Encode();
 
     /// <summary>Returns pooled buffers once the file is written.</summary>
