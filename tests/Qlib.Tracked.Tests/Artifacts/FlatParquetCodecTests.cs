@@ -95,4 +95,31 @@ public class FlatParquetCodecTests
         Assert.Equal([new DateTime(2020, 1, 2, 9, 30, 0, 250), new DateTime(2020, 1, 3)], loaded.Datetime);
         Assert.Equal([1.5, -2.5], loaded.Score);
     }
+
+    [Fact]
+    public async Task DictionaryIndexPastTheDictionary_IsACorruptArtifact()
+    {
+        using var dir = new TempDir();
+        var repo = new LocalArtifactRepository("file://" + dir.Root, dir.Root);
+        // Three instruments over 16 rows: 2-bit indices, so index 3 is past the dictionary.
+        var frame = new PredictionFrame(
+            Enumerable.Range(0, 16).Select(i => new DateTime(2020, 1, 1).AddDays(i / 3)).ToArray(),
+            Enumerable.Range(0, 16).Select(i => "SH60000" + (i % 3)).ToArray(),
+            Enumerable.Range(0, 16).Select(i => (double)i).ToArray());
+        ArtifactObjects.Save(repo, "pred.parquet", frame);
+        var path = repo.GetLocalPath("pred.parquet")!;
+        long dataPage;
+        await using (var reader = await ParquetReader.CreateAsync(path))
+            dataPage = reader.Metadata!.RowGroups[0].Columns[1].MetaData!.DataPageOffset;
+        var bytes = File.ReadAllBytes(path);
+        PageHeader.Read(bytes.AsSpan((int)dataPage), out var headerLength);
+        var body = (int)dataPage + headerLength;
+        Assert.Equal(2, bytes[body]); // bit width
+        Assert.Equal(0x05, bytes[body + 1]); // one bit-packed run of two groups
+        bytes.AsSpan(body + 2, 4).Fill(0xFF); // every index of the first group becomes 3
+        File.WriteAllBytes(path, bytes);
+
+        var e = Assert.Throws<ArtifactCorruptException>(() => ArtifactObjects.Load<PredictionFrame>(repo, "pred.parquet"));
+        Assert.Contains("dictionary index 3", e.Message);
+    }
 }

@@ -41,7 +41,8 @@ public sealed class ParquetTableReader
     /// </summary>
     private bool TryReadFlat<T>(DataField field, T[] output, FlatChunkReader.PlainDecoder<T> plain)
     {
-        if (field.IsNullable || field.Path.Length != 1 || field.SchemaElement is not { } element || _reader.Metadata is not { } metadata) return false;
+        if (!_source.CanSeek || field.IsNullable || field.Path.Length != 1 || field.SchemaElement is not { } element || _reader.Metadata is not { } metadata)
+            return false;
         var offset = 0;
         foreach (var group in metadata.RowGroups)
         {

@@ -26,9 +26,15 @@ internal ref struct ThriftCompactReader(ReadOnlySpan<byte> input)
 
     public int ReadI32() => (int)ZigZag(ReadVarint());
 
+    /// <summary>Nesting deeper than this is a damaged or hostile header, not a Parquet one (which nests a few levels).</summary>
+    private const int MaxDepth = 32;
+
     /// <summary>Skips one value of <paramref name="type"/>, nested ones included.</summary>
-    public void Skip(byte type)
+    public void Skip(byte type) => Skip(type, 0);
+
+    private void Skip(byte type, int depth)
     {
+        if (depth > MaxDepth) throw new InvalidDataException($"A Thrift value nests deeper than {MaxDepth} levels.");
         switch (type)
         {
             case BoolTrue or BoolFalse:
@@ -53,7 +59,7 @@ internal ref struct ThriftCompactReader(ReadOnlySpan<byte> input)
                 for (var i = 0; i < count; i++)
                 {
                     if (element is BoolTrue or BoolFalse) Position++; // list booleans take a byte each
-                    else Skip(element);
+                    else Skip(element, depth + 1);
                 }
                 return;
             }
@@ -64,8 +70,8 @@ internal ref struct ThriftCompactReader(ReadOnlySpan<byte> input)
                 var types = ReadByte();
                 for (var i = 0; i < count; i++)
                 {
-                    Skip((byte)(types >> 4));
-                    Skip((byte)(types & 0x0F));
+                    Skip((byte)(types >> 4), depth + 1);
+                    Skip((byte)(types & 0x0F), depth + 1);
                 }
                 return;
             }
@@ -76,7 +82,7 @@ internal ref struct ThriftCompactReader(ReadOnlySpan<byte> input)
                 {
                     var (fieldType, fieldId) = FieldHeader(id);
                     if (fieldType == Stop) return;
-                    Skip(fieldType);
+                    Skip(fieldType, depth + 1);
                     id = fieldId;
                 }
             }
