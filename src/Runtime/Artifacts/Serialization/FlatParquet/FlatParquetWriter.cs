@@ -13,7 +13,8 @@ namespace Qlib.Tracked.Artifacts;
 /// <remarks>
 /// Exists for speed: Parquet.Net 6.1 neither dictionary-encodes timestamps nor compresses per column, so its
 /// smallest file of a 1.25 M-row prediction needs Snappy over the random scores, and its timestamp conversion
-/// and string dictionary dominate the write. Files are still read with Parquet.Net (see ParquetTableReader).
+/// and string dictionary dominate the write. Reading opens the file with Parquet.Net and decodes chunks of this
+/// layout with <see cref="FlatChunkReader"/> (see ParquetTableReader).
 /// </remarks>
 internal sealed class FlatParquetWriter
 {
