@@ -10,7 +10,7 @@ namespace Qlib.Tracked.Backtest;
 /// turnover, total_cost, cost, value, cash, bench</c> (qlib-semantics §4.5), columnar. Parquet columns are
 /// <c>datetime</c> then those nine.
 /// </summary>
-public sealed class BacktestReport : IParquetTable<BacktestReport>
+public sealed class BacktestReport : IParquetTable<BacktestReport>, IFlatParquetTable
 {
     public static readonly string[] ColumnNames = ["account", "return", "total_turnover", "turnover", "total_cost", "cost", "value", "cash", "bench"];
 
@@ -59,6 +59,13 @@ public sealed class BacktestReport : IParquetTable<BacktestReport>
             await group.WriteAsync<double>(Fields[i], _columns[i], null, null, cancellationToken).ConfigureAwait(false);
     }
 
+    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    {
+        writer.Add(DatetimeField, Datetime);
+        for (var i = 0; i < Fields.Length; i++)
+            writer.Add(Fields[i], _columns[i]);
+    }
+
     public static async Task<BacktestReport> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
     {
         var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);
@@ -88,7 +95,7 @@ public sealed class BacktestReport : IParquetTable<BacktestReport>
 /// and <c>count_day</c> (bars held, including the current one). The day's <c>cash</c> and
 /// <c>now_account_value</c> are the report's <c>cash</c> and <c>account</c>; a day without holdings has no row.
 /// </summary>
-public sealed class PositionsFrame : IParquetTable<PositionsFrame>
+public sealed class PositionsFrame : IParquetTable<PositionsFrame>, IFlatParquetTable
 {
     public PositionsFrame(DateTime[] datetime, string[] instrument, double[] amount, double[] price, double[] weight, int[] countDay)
     {
@@ -136,6 +143,16 @@ public sealed class PositionsFrame : IParquetTable<PositionsFrame>
         await group.WriteAsync<int>(CountDayField, CountDay, null, null, cancellationToken).ConfigureAwait(false);
     }
 
+    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    {
+        writer.Add(DatetimeField, Datetime);
+        writer.Add(InstrumentField, Instrument);
+        writer.Add(AmountField, Amount);
+        writer.Add(PriceField, Price);
+        writer.Add(WeightField, Weight);
+        writer.Add(CountDayField, CountDay);
+    }
+
     public static async Task<PositionsFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
     {
         var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);
@@ -178,7 +195,7 @@ public sealed class PositionsFrame : IParquetTable<PositionsFrame>
 /// (Σ|deal amount|), <c>value</c> (Σ|trade value|) and <c>count</c> (orders). A day without orders has
 /// ffr = pa = pos = NaN and count 0.
 /// </summary>
-public sealed class IndicatorFrame : IParquetTable<IndicatorFrame>
+public sealed class IndicatorFrame : IParquetTable<IndicatorFrame>, IFlatParquetTable
 {
     public static readonly string[] ColumnNames = ["ffr", "pa", "pos", "deal_amount", "value", "count"];
 
@@ -218,6 +235,15 @@ public sealed class IndicatorFrame : IParquetTable<IndicatorFrame>
         for (var i = 0; i < Fields.Length; i++)
             await group.WriteAsync<double>(Fields[i], cols[i], null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync<int>(CountField, Count, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    {
+        writer.Add(DatetimeField, Datetime);
+        double[][] cols = [Ffr, Pa, Pos, DealAmount, Value];
+        for (var i = 0; i < Fields.Length; i++)
+            writer.Add(Fields[i], cols[i]);
+        writer.Add(CountField, Count);
     }
 
     public static async Task<IndicatorFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
@@ -268,7 +294,7 @@ public sealed class IndicatorFrame : IParquetTable<IndicatorFrame>
 /// <c>amount</c>, <c>deal_amount</c> and <c>trade_value</c> (negative for sells), <c>trade_price</c>,
 /// <c>trade_cost</c>, <c>trade_dir</c> (0 sell, 1 buy), <c>ffr</c> (deal/amount) and <c>pa</c>.
 /// </summary>
-public sealed class OrdersFrame : IParquetTable<OrdersFrame>
+public sealed class OrdersFrame : IParquetTable<OrdersFrame>, IFlatParquetTable
 {
     public OrdersFrame(DateTime[] datetime, int[] seq, string[] instrument, double[] amount, double[] dealAmount, double[] tradePrice,
         double[] tradeValue, double[] tradeCost, int[] tradeDir, double[] ffr, double[] pa)
@@ -325,6 +351,19 @@ public sealed class OrdersFrame : IParquetTable<OrdersFrame>
         await group.WriteAsync<int>(DirField, TradeDir, null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync<double>(FfrField, Ffr, null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync<double>(PaField, Pa, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    {
+        writer.Add(DatetimeField, Datetime);
+        writer.Add(SeqField, Seq);
+        writer.Add(InstrumentField, Instrument);
+        double[][] cols = [Amount, DealAmount, TradePrice, TradeValue, TradeCost];
+        for (var i = 0; i < cols.Length; i++)
+            writer.Add(DoubleFields[i], cols[i]);
+        writer.Add(DirField, TradeDir);
+        writer.Add(FfrField, Ffr);
+        writer.Add(PaField, Pa);
     }
 
     public static async Task<OrdersFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)

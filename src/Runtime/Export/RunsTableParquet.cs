@@ -131,7 +131,7 @@ public static class RunsTableParquet
         }
         await using (reader.ConfigureAwait(false))
         {
-            var columns = new ParquetTableReader(reader, name);
+            var columns = new ParquetTableReader(reader, source, name);
             var fields = reader.Schema.DataFields;
             var missing = RunsTable.InfoColumnNames.Where(c => !Array.Exists(fields, f => f.Name == c)).ToArray();
             if (missing.Length > 0)

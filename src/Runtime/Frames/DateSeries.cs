@@ -10,7 +10,7 @@ namespace Qlib.Tracked.Frames;
 /// <c>long_avg_r.pkl</c>): one value per date, dates ascending. Stored as Parquet columns
 /// <c>datetime</c> and <c>value</c>; NaN (a date with too few pairs) is stored as NaN.
 /// </summary>
-public sealed class DateSeries : IParquetTable<DateSeries>
+public sealed class DateSeries : IParquetTable<DateSeries>, IFlatParquetTable
 {
     public DateSeries(DateTime[] datetime, double[] value)
     {
@@ -40,6 +40,12 @@ public sealed class DateSeries : IParquetTable<DateSeries>
     {
         await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync<double>(ValueField, Value, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    {
+        writer.Add(DatetimeField, Datetime);
+        writer.Add(ValueField, Value);
     }
 
     public static async Task<DateSeries> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)

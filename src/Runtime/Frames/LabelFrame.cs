@@ -9,7 +9,7 @@ namespace Qlib.Tracked.Frames;
 /// indexed by (datetime, instrument) with one label column (Qlib's <c>LABEL0</c>). Stored columnar as
 /// Parquet columns <c>datetime</c>, <c>instrument</c> and <c>label</c>; NaN is a missing label.
 /// </summary>
-public sealed class LabelFrame : IParquetTable<LabelFrame>
+public sealed class LabelFrame : IParquetTable<LabelFrame>, IFlatParquetTable
 {
     public LabelFrame(DateTime[] datetime, string[] instrument, double[] label)
     {
@@ -42,6 +42,13 @@ public sealed class LabelFrame : IParquetTable<LabelFrame>
         await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync(InstrumentField, Instrument, null).ConfigureAwait(false);
         await group.WriteAsync<double>(LabelField, Label, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    {
+        writer.Add(DatetimeField, Datetime);
+        writer.Add(InstrumentField, Instrument);
+        writer.Add(LabelField, Label);
     }
 
     public static async Task<LabelFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)

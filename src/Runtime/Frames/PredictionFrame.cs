@@ -10,7 +10,7 @@ namespace Qlib.Tracked.Frames;
 /// as Parquet columns <c>datetime</c> (timestamp, milliseconds, naive), <c>instrument</c> (string)
 /// and <c>score</c> (double). Row i is (Datetime[i], Instrument[i], Score[i]).
 /// </summary>
-public sealed class PredictionFrame : IParquetTable<PredictionFrame>
+public sealed class PredictionFrame : IParquetTable<PredictionFrame>, IFlatParquetTable
 {
     public PredictionFrame(DateTime[] datetime, string[] instrument, double[] score)
     {
@@ -45,6 +45,13 @@ public sealed class PredictionFrame : IParquetTable<PredictionFrame>
         await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync(InstrumentField, Instrument, null).ConfigureAwait(false);
         await group.WriteAsync<double>(ScoreField, Score, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    {
+        writer.Add(DatetimeField, Datetime);
+        writer.Add(InstrumentField, Instrument);
+        writer.Add(ScoreField, Score);
     }
 
     public static async Task<PredictionFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)

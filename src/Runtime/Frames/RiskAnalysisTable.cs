@@ -12,7 +12,7 @@ namespace Qlib.Tracked.Frames;
 /// index; here that index is the columns <c>series</c> and <c>metric</c> (what pandas' <c>reset_index()</c>
 /// gives), followed by <c>risk</c>. A plain <c>risk_analysis(r)</c> result has an empty series name.
 /// </summary>
-public sealed class RiskAnalysisTable : IParquetTable<RiskAnalysisTable>
+public sealed class RiskAnalysisTable : IParquetTable<RiskAnalysisTable>, IFlatParquetTable
 {
     public RiskAnalysisTable(string[] series, string[] metric, double[] risk)
     {
@@ -72,6 +72,13 @@ public sealed class RiskAnalysisTable : IParquetTable<RiskAnalysisTable>
         await group.WriteAsync(SeriesField, Series, null).ConfigureAwait(false);
         await group.WriteAsync(MetricField, Metric, null).ConfigureAwait(false);
         await group.WriteAsync<double>(RiskField, Risk, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    {
+        writer.Add(SeriesField, Series);
+        writer.Add(MetricField, Metric);
+        writer.Add(RiskField, Risk);
     }
 
     public static async Task<RiskAnalysisTable> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ namespace Qlib.Tracked.Records;
 /// <c>metric</c>, followed by <c>mean</c>, <c>std</c>, <c>mean_std</c>. Rows in pandas' groupby order (sorted by
 /// series, then metric).
 /// </summary>
-public sealed class MultiPassPortAnalysisTable : IParquetTable<MultiPassPortAnalysisTable>
+public sealed class MultiPassPortAnalysisTable : IParquetTable<MultiPassPortAnalysisTable>, IFlatParquetTable
 {
     public MultiPassPortAnalysisTable(string[] series, string[] metric, double[] mean, double[] std, double[] meanStd)
     {
@@ -76,6 +76,15 @@ public sealed class MultiPassPortAnalysisTable : IParquetTable<MultiPassPortAnal
         await group.WriteAsync<double>(MeanField, Mean, null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync<double>(StdField, Std, null, null, cancellationToken).ConfigureAwait(false);
         await group.WriteAsync<double>(MeanStdField, MeanStd, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    {
+        writer.Add(SeriesField, Series);
+        writer.Add(MetricField, Metric);
+        writer.Add(MeanField, Mean);
+        writer.Add(StdField, Std);
+        writer.Add(MeanStdField, MeanStd);
     }
 
     public static async Task<MultiPassPortAnalysisTable> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)

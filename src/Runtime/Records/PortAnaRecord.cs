@@ -8,7 +8,7 @@ using Qlib.Tracked.Frames;
 namespace Qlib.Tracked.Records;
 
 /// <summary>Qlib's <c>indicator_analysis_{freq}</c> frame: rows <c>ffr, pa, pos</c>, stored as columns <c>indicator</c>, <c>value</c>.</summary>
-public sealed class IndicatorAnalysisTable : IParquetTable<IndicatorAnalysisTable>
+public sealed class IndicatorAnalysisTable : IParquetTable<IndicatorAnalysisTable>, IFlatParquetTable
 {
     public IndicatorAnalysisTable(string[] indicator, double[] value)
     {
@@ -34,6 +34,12 @@ public sealed class IndicatorAnalysisTable : IParquetTable<IndicatorAnalysisTabl
     {
         await group.WriteAsync(IndicatorField, Indicator, null).ConfigureAwait(false);
         await group.WriteAsync<double>(ValueField, Value, null, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    {
+        writer.Add(IndicatorField, Indicator);
+        writer.Add(ValueField, Value);
     }
 
     public static async Task<IndicatorAnalysisTable> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)

@@ -10,10 +10,12 @@ namespace Qlib.Tracked.Artifacts;
 public sealed class ParquetTableReader
 {
     private readonly ParquetReader _reader;
+    private readonly Stream _source;
 
-    internal ParquetTableReader(ParquetReader reader, string artifactName)
+    internal ParquetTableReader(ParquetReader reader, Stream source, string artifactName)
     {
         _reader = reader;
+        _source = source;
         ArtifactName = artifactName;
         long rows = 0;
         for (var g = 0; g < reader.RowGroupCount; g++) rows += reader.RowGroups[g].RowCount;
@@ -25,16 +27,89 @@ public sealed class ParquetTableReader
     public int RowCount { get; }
 
     /// <summary>A double column; nulls (pandas' missing values) become NaN, as pandas shows them.</summary>
-    public Task<double[]> ReadDoublesAsync(string column, CancellationToken cancellationToken = default) =>
-        ReadAsync<double>(column, double.NaN, cancellationToken);
+    public Task<double[]> ReadDoublesAsync(string column, CancellationToken cancellationToken = default)
+    {
+        var field = Field(column);
+        var values = new double[RowCount];
+        if (field.SchemaElement?.Type == Parquet.Meta.Type.DOUBLE && TryReadFlat(field, values, PlainDecoders.Double)) return Task.FromResult(values);
+        return ReadAsync<double>(column, double.NaN, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every row group's chunk of <paramref name="field"/> decoded by <see cref="FlatChunkReader"/>, when each of them
+    /// has the layout it reads (our own files, and uncompressed ones from elsewhere); false to use Parquet.Net instead.
+    /// </summary>
+    private bool TryReadFlat<T>(DataField field, T[] output, FlatChunkReader.PlainDecoder<T> plain)
+    {
+        if (!_source.CanSeek || field.IsNullable || field.Path.Length != 1 || field.SchemaElement is not { } element || _reader.Metadata is not { } metadata)
+            return false;
+        var offset = 0;
+        foreach (var group in metadata.RowGroups)
+        {
+            var chunk = group.Columns.Find(c => c.MetaData?.PathInSchema is [var name] && name == field.Name)?.MetaData;
+            if (chunk is null || group.NumRows > output.Length - offset) return false;
+            var rows = (int)group.NumRows;
+            if (!FlatChunkReader.TryRead(_source, chunk, element, output.AsSpan(offset, rows), plain)) return false;
+            offset += rows;
+        }
+        return offset == output.Length;
+    }
 
     /// <summary>A timestamp column; a null is a corrupt file for a table that needs every row dated.</summary>
     public async Task<DateTime[]> ReadDateTimesAsync(string column, CancellationToken cancellationToken = default)
     {
+        var field = Field(column);
+        if (IsMillisecondTimestamp(field)) return await ReadMillisecondTimestampsAsync(field, cancellationToken).ConfigureAwait(false);
         var values = await ReadAsync<DateTime>(column, null, cancellationToken).ConfigureAwait(false);
         // Qlib's datetimes are naive (no time zone): report them as such whatever the file's flag says.
         for (var i = 0; i < values.Length; i++) values[i] = DateTime.SpecifyKind(values[i], DateTimeKind.Unspecified);
         return values;
+    }
+
+    /// <summary>
+    /// INT64 milliseconds (our frames' unit, and pyarrow's for <c>timestamp[ms]</c>): the stored numbers are
+    /// read as they are and turned into DateTimes here, which is several times cheaper than Parquet.Net's own
+    /// conversion of a million-row column.
+    /// </summary>
+    private static bool IsMillisecondTimestamp(DataField field) =>
+        field is DateTimeDataField && field.Path.Length == 1 && !field.IsArray
+        && field.SchemaElement is { Type: Parquet.Meta.Type.INT64 } element
+        && (element.LogicalType?.TIMESTAMP?.Unit?.MILLIS is not null
+            || (element.LogicalType is null && element.ConvertedType == Parquet.Meta.ConvertedType.TIMESTAMP_MILLIS));
+
+    private async Task<DateTime[]> ReadMillisecondTimestampsAsync(DataField field, CancellationToken cancellationToken)
+    {
+        // The same column seen as plain INT64: Parquet.Net reads a field only once it belongs to a schema.
+        var raw = new DataField<long>(field.Name, field.IsNullable);
+        _ = new ParquetSchema(raw);
+        var result = new DateTime[RowCount];
+        if (TryReadFlat(field, result, PlainDecoders.UnixMillis)) return result;
+        var millis = new long[RowCount];
+        var offset = 0;
+        for (var g = 0; g < _reader.RowGroupCount; g++)
+        {
+            using var group = _reader.OpenRowGroupReader(g);
+            var rows = checked((int)group.RowCount);
+            if (field.IsNullable)
+            {
+                var nullable = new long?[rows];
+                await group.ReadAsync<long>(raw, nullable.AsMemory(), null, cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < rows; i++) millis[offset + i] = nullable[i] ?? throw NullAt(field.Name, offset + i);
+            }
+            else
+            {
+                await group.ReadAsync<long>(raw, millis.AsMemory(offset, rows), null, cancellationToken).ConfigureAwait(false);
+            }
+            offset += rows;
+        }
+        for (var i = 0; i < millis.Length; i++)
+        {
+            var ms = millis[i];
+            if (ms < PlainDecoders.MinUnixMillis || ms > PlainDecoders.MaxUnixMillis)
+                throw new ArtifactCorruptException(ArtifactName, "Parquet", $"column '{field.Name}' holds {ms} ms at row {i}, outside the dates a DateTime can hold");
+            result[i] = new DateTime(DateTime.UnixEpoch.Ticks + ms * TimeSpan.TicksPerMillisecond, DateTimeKind.Unspecified);
+        }
+        return result;
     }
 
     /// <summary>A string column; nulls are rejected as corrupt.</summary>
@@ -57,23 +132,26 @@ public sealed class ParquetTableReader
         var field = Field(column);
         var result = new string?[RowCount];
         var distinct = new StringInterner();
+        if (field.SchemaElement?.Type == Parquet.Meta.Type.BYTE_ARRAY && TryReadFlat(field, result, PlainDecoders.Strings(distinct))) return result;
         var offset = 0;
         for (var g = 0; g < _reader.RowGroupCount; g++)
         {
             using var group = _reader.OpenRowGroupReader(g);
             var rows = checked((int)group.RowCount);
+            // Per row group: the slices' buffers are only known to hold their value while this read's results live.
+            var slices = new SliceInterner(distinct);
             if (field.IsNullable)
             {
                 var values = new ReadOnlyMemory<char>?[rows];
                 await group.ReadAsync<ReadOnlyMemory<char>>(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
                 for (var i = 0; i < rows; i++)
-                    result[offset + i] = values[i] is { } value ? distinct.Get(value.Span) : null;
+                    result[offset + i] = values[i] is { } value ? slices.Get(value) : null;
             }
             else
             {
                 var values = new ReadOnlyMemory<char>[rows];
                 await group.ReadAsync<ReadOnlyMemory<char>>(field, values.AsMemory(), null, cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < rows; i++) result[offset + i] = distinct.Get(values[i].Span);
+                for (var i = 0; i < rows; i++) result[offset + i] = slices.Get(values[i]);
             }
             offset += rows;
         }

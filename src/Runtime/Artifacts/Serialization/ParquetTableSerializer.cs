@@ -21,6 +21,13 @@ public sealed class ParquetTableSerializer<T> : IArtifactSerializer<T> where T :
     public void Serialize(Stream destination, T value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        if (value is IFlatParquetTable flat)
+        {
+            var writer = new FlatParquetWriter();
+            flat.AddColumns(writer);
+            writer.WriteTo(destination, T.Schema, new Dictionary<string, string> { [ParquetTableMetadata.TableTypeKey] = _typeName });
+            return;
+        }
         AsyncBridge.Run(() => WriteAsync(destination, value, CancellationToken.None));
     }
 
@@ -74,7 +81,7 @@ public sealed class ParquetTableSerializer<T> : IArtifactSerializer<T> where T :
             CheckColumns(reader.Schema, artifactName);
             try
             {
-                return await T.ReadColumnsAsync(new ParquetTableReader(reader, artifactName), ct).ConfigureAwait(false);
+                return await T.ReadColumnsAsync(new ParquetTableReader(reader, source, artifactName), ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not TrackingException and not OperationCanceledException)
             {

@@ -11,6 +11,14 @@ internal sealed class StringInterner
 
     public StringInterner() => _bySpan = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
 
+    /// <summary>The string for UTF-8 <paramref name="utf8"/> (invalid sequences become U+FFFD, as in any UTF-8 decode).</summary>
+    public string GetUtf8(ReadOnlySpan<byte> utf8)
+    {
+        var chars = utf8.Length <= 256 ? stackalloc char[utf8.Length] : new char[utf8.Length];
+        var count = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+        return Get(chars[..count]);
+    }
+
     public string Get(ReadOnlySpan<char> value)
     {
         if (_bySpan.TryGetValue(value, out var existing)) return existing;
