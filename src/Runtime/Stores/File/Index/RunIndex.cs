@@ -70,6 +70,9 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted)
                     index.Persisted = true;
                     index.LastSaveUtc = DateTime.UtcNow;
                     break;
+                case RunIndexFile.LoadResult.LoadedOlderFormat:
+                    break; // used as it is, and written in the current format after the first query
+
                 case RunIndexFile.LoadResult.Corrupt:
                     context.Warn(RunIndexFile.PathOf(folder), $"Run index ignored and rebuilt from the run folders: {problem}.", null);
                     break;

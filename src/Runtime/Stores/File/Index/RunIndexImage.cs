@@ -1,0 +1,73 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Qlib.Tracked.Stores.FileBacked.Index;
+
+/// <summary>
+/// A loaded version-3 index file, kept in memory as its bytes: the key table (decoded once, keys interned)
+/// and the string table (decoded on first use, one instance per distinct string). Runs loaded from it keep
+/// their keyed files as offsets into <see cref="Bytes"/> (see <see cref="PersistedKeys{T}"/>), so a load costs
+/// per run its folder name, stamps and run info, not its ~35 keys and values.
+/// </summary>
+/// <remarks>
+/// Every offset, count and id in the file was checked against these tables when it was loaded
+/// (<see cref="RunIndexFormat"/>), so nothing read later can fall outside them. Shared by all runs of one
+/// experiment and read by several search threads at once: the only mutable state is the string cache, where
+/// two threads decoding the same string at once each store an equal instance (harmless).
+/// </remarks>
+internal sealed class RunIndexImage
+{
+    private readonly string[] _keys;
+    private readonly Dictionary<string, int> _keyIds;
+    private readonly int _stringOffsets;
+    private readonly int _stringHeap;
+    private readonly string?[] _strings;
+
+    /// <param name="bytes">The whole file.</param>
+    /// <param name="keys">The key table, in id order (interned).</param>
+    /// <param name="stringOffsets">Where the string table's (count + 1) offsets start; validated ascending and inside the heap.</param>
+    /// <param name="stringHeap">Where the string table's UTF-8 bytes start.</param>
+    /// <param name="stringCount">How many strings the table holds.</param>
+    public RunIndexImage(byte[] bytes, string[] keys, int stringOffsets, int stringHeap, int stringCount)
+    {
+        Bytes = bytes;
+        _keys = keys;
+        _keyIds = new Dictionary<string, int>(keys.Length, StringComparer.Ordinal);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (!_keyIds.TryAdd(keys[i], i)) throw new InvalidDataException($"the key '{keys[i]}' appears twice in the key table");
+        }
+        _stringOffsets = stringOffsets;
+        _stringHeap = stringHeap;
+        _strings = new string?[stringCount];
+    }
+
+    public byte[] Bytes { get; }
+
+    public int KeyCount => _keys.Length;
+
+    public int StringCount => _strings.Length;
+
+    public string Key(int id) => _keys[id];
+
+    /// <summary>The key's id in this file, or -1 when no run of the file has it.</summary>
+    public int KeyId(string key) => _keyIds.TryGetValue(key, out var id) ? id : -1;
+
+    /// <summary>String <paramref name="id"/> of the string table, decoded on first use.</summary>
+    public string String(int id)
+    {
+        var cached = _strings[id];
+        if (cached is not null) return cached;
+        var start = ReadInt32(_stringOffsets + 4 * id);
+        var end = ReadInt32(_stringOffsets + 4 * (id + 1));
+        var text = Encoding.UTF8.GetString(Bytes, _stringHeap + start, end - start);
+        _strings[id] = text;
+        return text;
+    }
+
+    public int ReadInt32(int offset) => BinaryPrimitives.ReadInt32LittleEndian(Bytes.AsSpan(offset, 4));
+
+    public long ReadInt64(int offset) => BinaryPrimitives.ReadInt64LittleEndian(Bytes.AsSpan(offset, 8));
+
+    public FileStamp ReadStamp(int offset) => new(ReadInt64(offset), ReadInt64(offset + 8));
+}
