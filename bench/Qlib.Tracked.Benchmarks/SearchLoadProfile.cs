@@ -1,39 +1,40 @@
+using Qlib.Tracked.Stores.FileBacked.Index;
+
 namespace Qlib.Tracked.Benchmarks;
 
 /// <summary>
-/// Where a cold search's time goes: reading and hashing the persisted run index file alone, loading it
-/// (read + hash + parse; three times: the first pays the JIT), then the experiment listing.
+/// Where a cold search's time goes: opening (mapping) the persisted run index file, hashing it and parsing it,
+/// then the whole load as the store does it (three times: the first pays the JIT), the experiment listing, and
+/// the first queries of new Trusted and Verified stores (the first of each loads the index).
 /// </summary>
 internal static class SearchLoadProfile
 {
     public static void Run(string[] args)
     {
-        var folder = System.IO.Path.Combine(args[0], args[1]);
-        var context = new Qlib.Tracked.Stores.FileBacked.Index.RunIndexContext((_, _, _) => { }, (_, _) => { });
+        var folder = Path.Combine(args[0], args[1]);
+        var context = new RunIndexContext((_, _, _) => { }, (_, _) => { });
         for (var i = 0; i < 3; i++)
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            var bytes = File.ReadAllBytes(Qlib.Tracked.Stores.FileBacked.Index.RunIndexFile.PathOf(folder));
-            var read = sw.Elapsed.TotalMilliseconds;
+            var memory = IndexFileMemory.Open(RunIndexFile.PathOf(folder));
+            var open = sw.Elapsed.TotalMilliseconds;
             sw.Restart();
-            Qlib.Tracked.Stores.FileBacked.Index.RunIndexFile.Hash(bytes.AsSpan(24));
+            memory.Hash(24, memory.Length - 24);
             var hash = sw.Elapsed.TotalMilliseconds;
             sw.Restart();
-            var parsed = new Qlib.Tracked.Stores.FileBacked.Index.ExperimentRunIndex(folder);
-            if (BitConverter.ToInt32(bytes, 24) == Qlib.Tracked.Stores.FileBacked.Index.RunIndexFormat.Version)
-                Qlib.Tracked.Stores.FileBacked.Index.RunIndexFormat.Load(bytes, 24, parsed, context);
+            var parsed = new ExperimentRunIndex(folder);
+            if (memory.ReadInt32(24) == RunIndexFormat.Version) RunIndexFormat.Load(memory, 24, parsed, context);
             var parse = sw.Elapsed.TotalMilliseconds;
-            bytes = null;
             parsed = null;
             GC.Collect();
 
             sw.Restart();
-            var index = new Qlib.Tracked.Stores.FileBacked.Index.ExperimentRunIndex(folder);
-            var result = Qlib.Tracked.Stores.FileBacked.Index.RunIndexFile.TryLoad(index, context, out var problem);
+            var index = new ExperimentRunIndex(folder);
+            var result = RunIndexFile.TryLoad(index, context, out var problem);
             var load = sw.Elapsed.TotalMilliseconds;
             sw.Restart();
             var entries = index.RefreshListing();
-            Console.WriteLine($"read {read:F0} ms, hash {hash:F0} ms, parse {parse:F0} ms; load {result}{(problem is null ? "" : " (" + problem + ")")} {load:F0} ms " +
+            Console.WriteLine($"open {open:F0} ms, hash {hash:F0} ms, parse {parse:F0} ms; load {result}{(problem is null ? "" : " (" + problem + ")")} {load:F0} ms " +
                               $"(gen0/1/2 collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}), " +
                               $"listing {sw.Elapsed.TotalMilliseconds:F0} ms ({entries.Length} entries)");
         }

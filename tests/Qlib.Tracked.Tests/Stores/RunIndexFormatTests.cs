@@ -263,6 +263,43 @@ public sealed class RunIndexFormatTests : IDisposable
         w.Write(stamp.Length);
     }
 
+    [Fact]
+    public void A_loaded_file_rewritten_in_place_is_dropped_before_the_next_query_and_one_replaced_by_rename_is_not()
+    {
+        AllRuns(new FileStore(_root), _experimentId);
+        var warnings = new List<StoreWarning>();
+        var store = new FileStore(_root); // its entries keep reading their keyed files from the loaded (mapped) file
+        store.Warning += warnings.Add;
+        var scan = RunIndexTestKit.FullScan(_root);
+        Assert.Equal(RunIndexTestKit.Describe(AllRuns(scan, _experimentId)), RunIndexTestKit.Describe(AllRuns(store, _experimentId)));
+
+        // Another store changes a run and saves its index the store's way (a new file renamed over the old one).
+        var other = new FileStore(_root);
+        other.LogBatch(_runIds[2], [new Metric("score", 5, 5, 5)], [], []);
+        File.Delete(_indexFile); // (before aging: touching the loaded file's write time would count as an in-place change)
+        RunIndexTestKit.Age(_root);
+        AllRuns(other, _experimentId);
+        Assert.True(File.Exists(_indexFile));
+        AssertEveryQueryMatchesTheFullScan(() => store);
+        Assert.Empty(warnings);
+
+        // A tool overwrites the file in place, same length: what the loaded entries would read is now garbage.
+        var length = new FileInfo(_indexFile).Length;
+        var reloaded = new FileStore(_root);
+        reloaded.Warning += warnings.Add;
+        AllRuns(reloaded, _experimentId);
+        using (var stream = new FileStream(_indexFile, FileMode.Open, FileAccess.Write))
+        {
+            stream.Position = 24;
+            stream.Write(Enumerable.Repeat((byte)0xFF, (int)length - 24).ToArray());
+        }
+        File.SetLastWriteTimeUtc(_indexFile, DateTime.UtcNow.AddMinutes(-5)); // a different write time, whatever the clock's grain
+        Assert.Equal(RunIndexTestKit.Describe(AllRuns(scan, _experimentId)), RunIndexTestKit.Describe(AllRuns(reloaded, _experimentId)));
+        if (!OperatingSystem.IsWindows()) // Windows loads a private copy, which a rewrite cannot reach
+            Assert.Contains(warnings, w => w.Message.Contains("rewritten in place", StringComparison.Ordinal));
+        AssertEveryQueryMatchesTheFullScan(() => reloaded);
+    }
+
     public static TheoryData<string> Damages =>
     [
         "key-id-out-of-range", "negative-key-id", "value-string-id-out-of-range", "folder-name-id-out-of-range", "metric-count-too-large",

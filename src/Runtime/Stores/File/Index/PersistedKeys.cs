@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Qlib.Tracked.Entities;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
@@ -25,13 +24,7 @@ internal abstract class PersistedKeys<T>(RunIndexImage image, int recordSize)
     public int IndexOf(int records, int count, string key)
     {
         var id = image.KeyId(key);
-        if (id < 0) return -1;
-        var bytes = image.Bytes.AsSpan(records, count * recordSize);
-        for (var i = 0; i < count; i++)
-        {
-            if (BinaryPrimitives.ReadInt32LittleEndian(bytes[(i * recordSize)..]) == id) return i;
-        }
-        return -1;
+        return id < 0 ? -1 : image.Memory.IndexOfInt32(records, count, recordSize, id);
     }
 
     protected abstract T Decode(int record);

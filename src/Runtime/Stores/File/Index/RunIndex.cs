@@ -23,9 +23,27 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted)
     // Run folders this store wrote to since a Trusted query last looked at them (Trusted mode only).
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
 
+    // The loaded files whose bytes the experiments' entries still read (see IndexFileMemory).
+    private readonly ConcurrentDictionary<string, IndexFileMemory> _loadedFrom = new(StringComparer.Ordinal);
+
     /// <summary>The runs of one experiment folder in the view, lazily checked (see <see cref="IndexedRun"/>).</summary>
     public List<Run> Runs(string experimentFolder, ViewType viewType, int parallelism) =>
-        For(experimentFolder).Runs(viewType, context, trusted ? _touched : null, parallelism);
+        Current(experimentFolder).Runs(viewType, context, trusted ? _touched : null, parallelism);
+
+    /// <summary>
+    /// The experiment's index, dropped and rebuilt when the file its entries read from was written in place since it
+    /// was loaded (the store never does that: it renames a new file over the old one, which leaves the loaded one intact).
+    /// </summary>
+    private ExperimentRunIndex Current(string experimentFolder)
+    {
+        var index = For(experimentFolder);
+        if (!_loadedFrom.TryGetValue(experimentFolder, out var memory) || !memory.ChangedSinceOpened()) return index;
+        var fresh = new ExperimentRunIndex(experimentFolder);
+        if (!_experiments.TryUpdate(experimentFolder, fresh, index)) return For(experimentFolder); // another query replaced it
+        _loadedFrom.TryRemove(new KeyValuePair<string, IndexFileMemory>(experimentFolder, memory));
+        context.Warn(RunIndexFile.PathOf(experimentFolder), "Run index rewritten in place while in use; rebuilt from the run folders.", null);
+        return fresh;
+    }
 
     /// <summary>
     /// Called by the store after each write to a run. Only <see cref="RunIndexMode.Trusted"/> needs it (the
@@ -64,9 +82,10 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted)
         _experiments.GetOrAdd(experimentFolder, folder =>
         {
             var index = new ExperimentRunIndex(folder);
-            switch (RunIndexFile.TryLoad(index, context, out var problem))
+            switch (RunIndexFile.TryLoad(index, context, out var problem, out var memory))
             {
                 case RunIndexFile.LoadResult.Loaded:
+                    if (memory is not null) _loadedFrom[folder] = memory;
                     index.Persisted = true;
                     index.LastSaveUtc = DateTime.UtcNow;
                     break;

@@ -27,9 +27,14 @@ internal sealed class RunIndexEntry(string folderName)
     /// <summary>False until the run's three key folders have been listed once.</summary>
     public bool Built { get; set; }
 
-    public KeyedFiles<Metric> Metrics { get; set; } = new();
-    public KeyedFiles<string> Params { get; set; } = new();
-    public KeyedFiles<string> Tags { get; set; } = new();
+    // Created on first use: a loaded index sets all three, and 100,000 runs × 3 empty objects thrown away add up.
+    private KeyedFiles<Metric>? _metrics;
+    private KeyedFiles<string>? _params;
+    private KeyedFiles<string>? _tags;
+
+    public KeyedFiles<Metric> Metrics { get => _metrics ??= new(); set => _metrics = value; }
+    public KeyedFiles<string> Params { get => _params ??= new(); set => _params = value; }
+    public KeyedFiles<string> Tags { get => _tags ??= new(); set => _tags = value; }
 
     /// <summary>The key folders' stamps when they were last listed; null = unknown (list on next use).</summary>
     public FolderStamps? MetricFolders { get; set; }

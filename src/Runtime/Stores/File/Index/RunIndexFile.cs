@@ -53,45 +53,62 @@ internal static class RunIndexFile
     /// <summary><see cref="LoadResult.LoadedOlderFormat"/>: loaded from a version 1 or 2 file, which should be rewritten.</summary>
     public enum LoadResult { Loaded, LoadedOlderFormat, Missing, Corrupt }
 
-    /// <summary>Loads a persisted index into <paramref name="index"/>; on <see cref="LoadResult.Corrupt"/> <paramref name="problem"/> says why.</summary>
-    public static LoadResult TryLoad(ExperimentRunIndex index, RunIndexContext context, out string? problem)
+    /// <summary>
+    /// Loads a persisted index into <paramref name="index"/>; on <see cref="LoadResult.Corrupt"/> <paramref name="problem"/> says why.
+    /// On <see cref="LoadResult.Loaded"/>, <paramref name="memory"/> is the file the entries still read from (see
+    /// <see cref="IndexFileMemory.ChangedSinceOpened"/>).
+    /// </summary>
+    public static LoadResult TryLoad(ExperimentRunIndex index, RunIndexContext context, out string? problem, out IndexFileMemory? memory)
     {
         problem = null;
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(PathOf(index.Folder)); }
+        memory = null;
+        IndexFileMemory file;
+        try { file = IndexFileMemory.Open(PathOf(index.Folder)); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return LoadResult.Missing; }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
             problem = e.Message;
             return LoadResult.Corrupt;
         }
-        if (bytes.Length < HeaderLength || !bytes.AsSpan(0, 8).SequenceEqual(Magic))
-        {
-            problem = "it does not start with the run index header";
-            return LoadResult.Corrupt;
-        }
-        var length = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(8));
-        if (length != bytes.Length - HeaderLength)
-        {
-            problem = $"it holds {bytes.Length - HeaderLength} bytes after the header, the header says {length} (a torn write)";
-            return LoadResult.Corrupt;
-        }
-        var payload = bytes.AsMemory(HeaderLength);
-        if (Hash(payload.Span) != BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(16)))
-        {
-            problem = "its checksum does not match its content";
-            return LoadResult.Corrupt;
-        }
+        var result = TryLoad(file, index, context, out problem);
+        if (result == LoadResult.Loaded) memory = file;
+        else file.Dispose(); // nothing refers to it
+        return result;
+    }
+
+    /// <inheritdoc cref="TryLoad(ExperimentRunIndex, RunIndexContext, out string?, out IndexFileMemory?)"/>
+    public static LoadResult TryLoad(ExperimentRunIndex index, RunIndexContext context, out string? problem) =>
+        TryLoad(index, context, out problem, out _);
+
+    private static LoadResult TryLoad(IndexFileMemory file, ExperimentRunIndex index, RunIndexContext context, out string? problem)
+    {
+        problem = null;
         try
         {
-            // In place: no copy of a file that can be 100+ MB (version 3 keeps the bytes as the runs' keyed files).
-            var version = bytes.Length >= HeaderLength + 4 ? BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(HeaderLength)) : -1;
+            if (file.Length < HeaderLength || !file.BytesEqual(0, Magic))
+            {
+                problem = "it does not start with the run index header";
+                return LoadResult.Corrupt;
+            }
+            var length = file.ReadInt64(8);
+            if (length != file.Length - HeaderLength)
+            {
+                problem = $"it holds {file.Length - HeaderLength} bytes after the header, the header says {length} (a torn write)";
+                return LoadResult.Corrupt;
+            }
+            if (file.Hash(HeaderLength, file.Length - HeaderLength) != (ulong)file.ReadInt64(16))
+            {
+                problem = "its checksum does not match its content";
+                return LoadResult.Corrupt;
+            }
+            var version = file.Length >= HeaderLength + 4 ? file.ReadInt32(HeaderLength) : -1;
             if (version is RunIndexLegacyFormat.Version or RunIndexLegacyFormat.VersionWithoutFolderStamps)
             {
-                RunIndexLegacyFormat.Load(bytes, HeaderLength, index, context);
+                // Decoded in full into objects: the copy is only needed while loading.
+                RunIndexLegacyFormat.Load(file.ToArray(), HeaderLength, index, context);
                 return LoadResult.LoadedOlderFormat;
             }
-            RunIndexFormat.Load(bytes, HeaderLength, index, context);
+            RunIndexFormat.Load(file, HeaderLength, index, context); // the entries keep reading their keyed files from it
             return LoadResult.Loaded;
         }
         catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException or InvalidDataException)

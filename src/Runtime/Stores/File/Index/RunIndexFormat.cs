@@ -1,4 +1,4 @@
-using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Shared;
@@ -195,14 +195,16 @@ internal static class RunIndexFormat
         }
     }
 
-    /// <summary>Loads a version-3 payload starting at <paramref name="offset"/> of the whole file's <paramref name="bytes"/>.</summary>
-    public static void Load(byte[] bytes, int offset, ExperimentRunIndex index, RunIndexContext context)
+    /// <summary>Loads a version-3 payload starting at <paramref name="offset"/> of the whole file's <paramref name="memory"/>.</summary>
+    /// <remarks>Runs once per process, before tiered compilation would optimize it: compiled optimized at once.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Load(IndexFileMemory memory, int offset, ExperimentRunIndex index, RunIndexContext context)
     {
-        var c = new Cursor(bytes, offset);
+        var c = new Cursor(memory, offset);
         var version = c.Int32();
         if (version != Version) throw new InvalidDataException($"format version {version}, expected {Version}");
         var listing = c.Stamp();
-        var image = ReadTables(ref c, bytes, context);
+        var image = ReadTables(ref c, memory, context);
         var metricsKind = new PersistedMetrics(image);
         var textsKind = new PersistedTexts(image);
         var seen = new KeySet(image.KeyCount);
@@ -231,7 +233,7 @@ internal static class RunIndexFormat
             entry.TagFolders = ReadFolders(ref c, image);
             if (!entries.TryAdd(folderName, entry)) throw new InvalidDataException($"the run folder '{folderName}' appears twice");
         }
-        if (c.Position != bytes.Length) throw new InvalidDataException("trailing bytes after the last run");
+        if (c.Position != memory.Length) throw new InvalidDataException("trailing bytes after the last run");
         lock (index.Sync)
         {
             index.Entries = entries;
@@ -242,7 +244,7 @@ internal static class RunIndexFormat
     // Folder name, flags, meta stamp, three record counts and three folder counts.
     private const int MinRunBytes = 4 + 1 + 16 + 3 * 4 + 3 * 4;
 
-    private static RunIndexImage ReadTables(ref Cursor c, byte[] bytes, RunIndexContext context)
+    private static RunIndexImage ReadTables(ref Cursor c, IndexFileMemory memory, RunIndexContext context)
     {
         var keyCount = c.Count(1);
         var keys = new string[keyCount];
@@ -255,34 +257,42 @@ internal static class RunIndexFormat
         var previous = 0;
         for (var i = 0; i <= stringCount; i++)
         {
-            var at = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(offsets + 4 * i));
+            var at = memory.ReadInt32(offsets + 4 * i);
             if (i == 0 ? at != 0 : at < previous) throw new InvalidDataException($"string {i} starts at {at}, before the end of the one before");
             previous = at;
         }
         if (previous != heapLength) throw new InvalidDataException($"the strings end at {previous}, the heap is {heapLength} bytes");
-        return new RunIndexImage(bytes, keys, offsets, heap, stringCount);
+        return new RunIndexImage(memory, keys, offsets, heap, stringCount);
     }
 
     /// <summary>Checks a block of records (every key id in the table, once per run; every string id in the table) and keeps it in the file.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static KeyedFiles<T> ReadRecords<T>(ref Cursor c, PersistedKeys<T> kind, KeySet seen, bool hasStringValue)
     {
         var count = c.Count(kind.RecordSize);
         if (count == 0) return new KeyedFiles<T>();
         var records = c.Skip(count * kind.RecordSize);
         var image = kind.Image;
+        var ids = seen.Buffer(count);
+        image.Memory.ReadInt32Field(records, kind.RecordSize, 0, ids);
         seen.Clear();
-        for (var i = 0; i < count; i++)
+        foreach (var key in ids)
         {
-            var record = records + i * kind.RecordSize;
-            var key = image.ReadInt32(record);
             if ((uint)key >= (uint)image.KeyCount) throw new InvalidDataException($"key id {key} is not in the key table");
             if (!seen.Add(key)) throw new InvalidDataException($"the key '{image.Key(key)}' appears twice in one run");
-            if (hasStringValue && (uint)image.ReadInt32(record + 20) >= (uint)image.StringCount)
-                throw new InvalidDataException($"string id {image.ReadInt32(record + 20)} is not in the string table");
+        }
+        if (hasStringValue)
+        {
+            image.Memory.ReadInt32Field(records, kind.RecordSize, PersistedTexts.Size - 4, ids);
+            foreach (var id in ids)
+            {
+                if ((uint)id >= (uint)image.StringCount) throw new InvalidDataException($"string id {id} is not in the string table");
+            }
         }
         return KeyedFiles<T>.Persisted(kind, records, count);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static FolderStamps? ReadFolders(ref Cursor c, RunIndexImage image)
     {
         var count = c.Int32();
@@ -321,11 +331,18 @@ internal static class RunIndexFormat
     internal static LifecycleStage CheckStage(int value) =>
         value is (int)LifecycleStage.Active or (int)LifecycleStage.Deleted ? (LifecycleStage)value : throw new InvalidDataException($"unknown lifecycle stage {value}");
 
-    /// <summary>Which key ids one block of records has used (a generation counter per id: cleared in O(1)).</summary>
+    /// <summary>Which key ids one block of records has used (a generation counter per id: cleared in O(1)), and a buffer for the ids.</summary>
     private sealed class KeySet(int keyCount)
     {
         private readonly int[] _generation = new int[keyCount];
         private int _current;
+        private int[] _buffer = new int[64];
+
+        public Span<int> Buffer(int count)
+        {
+            if (_buffer.Length < count) _buffer = new int[count];
+            return _buffer.AsSpan(0, count);
+        }
 
         public void Clear() => _current++;
 
@@ -338,15 +355,15 @@ internal static class RunIndexFormat
     }
 
     /// <summary>A read position in the payload; every read is bounds-checked and fails the load with <see cref="InvalidDataException"/>.</summary>
-    private struct Cursor(byte[] bytes, int position)
+    private struct Cursor(IndexFileMemory bytes, int position)
     {
         public int Position = position;
 
-        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Skip(4), 4));
+        public int Int32() => bytes.ReadInt32(Skip(4));
 
-        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(Skip(8), 8));
+        public long Int64() => bytes.ReadInt64(Skip(8));
 
-        public byte Byte() => bytes[Skip(1)];
+        public byte Byte() => bytes.ReadByte(Skip(1));
 
         public FileStamp Stamp() => new(Int64(), Int64());
 
@@ -398,7 +415,7 @@ internal static class RunIndexFormat
                 length |= (b & 0x7F) << shift;
                 if ((b & 0x80) == 0) break;
             }
-            return Encoding.UTF8.GetString(bytes, Skip(length), length);
+            return bytes.ReadUtf8(Skip(length), length);
         }
     }
 }

@@ -1,12 +1,9 @@
-using System.Buffers.Binary;
-using System.Text;
-
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
 /// <summary>
-/// A loaded version-3 index file, kept in memory as its bytes: the key table (decoded once, keys interned)
+/// A loaded version-3 index file, kept as its (mapped) bytes: the key table (decoded once, keys interned)
 /// and the string table (decoded on first use, one instance per distinct string). Runs loaded from it keep
-/// their keyed files as offsets into <see cref="Bytes"/> (see <see cref="PersistedKeys{T}"/>), so a load costs
+/// their keyed files as offsets into <see cref="Memory"/> (see <see cref="PersistedKeys{T}"/>), so a load costs
 /// per run its folder name, stamps and run info, not its ~35 keys and values.
 /// </summary>
 /// <remarks>
@@ -23,14 +20,14 @@ internal sealed class RunIndexImage
     private readonly int _stringHeap;
     private readonly string?[] _strings;
 
-    /// <param name="bytes">The whole file.</param>
+    /// <param name="memory">The whole file.</param>
     /// <param name="keys">The key table, in id order (interned).</param>
     /// <param name="stringOffsets">Where the string table's (count + 1) offsets start; validated ascending and inside the heap.</param>
     /// <param name="stringHeap">Where the string table's UTF-8 bytes start.</param>
     /// <param name="stringCount">How many strings the table holds.</param>
-    public RunIndexImage(byte[] bytes, string[] keys, int stringOffsets, int stringHeap, int stringCount)
+    public RunIndexImage(IndexFileMemory memory, string[] keys, int stringOffsets, int stringHeap, int stringCount)
     {
-        Bytes = bytes;
+        Memory = memory;
         _keys = keys;
         _keyIds = new Dictionary<string, int>(keys.Length, StringComparer.Ordinal);
         for (var i = 0; i < keys.Length; i++)
@@ -42,7 +39,7 @@ internal sealed class RunIndexImage
         _strings = new string?[stringCount];
     }
 
-    public byte[] Bytes { get; }
+    public IndexFileMemory Memory { get; }
 
     public int KeyCount => _keys.Length;
 
@@ -60,14 +57,14 @@ internal sealed class RunIndexImage
         if (cached is not null) return cached;
         var start = ReadInt32(_stringOffsets + 4 * id);
         var end = ReadInt32(_stringOffsets + 4 * (id + 1));
-        var text = Encoding.UTF8.GetString(Bytes, _stringHeap + start, end - start);
+        var text = Memory.ReadUtf8(_stringHeap + start, end - start);
         _strings[id] = text;
         return text;
     }
 
-    public int ReadInt32(int offset) => BinaryPrimitives.ReadInt32LittleEndian(Bytes.AsSpan(offset, 4));
+    public int ReadInt32(int offset) => Memory.ReadInt32(offset);
 
-    public long ReadInt64(int offset) => BinaryPrimitives.ReadInt64LittleEndian(Bytes.AsSpan(offset, 8));
+    public long ReadInt64(int offset) => Memory.ReadInt64(offset);
 
     public FileStamp ReadStamp(int offset) => new(ReadInt64(offset), ReadInt64(offset + 8));
 }
