@@ -205,8 +205,6 @@ internal static class RunIndexFormat
         if (version != Version) throw new InvalidDataException($"format version {version}, expected {Version}");
         var listing = c.Stamp();
         var image = ReadTables(ref c, memory, context);
-        var metricsKind = new PersistedMetrics(image);
-        var textsKind = new PersistedTexts(image);
         var seen = new KeySet(image.KeyCount);
 
         var count = c.Count(MinRunBytes);
@@ -225,12 +223,13 @@ internal static class RunIndexFormat
                     c.Nullable(), c.String(image), CheckStage(c.Int32()), c.Nullable());
                 entry.NameFromMeta = (flags & NameFromMeta) != 0;
             }
-            entry.Metrics = ReadRecords(ref c, metricsKind, seen, hasStringValue: false);
-            entry.Params = ReadRecords(ref c, textsKind, seen, hasStringValue: true);
-            entry.Tags = ReadRecords(ref c, textsKind, seen, hasStringValue: true);
-            entry.MetricFolders = ReadFolders(ref c, image);
-            entry.ParamFolders = ReadFolders(ref c, image);
-            entry.TagFolders = ReadFolders(ref c, image);
+            // Checked now, decoded when first used (RunIndexEntry.KeepInFile).
+            var block = c.Position;
+            SkipRecords(ref c, image, PersistedMetrics.Size, seen, hasStringValue: false);
+            SkipRecords(ref c, image, PersistedTexts.Size, seen, hasStringValue: true);
+            SkipRecords(ref c, image, PersistedTexts.Size, seen, hasStringValue: true);
+            for (var kind = 0; kind < 3; kind++) SkipFolders(ref c, image);
+            entry.KeepInFile(image, block);
             if (!entries.TryAdd(folderName, entry)) throw new InvalidDataException($"the run folder '{folderName}' appears twice");
         }
         if (c.Position != memory.Length) throw new InvalidDataException("trailing bytes after the last run");
@@ -265,48 +264,83 @@ internal static class RunIndexFormat
         return new RunIndexImage(memory, keys, offsets, heap, stringCount);
     }
 
-    /// <summary>Checks a block of records (every key id in the table, once per run; every string id in the table) and keeps it in the file.</summary>
+    /// <summary>Checks a block of records (every key id in the table, once per run; every string id in the table) and moves past it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static KeyedFiles<T> ReadRecords<T>(ref Cursor c, PersistedKeys<T> kind, KeySet seen, bool hasStringValue)
+    private static void SkipRecords(ref Cursor c, RunIndexImage image, int recordSize, KeySet seen, bool hasStringValue)
     {
-        var count = c.Count(kind.RecordSize);
-        if (count == 0) return new KeyedFiles<T>();
-        var records = c.Skip(count * kind.RecordSize);
-        var image = kind.Image;
+        var count = c.Count(recordSize);
+        if (count == 0) return;
+        var records = c.Skip(count * recordSize);
         var ids = seen.Buffer(count);
-        image.Memory.ReadInt32Field(records, kind.RecordSize, 0, ids);
+        image.Memory.ReadInt32Field(records, recordSize, 0, ids);
         seen.Clear();
         foreach (var key in ids)
         {
             if ((uint)key >= (uint)image.KeyCount) throw new InvalidDataException($"key id {key} is not in the key table");
             if (!seen.Add(key)) throw new InvalidDataException($"the key '{image.Key(key)}' appears twice in one run");
         }
-        if (hasStringValue)
+        if (!hasStringValue) return;
+        image.Memory.ReadInt32Field(records, recordSize, PersistedTexts.Size - 4, ids);
+        foreach (var id in ids)
         {
-            image.Memory.ReadInt32Field(records, kind.RecordSize, PersistedTexts.Size - 4, ids);
-            foreach (var id in ids)
-            {
-                if ((uint)id >= (uint)image.StringCount) throw new InvalidDataException($"string id {id} is not in the string table");
-            }
+            if ((uint)id >= (uint)image.StringCount) throw new InvalidDataException($"string id {id} is not in the string table");
         }
-        return KeyedFiles<T>.Persisted(kind, records, count);
     }
 
+    /// <summary>Checks one kind's folder stamps (the kind's own folder first, then safe sub-folders) and moves past them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static FolderStamps? ReadFolders(ref Cursor c, RunIndexImage image)
+    private static void SkipFolders(ref Cursor c, RunIndexImage image)
     {
         var count = c.Int32();
-        if (count == -1) return null;
+        if (count == -1) return;
         c.CheckCount(count, 4 + 16);
         if (count == 0) throw new InvalidDataException("a key folder's stamps without the folder's own");
-        var paths = count == 1 ? RootOnly : new string[count];
-        var stamps = new FileStamp[count];
         for (var i = 0; i < count; i++)
         {
-            var path = c.String(image);
-            CheckKeyFolderPath(path, i);
-            if (count > 1) paths[i] = path;
-            stamps[i] = c.Stamp();
+            CheckKeyFolderPath(c.String(image), i);
+            c.Skip(16);
+        }
+    }
+
+    /// <summary>The metrics of the run block at <paramref name="block"/> (validated at load).</summary>
+    public static KeyedFiles<Metric> DecodeMetrics(RunIndexImage image, int block) => Decode(image.Metrics, image.Memory, block);
+
+    /// <summary>The params (or tags) of the run block at <paramref name="block"/> (validated at load).</summary>
+    public static KeyedFiles<string> DecodeTexts(RunIndexImage image, int block, bool tags)
+    {
+        var at = block + 4 + image.Memory.ReadInt32(block) * PersistedMetrics.Size;
+        if (tags) at += 4 + image.Memory.ReadInt32(at) * PersistedTexts.Size;
+        return Decode(image.Texts, image.Memory, at);
+    }
+
+    private static KeyedFiles<T> Decode<T>(PersistedKeys<T> kind, IndexFileMemory memory, int at)
+    {
+        var count = memory.ReadInt32(at);
+        return count == 0 ? new KeyedFiles<T>() : KeyedFiles<T>.Persisted(kind, at + 4, count);
+    }
+
+    /// <summary>The folder stamps of kind <paramref name="kind"/> (0 metrics, 1 params, 2 tags) of the run block at <paramref name="block"/>.</summary>
+    public static FolderStamps? DecodeFolders(RunIndexImage image, int block, int kind)
+    {
+        var memory = image.Memory;
+        var at = block;
+        at += 4 + memory.ReadInt32(at) * PersistedMetrics.Size;
+        at += 4 + memory.ReadInt32(at) * PersistedTexts.Size;
+        at += 4 + memory.ReadInt32(at) * PersistedTexts.Size;
+        for (var k = 0; k < kind; k++)
+        {
+            var skipped = memory.ReadInt32(at);
+            at += 4 + Math.Max(0, skipped) * (4 + 16);
+        }
+        var count = memory.ReadInt32(at);
+        if (count == -1) return null;
+        at += 4;
+        var paths = count == 1 ? RootOnly : new string[count];
+        var stamps = new FileStamp[count];
+        for (var i = 0; i < count; i++, at += 4 + 16)
+        {
+            if (count > 1) paths[i] = image.String(memory.ReadInt32(at));
+            stamps[i] = image.ReadStamp(at + 4);
         }
         return new FolderStamps(paths, stamps);
     }

@@ -37,7 +37,15 @@ internal sealed class RunIndexImage
         _stringOffsets = stringOffsets;
         _stringHeap = stringHeap;
         _strings = new string?[stringCount];
+        Metrics = new PersistedMetrics(this);
+        Texts = new PersistedTexts(this);
     }
+
+    /// <summary>How the file's metric records read.</summary>
+    public PersistedMetrics Metrics { get; }
+
+    /// <summary>How the file's param and tag records read.</summary>
+    public PersistedTexts Texts { get; }
 
     public IndexFileMemory Memory { get; }
 
