@@ -11,11 +11,13 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// beyond saving reads: every entry carries the stamps of the files it came from and is re-checked on use.
 /// </summary>
 /// <remarks>
-/// Version 3 (<see cref="RunIndexFormat"/>, what is written) loads lazily: per run only its folder name, stamps
-/// and run info are decoded; its metrics, params and tags stay fixed-size records in the loaded bytes, each
-/// value decoded when a query first asks for its key. Every count, offset and id is checked at load, so a file
-/// that passes the hash but is malformed fails the load (and is rebuilt), never a later query. Versions 1 and 2
-/// (<see cref="RunIndexLegacyFormat"/>, everything inline and decoded at load) are still read, then rewritten.
+/// Version 3 (<see cref="RunIndexFormat"/>, what is written) loads lazily: the file is memory-mapped
+/// (<see cref="IndexFileMemory"/>), and per run only its folder name, meta stamp and run info are decoded; its
+/// metrics, params, tags and key-folder stamps stay fixed-size records in the file, decoded when a query first
+/// needs them, one key at a time. Every count, offset and id is checked at load, so a file that passes the hash
+/// but is malformed fails the load (and is rebuilt), never a later query; a loaded file rewritten in place is
+/// dropped before the next query. Versions 1 and 2 (<see cref="RunIndexLegacyFormat"/>, everything inline and
+/// decoded at load) are still read, and rewritten as version 3 after the first query.
 /// </remarks>
 internal static class RunIndexFile
 {

@@ -19,10 +19,11 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 ///   params, tags: int32 count, records of key id, stamp, string id of the value (24 bytes)
 ///   metric, param, tag folder stamps: int32 count (-1: unknown), per folder: string id of its path, stamp
 /// </code>
-/// A stamp is int64 write ticks + int64 length. Loading decodes per run only its folder name and run info
-/// (the strings through the table, so repeated ones are decoded once) and checks every count, offset and id
-/// against the file's bounds and tables; a run's metrics, params and tags stay records in the file's bytes
-/// (<see cref="RunIndexImage"/>, <see cref="PersistedKeys{T}"/>) until a query asks for one of their keys.
+/// A stamp is int64 write ticks + int64 length. Loading decodes per run only its folder name, meta stamp and run
+/// info (strings through the table, so repeated ones are decoded once) and checks every count, offset and id
+/// against the file's bounds and tables; a run's metrics, params, tags and folder stamps stay in the file
+/// (<see cref="RunIndexImage"/>, <see cref="PersistedKeys{T}"/>, <see cref="RunIndexEntry.KeepInFile"/>) until a
+/// query needs them, and then only the values of the keys it asks for are decoded.
 /// </summary>
 internal static class RunIndexFormat
 {
