@@ -12,7 +12,8 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// memory-mapped: a 100,000-run index is ~140 MB, and copying it into a fresh array costs a page fault per 4 KiB
 /// of new memory (measured 0.7–1.9 s for read + first touch on the 2-core bench VM, against ~0.1 s to map and
 /// hash it), while a mapping shares the pages the OS already caches. On Windows a mapped file cannot be replaced
-/// by the next save's rename, so the file is read into a pinned array instead.
+/// by the next save's rename, so the file is read into a pinned array instead, as it is on a file system that
+/// cannot map files.
 /// </summary>
 /// <remarks>
 /// The store only ever replaces the index file by renaming a new one over it, which leaves the mapped file (its
@@ -50,31 +51,42 @@ internal sealed unsafe class IndexFileMemory : IDisposable
             var length = RandomAccess.GetLength(file);
             if (length > int.MaxValue) throw new InvalidDataException($"{length} bytes is larger than an index can be");
             var opened = Stamp(file);
-            if (OperatingSystem.IsWindows() || length == 0)
+            if (!OperatingSystem.IsWindows() && length > 0 && TryMap(file, (int)length, opened) is { } mapped) return mapped;
+            var pinned = GC.AllocateUninitializedArray<byte>((int)length, pinned: true);
+            for (var read = 0; read < pinned.Length;)
             {
-                var pinned = GC.AllocateUninitializedArray<byte>((int)length, pinned: true);
-                for (var read = 0; read < pinned.Length;)
-                {
-                    var n = RandomAccess.Read(file, pinned.AsSpan(read), read);
-                    if (n == 0) throw new InvalidDataException("the file shrank while it was read");
-                    read += n;
-                }
-                file.Dispose();
-                // Pinned (allocated on the pinned heap), so the pointer stays valid while this object holds the array.
-                var data = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
-                return new IndexFileMemory(data, pinned.Length, null, null, pinned, opened);
+                var n = RandomAccess.Read(file, pinned.AsSpan(read), read);
+                if (n == 0) throw new InvalidDataException("the file shrank while it was read");
+                read += n;
             }
-            using var map = MemoryMappedFile.CreateFromFile(file, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
-            var view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
-            byte* pointer = null;
-            view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-            return new IndexFileMemory(pointer + view.PointerOffset, (int)length, file, view, null, opened);
+            file.Dispose();
+            // Pinned (allocated on the pinned heap), so the pointer stays valid while this object holds the array.
+            var data = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+            return new IndexFileMemory(data, pinned.Length, null, null, pinned, opened);
         }
         catch
         {
             file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Maps the file, or null where the file system cannot map it (then it is read instead).</summary>
+    private static IndexFileMemory? TryMap(SafeFileHandle file, int length, FileStamp opened)
+    {
+        MemoryMappedViewAccessor view;
+        try
+        {
+            using var map = MemoryMappedFile.CreateFromFile(file, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+            view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return null;
+        }
+        byte* pointer = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        return new IndexFileMemory(pointer + view.PointerOffset, length, file, view, null, opened);
     }
 
     private static FileStamp Stamp(SafeFileHandle file) => new(File.GetLastWriteTimeUtc(file).Ticks, RandomAccess.GetLength(file));
