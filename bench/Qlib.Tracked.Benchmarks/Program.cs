@@ -32,6 +32,12 @@ if (args.Length > 0 && args[0] == "--search-load-profile")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--search-warm-profile")
+{
+    SearchWarmProfile.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--search-child")
 {
     SearchIndexBench.ChildMain(args[1..]);

@@ -18,9 +18,9 @@ namespace Qlib.Tracked.Benchmarks;
 /// </summary>
 internal static class SearchIndexBench
 {
-    private const string Filter = "params.group = 'g3' and metrics.score > 0.1";
-    private static readonly string[] OrderBy = ["metrics.score DESC", "attributes.start_time ASC"];
-    private const int MaxResults = 1000;
+    internal const string Filter = "params.group = 'g3' and metrics.score > 0.1";
+    internal static readonly string[] OrderBy = ["metrics.score DESC", "attributes.start_time ASC"];
+    internal const int MaxResults = 1000;
     private static readonly Dictionary<int, double> MlflowSeconds = new() { [1_000] = 1.32, [10_000] = 10.25 };
 
     /// <summary>QTRK_BENCH_PARALLELISM: threads per search (default: the core count), to compare 1 with more.</summary>
@@ -51,7 +51,8 @@ internal static class SearchIndexBench
             var coldTrusted = Median(Enumerable.Range(0, coldRuns).Select(_ => Child(root, experimentId, "trusted").QueryMs));
             Progress($"runs={size} Trusted cold {coldTrusted:F0} ms");
 
-            var store = new FileStore(root, new FileStoreOptions { SearchParallelism = Parallelism });
+            // Stats only (no change notification): what every query costs without a long-lived store (see --search-warm-profile).
+            var store = new FileStore(root, new FileStoreOptions { RunIndexWatch = RunIndexWatch.Never, SearchParallelism = Parallelism });
             var first = FirstPage(store);
             var warm = Median(Enumerable.Range(0, warmRuns).Select(_ => Time(() => FirstPage(store))));
             Progress($"runs={size} Verified warm {warm:F1} ms");

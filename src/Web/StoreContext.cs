@@ -25,6 +25,33 @@ internal sealed class StoreContext
         Store.Warning += Remember;
     }
 
+    /// <summary>
+    /// Counts every active experiment's runs once (what the experiments page asks first), which loads and checks
+    /// the run indexes in the background. Failures are left to the requests that will meet them.
+    /// </summary>
+    public void WarmRunIndex(CancellationToken stopping)
+    {
+        try
+        {
+            foreach (var experiment in Store.SearchExperiments(ViewType.ActiveOnly))
+            {
+                if (stopping.IsCancellationRequested) return;
+                Store.CountRunsByStage(experiment.ExperimentId);
+            }
+        }
+        catch (Exception e) when (e is TrackingException or IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            // Nothing to report here: the same failure, if it persists, is answered to the request that meets it.
+        }
+        finally
+        {
+            WarmedUp.TrySetResult();
+        }
+    }
+
+    /// <summary>Completes when <see cref="WarmRunIndex"/> finished (tests wait on it instead of sleeping).</summary>
+    internal TaskCompletionSource WarmedUp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public WebOptions Options { get; }
     public string Root { get; }
     public ITrackingStore Store { get; }

@@ -56,6 +56,41 @@ public sealed class FileStoreSafetyTests : IDisposable
     }
 
     [Fact]
+    public void LongHistory_ParsedInTwoHalves_KeepsFileOrderAndReportsBadLinesByTheirFileLineNumber()
+    {
+        // Over 1 MiB, so the reader splits it at a line break near the middle and parses the halves on two threads.
+        var (_, runId, folder) = NewRun();
+        var metricPath = Path.Combine(folder, "metrics", "loss");
+        var text = new System.Text.StringBuilder();
+        var expected = new List<(long Ts, double Value, long Step)>();
+        const int Lines = 60_000;
+        for (var line = 1; line <= Lines; line++)
+        {
+            if (line is 7 or 45_000)
+            {
+                text.Append("garbage line\n");
+                continue;
+            }
+            var point = (1_700_000_000_000L + line, line * 0.001, (long)line);
+            expected.Add(point);
+            text.Append(System.FormattableString.Invariant($"{point.Item1} {PythonFloatText(point.Item2)} {point.Item3}\n"));
+        }
+        text.Append("1700000099999 0.5"); // torn last line (2 fields: still a valid point, step 0)
+        expected.Add((1_700_000_099_999, 0.5, 0));
+        File.WriteAllText(metricPath, text.ToString());
+        Assert.True(new FileInfo(metricPath).Length > 1024 * 1024);
+
+        var history = _store.GetMetricHistory(runId, "loss");
+        Assert.Equal(expected, history.Select(m => (m.Timestamp, m.Value, m.Step)));
+        var lines = _warnings.Select(w => w.Message).Where(m => m.Contains("Skipped line")).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Contains("Skipped line 7:", lines[0]);
+        Assert.Contains("Skipped line 45000:", lines[1]);
+    }
+
+    private static string PythonFloatText(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) is var r && !r.Contains('.') && !r.Contains('E') ? r + ".0" : r;
+
+    [Fact]
     public void TornAndMalformedLines_AreSkippedAndReported_RunStaysReadableAndSearchable()
     {
         var (experimentId, runId, folder) = NewRun();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
 
@@ -223,4 +224,33 @@ public sealed class RunsApiTests(QuickStartStore quickStart) : IDisposable
 
     private static JsonElement ExpectedStore() =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "mlflow-filestore-reference", "expected_read_store.raw.json"))).RootElement;
+}
+
+/// <summary>Starting the UI loads the run index of every active experiment before the first page asks for it.</summary>
+public sealed class RunIndexWarmUpTests : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task Start_BuildsEveryActiveExperimentsRunIndex_WithoutARequest()
+    {
+        var root = _temp.CopyMlflowFixture();
+        // Counted by reading the folders (index off: this store writes no index of its own).
+        var store = new FileStore(root, new FileStoreOptions { RunIndex = RunIndexMode.Off });
+        var active = store.SearchExperiments(ViewType.ActiveOnly).Select(e => e.ExperimentId).ToList();
+        var runCounts = active.ToDictionary(id => id, id => store.CountRuns(id, ViewType.All));
+        Assert.All(active, id => Assert.False(File.Exists(Path.Combine(root, id, ".qtrk-run-index"))));
+
+        using var factory = new QtrackFactory(root);
+        _ = factory.Services; // starts the host, and with it the warm-up
+        var context = factory.Services.GetRequiredService<StoreContext>();
+        var finished = await Task.WhenAny(context.WarmedUp.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+        Assert.Same(context.WarmedUp.Task, finished);
+
+        // Experiments with runs now have a persisted index (an empty experiment has nothing to persist).
+        foreach (var id in active) Assert.Equal(runCounts[id] > 0, File.Exists(Path.Combine(root, id, ".qtrk-run-index")));
+        Assert.Contains(active, id => File.Exists(Path.Combine(root, id, ".qtrk-run-index")));
+    }
 }

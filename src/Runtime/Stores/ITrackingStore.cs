@@ -83,6 +83,13 @@ public interface ITrackingStore
         return count;
     }
 
+    /// <summary>
+    /// The active and the deleted run counts of an experiment together (what an experiments listing shows). Stores
+    /// with an index answer both from one pass; the default counts each view.
+    /// </summary>
+    RunCounts CountRunsByStage(string experimentId) =>
+        new(CountRuns(experimentId, ViewType.ActiveOnly), CountRuns(experimentId, ViewType.DeletedOnly));
+
     // ----- run data: the one write -----
     void LogBatch(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> parameters, IReadOnlyList<RunTag> tags);
     void DeleteTag(string runId, string key);

@@ -30,6 +30,10 @@ public sealed class CountRunsTests : IDisposable
             foreach (var view in new[] { ViewType.ActiveOnly, ViewType.DeletedOnly, ViewType.All })
                 Assert.Equal(CountBySearch(store, experiment.ExperimentId, view), store.CountRuns(experiment.ExperimentId, view));
             total += store.CountRuns(experiment.ExperimentId, ViewType.All);
+            // Both counts from one pass (the web UI's experiments list) agree with the searches too.
+            Assert.Equal(
+                new RunCounts(CountBySearch(store, experiment.ExperimentId, ViewType.ActiveOnly), CountBySearch(store, experiment.ExperimentId, ViewType.DeletedOnly)),
+                store.CountRunsByStage(experiment.ExperimentId));
         }
         // Independently of any search: every run folder (a folder with a meta.yaml inside an experiment folder,
         // the trashed experiment's included).

@@ -19,13 +19,17 @@ public sealed class RunIndexPropertyTests
     private static readonly double[] Numbers = [0, 0.5, 1, -1, 0.25, 1e300, double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0];
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    public void Indexed_search_answers_as_a_full_scan_while_the_store_changes(int seed)
+    [InlineData(1, RunIndexWatch.Never)]
+    [InlineData(2, RunIndexWatch.Never)]
+    [InlineData(3, RunIndexWatch.Never)]
+    [InlineData(4, RunIndexWatch.Never)]
+    [InlineData(5, RunIndexWatch.Never)]
+    [InlineData(6, RunIndexWatch.Never)]
+    [InlineData(1, RunIndexWatch.Always)]
+    [InlineData(2, RunIndexWatch.Always)]
+    [InlineData(3, RunIndexWatch.Always)]
+    [InlineData(4, RunIndexWatch.Always)]
+    public void Indexed_search_answers_as_a_full_scan_while_the_store_changes(int seed, RunIndexWatch watch)
     {
         using var temp = new TempDirectory();
         var root = temp.Combine("mlruns");
@@ -36,17 +40,21 @@ public sealed class RunIndexPropertyTests
         for (var i = 0; i < 40; i++) runs.Add(NewRun(writer, experiments[rng.Next(2)], rng));
         RunIndexTestKit.Age(root);
 
-        var indexed = new FileStore(root);
+        var options = new FileStoreOptions { RunIndexWatch = watch };
+        var indexed = new FileStore(root, options);
         var scan = RunIndexTestKit.FullScan(root);
         var queries = 0;
+        var mostWatches = 0;
         for (var round = 0; round < 6; round++)
         {
             for (var q = 0; q < 12; q++, queries++) AssertSameAnswers(indexed, scan, RandomQuery(rng, experiments), $"seed {seed}, round {round}, query {q}");
+            mostWatches = Math.Max(mostWatches, indexed.RunIndexCounters().Watches);
             for (var m = 0; m < 6; m++) Mutate(writer, root, experiments, runs, rng);
             if (rng.Next(2) == 0) RunIndexTestKit.Age(root); // changed files now look old: only their stamps tell
-            if (rng.Next(3) == 0) indexed = new FileStore(root); // a new process starting from the persisted index
+            if (rng.Next(3) == 0) indexed = new FileStore(root, options); // a new process starting from the persisted index
         }
         Assert.True(queries > 0);
+        if (watch == RunIndexWatch.Always && OperatingSystem.IsLinux()) Assert.True(mostWatches > 0, "nothing was watched");
         Assert.True(File.Exists(RunIndexTestKit.IndexFile(Path.Combine(root, experiments[0]))), "the index was never persisted");
     }
 

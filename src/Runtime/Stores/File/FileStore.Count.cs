@@ -4,16 +4,37 @@ using Qlib.Tracked.Validation;
 namespace Qlib.Tracked.Stores;
 
 // Run counts for listings (qtrack experiments, the web UI's experiment list): the runs search would
-// enumerate, without materializing any of them — through the run index that is one stamp check per run
+// enumerate, without building any of them — through the run index that is one stamp check per run
 // instead of reading every file of every run.
 public sealed partial class FileStore
 {
     public int CountRuns(string experimentId, ViewType viewType)
     {
+        var counts = CountRunsByStage(experimentId);
+        return viewType switch
+        {
+            ViewType.ActiveOnly => counts.Active,
+            ViewType.DeletedOnly => counts.Deleted,
+            _ => counts.Active + counts.Deleted,
+        };
+    }
+
+    public RunCounts CountRunsByStage(string experimentId)
+    {
         MlflowValidation.ValidateExperimentId(experimentId);
-        var count = 0;
-        foreach (var _ in RunsForSearch([experimentId], viewType)) count++;
-        SaveRunIndexes([experimentId]);
-        return count;
+        if (FindExperimentFolder(experimentId) is not { } folder) return new RunCounts(0, 0);
+        if (Options.RunIndex == RunIndexMode.Off)
+        {
+            int active = 0, deleted = 0;
+            foreach (var (_, info) in ListRunInfos(folder, ViewType.All))
+            {
+                if (info.LifecycleStage == LifecycleStage.Deleted) deleted++;
+                else active++;
+            }
+            return new RunCounts(active, deleted);
+        }
+        var (activeRuns, deletedRuns) = _runIndex.CountByStage(folder, Options.SearchParallelism);
+        _runIndex.SaveIfBehind(folder);
+        return new RunCounts(activeRuns, deletedRuns);
     }
 }

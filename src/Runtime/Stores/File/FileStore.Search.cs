@@ -20,17 +20,25 @@ public sealed partial class FileStore
         ArgumentNullException.ThrowIfNull(experimentIds);
         foreach (var experimentId in experimentIds) MlflowValidation.ValidateExperimentId(experimentId);
         var query = RunSearch.Prepare(filter, orderBy, maxResults, pageToken); // bad input fails before any read
-        var parallelism = Options.RunIndex == RunIndexMode.Off ? 1 : Options.SearchParallelism;
-        var page = RunSearch.Apply(RunsForSearch(experimentIds, viewType), query, parallelism);
-        // Index entries are checked lazily, key by key, as the filter and ordering read them; a returned run
-        // is completed (every file checked) before it leaves the store.
-        var runs = new Run[page.Items.Count];
+        if (Options.RunIndex == RunIndexMode.Off) return RunSearch.Apply(ScanRuns(experimentIds, viewType), query);
+
+        // Through the run index: filter and ordering values come straight from the entries (checked against the
+        // files as they are read); only the runs of the page become Run objects, completed (every file checked).
+        var matches = IndexedRuns(experimentIds, viewType, query);
+        var rows = new SortRow[matches.Count];
+        for (var i = 0; i < rows.Length; i++) rows[i] = matches[i].Row;
+        var end = (int)Math.Min((long)query.Offset + query.MaxResults, int.MaxValue);
+        var order = query.Ordering.TopOrder(rows, end);
+        var start = Math.Min(query.Offset, matches.Count);
+        var runs = new Run[Math.Min(query.MaxResults, matches.Count - start)];
+        var parallelism = Options.SearchParallelism;
         if (parallelism > 1 && runs.Length >= 64)
-            Parallel.For(0, runs.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i => runs[i] = IndexedRun.Materialize(page.Items[i]));
+            Parallel.For(0, runs.Length, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i => runs[i] = _runIndex.Complete(matches[order[start + i]]));
         else
-            for (var i = 0; i < runs.Length; i++) runs[i] = IndexedRun.Materialize(page.Items[i]);
+            for (var i = 0; i < runs.Length; i++) runs[i] = _runIndex.Complete(matches[order[start + i]]);
         SaveRunIndexes(experimentIds);
-        return new PagedList<Run>(runs, page.NextPageToken);
+        var next = (long)query.Offset + query.MaxResults < matches.Count ? SearchPageToken.Encode(end) : null;
+        return new PagedList<Run>(runs, next);
     }
 
     public PagedList<ExperimentInfo> SearchExperiments(string? filter, ViewType viewType, int maxResults,
@@ -38,21 +46,22 @@ public sealed partial class FileStore
         ExperimentSearch.Apply(ListExperiments(viewType), filter, maxResults, orderBy, pageToken);
 
     /// <summary>
-    /// Every run of the listed experiments in the view; unknown experiments contribute no runs (as MLflow's file
-    /// store) and an experiment listed twice is read once. Through the run index (default) each run's
-    /// <c>meta.yaml</c> is checked now (on several threads for large experiments) and its data lazily, key by
-    /// key, as the filter and ordering ask for it; <see cref="IndexedRun.Materialize"/> completes a run that is
-    /// returned. With the index off, every run is read in full (MLflow's way), one at a time as the filter
-    /// consumes them.
+    /// Through the run index: the runs of the view that pass the query's filter, experiment after experiment in
+    /// folder order (the order a scan gives, which ordering ties fall back to), each with its ordering values.
     /// </summary>
-    private IEnumerable<Run> RunsForSearch(IReadOnlyList<string> experimentIds, ViewType viewType)
+    private List<IndexedRun> IndexedRuns(IReadOnlyList<string> experimentIds, ViewType viewType, RunQuery query)
     {
-        if (Options.RunIndex == RunIndexMode.Off) return ScanRuns(experimentIds, viewType);
-        var runs = new List<Run>();
-        foreach (var folder in DistinctExperimentFolders(experimentIds)) runs.AddRange(_runIndex.Runs(folder, viewType, Options.SearchParallelism));
+        var runs = new List<IndexedRun>();
+        foreach (var folder in DistinctExperimentFolders(experimentIds))
+            runs.AddRange(_runIndex.Matching(folder, viewType, query.Filter, query.Ordering, Options.SearchParallelism));
         return runs;
     }
 
+    /// <summary>
+    /// With the index off: every run of the listed experiments in the view, read in full (MLflow's way), one at a
+    /// time as the filter consumes them. Unknown experiments contribute no runs (as MLflow's file store) and an
+    /// experiment listed twice is read once.
+    /// </summary>
     private IEnumerable<Run> ScanRuns(IReadOnlyList<string> experimentIds, ViewType viewType)
     {
         foreach (var folder in DistinctExperimentFolders(experimentIds))
@@ -69,6 +78,10 @@ public sealed partial class FileStore
             if (seen.Add(experimentId) && FindExperimentFolder(experimentId) is { } folder) yield return folder;
         }
     }
+
+    /// <summary>Tests: stats the run index issued so far, the watches it holds, and the event-queue overflows it saw.</summary>
+    internal (long Stats, int Watches, int Overflows) RunIndexCounters() =>
+        (_runIndex.Context.StatsIssued, _runIndex.Watcher?.WatchCount ?? 0, _runIndex.Watcher?.Overflows ?? 0);
 
     private void SaveRunIndexes(IReadOnlyList<string> experimentIds)
     {

@@ -45,7 +45,10 @@ public sealed partial class FileStore : ITrackingStore
         _runs = new RunLocator(RootDirectory);
         _runIndex = new RunIndex(new RunIndexContext(
             (path, message, runId) => Warn(path, message, runId), (runId, folder) => _runs.Remember(runId, folder)),
-            trusted: Options.RunIndex == RunIndexMode.Trusted);
+            trusted: Options.RunIndex == RunIndexMode.Trusted,
+            watcher: Options.RunIndex == RunIndexMode.Verified && Options.RunIndexWatch != RunIndexWatch.Never && Options.RunIndexWatchBudget != 0
+                ? new RunWatcher(Options.RunIndexWatch, Options.RunIndexWatchBudget, Options.SimulateWatchInitFailure)
+                : null);
         EnsureInitialized();
     }
 
@@ -125,6 +128,28 @@ public sealed class FileStoreOptions
     public RunIndexMode RunIndex { get; init; } = RunIndexMode.Verified;
 
     /// <summary>
+    /// Whether the <see cref="RunIndexMode.Verified"/> index watches run folders for changes (Linux inotify, local
+    /// file systems) so that unchanged runs are answered without a stat; see <see cref="Stores.RunIndexWatch"/>.
+    /// </summary>
+    public RunIndexWatch RunIndexWatch { get; init; } = RunIndexWatch.Auto;
+
+    /// <summary>
+    /// Most inotify watches this store may hold (about four per run plus one per key sub-folder); null = half of
+    /// <c>/proc/sys/fs/inotify/max_user_watches</c>, a limit every process of the user shares. Runs beyond it are
+    /// verified by stats.
+    /// </summary>
+    public int? RunIndexWatchBudget
+    {
+        get => _runIndexWatchBudget;
+        init => _runIndexWatchBudget = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "RunIndexWatchBudget cannot be negative.");
+    }
+
+    private readonly int? _runIndexWatchBudget;
+
+    /// <summary>Tests: behave as if the kernel refused an inotify instance (a non-Linux system, EMFILE, a sandbox).</summary>
+    internal bool SimulateWatchInitFailure { get; init; }
+
+    /// <summary>
     /// Threads one search may use to check runs against their files (stats are independent per run); default
     /// the processor count, 1 = the calling thread only. Small experiments are checked on the calling thread anyway.
     /// </summary>
@@ -137,6 +162,32 @@ public sealed class FileStoreOptions
     private readonly int _searchParallelism = Environment.ProcessorCount;
 }
 
+/// <summary>When the verified run index watches an experiment's run folders for changes (see <see cref="FileStoreOptions.RunIndexWatch"/>).</summary>
+/// <remarks>
+/// A watched run with no change notification since its last full check is answered from memory: no stat, so a
+/// warm query costs memory work only. A run with an event, or not watched, is verified by stats as without watching,
+/// so answers stay exact. Watching needs Linux (inotify) and a local file system (NFS, SMB/CIFS, FUSE, 9p, Ceph and
+/// other network file systems never notify about other machines' writes, so they are verified by stats), costs about
+/// 1 KB of kernel memory and one <c>inotify_add_watch</c> per folder (run, <c>metrics/</c>, <c>params/</c>,
+/// <c>tags/</c>, key sub-folders), and shares the user's <c>max_user_watches</c> limit with every other process:
+/// 100,000 runs need more than the common default of 8,192–200,000 (raise <c>fs.inotify.max_user_watches</c>).
+/// Writes through a shared memory mapping (<c>mmap</c>) raise no event; nothing in MLflow or Qlib writes that way.
+/// </remarks>
+public enum RunIndexWatch
+{
+    /// <summary>
+    /// Default: an experiment is watched from its second verified search in the same store, once it holds at least
+    /// 1,000 runs (a one-shot command-line query never pays for watches; below that size stats cost a few ms).
+    /// </summary>
+    Auto = 0,
+
+    /// <summary>Watch from the first verified search, whatever the size (long-lived services over small stores; tests).</summary>
+    Always = 1,
+
+    /// <summary>Never watch: every verified query checks its runs by stats.</summary>
+    Never = 2,
+}
+
 /// <summary>How run search reads the store.</summary>
 public enum RunIndexMode
 {
@@ -145,7 +196,8 @@ public enum RunIndexMode
     /// with answers exactly as a full scan's: each query checks every run's <c>meta.yaml</c>, the files of
     /// the metric and tag keys its filter and order_by name, the <c>params/</c> folder when it names a param,
     /// and all metric and tag files of the runs it returns, and re-reads what changed (including writes by other
-    /// processes and by MLflow).
+    /// processes and by MLflow). In a long-lived store on Linux, runs watched through inotify and unchanged since
+    /// their last full check skip all of that (<see cref="FileStoreOptions.RunIndexWatch"/>).
     /// </summary>
     /// <remarks>
     /// Params are checked by their folder's stamp, not file by file: MLflow writes a param file once and never

@@ -6,7 +6,7 @@ namespace Qlib.Tracked.Stores.Search;
 /// <summary>One compiled comparison of a run filter. A run lacking the compared value never matches, not even <c>!=</c> (as MLflow).</summary>
 internal abstract class RunCondition
 {
-    public abstract bool Matches(Run run);
+    public abstract bool Matches(IRunFacts run);
 
     public static RunCondition Compile(SearchComparison c) => c.Type switch
     {
@@ -85,23 +85,23 @@ internal readonly struct TextMatcher(SearchComparator comparator, string value, 
 
 internal sealed class MetricCondition(string key, SearchComparator comparator, double value) : RunCondition
 {
-    public override bool Matches(Run run) => run.Data.Metrics.TryGetValue(key, out var metric) && Compare(metric.Value, comparator, value);
+    public override bool Matches(IRunFacts run) => run.TryGetMetric(key, out var metric) && Compare(metric.Value, comparator, value);
 }
 
 internal sealed class ParamCondition(string key, TextMatcher matcher) : RunCondition
 {
-    public override bool Matches(Run run) => run.Data.Params.TryGetValue(key, out var actual) && matcher.IsMatch(actual);
+    public override bool Matches(IRunFacts run) => run.TryGetParam(key, out var actual) && matcher.IsMatch(actual);
 }
 
 internal sealed class TagCondition(string key, TextMatcher matcher) : RunCondition
 {
-    public override bool Matches(Run run) => run.Data.Tags.TryGetValue(key, out var actual) && matcher.IsMatch(actual);
+    public override bool Matches(IRunFacts run) => run.TryGetTag(key, out var actual) && matcher.IsMatch(actual);
 }
 
 /// <summary><c>start_time</c>/<c>end_time</c> against integer milliseconds; a running run has no end time and never matches on it.</summary>
 internal sealed class TimeCondition(bool endTime, SearchComparator comparator, long value) : RunCondition
 {
-    public override bool Matches(Run run)
+    public override bool Matches(IRunFacts run)
     {
         var time = endTime ? run.Info.EndTime : run.Info.StartTime;
         return time is { } t && Compare(t, comparator, value);
@@ -112,12 +112,12 @@ internal sealed class StringAttributeCondition(string key, TextMatcher matcher) 
 {
     private readonly Func<RunInfo, string?> _read = RunAttributes.StringReader(key);
 
-    public override bool Matches(Run run) => _read(run.Info) is { } actual && matcher.IsMatch(actual);
+    public override bool Matches(IRunFacts run) => _read(run.Info) is { } actual && matcher.IsMatch(actual);
 }
 
 internal sealed class RunIdListCondition(bool negate, HashSet<string> ids) : RunCondition
 {
-    public override bool Matches(Run run) => ids.Contains(run.Info.RunId) != negate;
+    public override bool Matches(IRunFacts run) => ids.Contains(run.Info.RunId) != negate;
 }
 
 /// <summary>
@@ -128,7 +128,7 @@ internal sealed class DatasetCondition(string field, TextMatcher matcher) : RunC
 {
     private const string ContextTag = "mlflow.data.context";
 
-    public override bool Matches(Run run)
+    public override bool Matches(IRunFacts run)
     {
         var inputs = run.Inputs;
         for (var i = 0; i < inputs.Count; i++) // indexing: a foreach over the interface would allocate an enumerator per run

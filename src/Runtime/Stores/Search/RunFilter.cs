@@ -48,6 +48,11 @@ public sealed class RunFilter
     public bool Matches(Run run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        return Matches((IRunFacts)run);
+    }
+
+    internal bool Matches(IRunFacts run)
+    {
         foreach (var condition in _conditions)
         {
             if (!condition.Matches(run)) return false;

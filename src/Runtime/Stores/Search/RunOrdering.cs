@@ -43,13 +43,13 @@ public sealed class RunOrdering : IComparer<Run>
             var c = key.Compare(key.Extract(x), key.Extract(y));
             if (c != 0) return c;
         }
-        return NaturalOrder(x, y);
+        return NaturalOrder(x.Info, y.Info);
     }
 
-    private static int NaturalOrder(Run x, Run y)
+    private static int NaturalOrder(RunInfo x, RunInfo y)
     {
-        var byStart = y.Info.StartTime.CompareTo(x.Info.StartTime);
-        return byStart != 0 ? byStart : string.CompareOrdinal(x.Info.RunId, y.Info.RunId);
+        var byStart = y.StartTime.CompareTo(x.StartTime);
+        return byStart != 0 ? byStart : string.CompareOrdinal(x.RunId, y.RunId);
     }
 
     /// <summary>
@@ -69,60 +69,75 @@ public sealed class RunOrdering : IComparer<Run>
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (runs.Count < 2 || count == 0) return;
-        var values = new SortValue[_keys.Length][];
-        for (var k = 0; k < _keys.Length; k++)
-        {
-            var column = values[k] = new SortValue[runs.Count];
-            for (var r = 0; r < runs.Count; r++) column[r] = _keys[k].Extract(runs[r]);
-        }
+        var rows = new SortRow[runs.Count];
+        for (var r = 0; r < rows.Length; r++) rows[r] = Row(runs[r]);
+        var order = TopOrder(rows, count);
         var snapshot = runs.ToArray();
-        int CompareAt(int a, int b)
-        {
-            for (var k = 0; k < _keys.Length; k++)
-            {
-                var c = _keys[k].Compare(values[k][a], values[k][b]);
-                if (c != 0) return c;
-            }
-            var n = NaturalOrder(snapshot[a], snapshot[b]);
-            return n != 0 ? n : a.CompareTo(b);
-        }
-        int[] order;
-        if (count >= runs.Count / 4)
-        {
-            order = new int[runs.Count];
-            for (var i = 0; i < order.Length; i++) order[i] = i;
-            Array.Sort(order, CompareAt);
-        }
-        else
-        {
-            // Max-heap (by the run order) of the best `count` seen so far: its root is the worst kept.
-            var heap = new PriorityQueue<int, int>(count + 1, Comparer<int>.Create((a, b) => CompareAt(b, a)));
-            for (var i = 0; i < snapshot.Length; i++)
-            {
-                if (heap.Count < count) heap.Enqueue(i, i);
-                else if (CompareAt(i, heap.Peek()) < 0) heap.EnqueueDequeue(i, i);
-            }
-            var top = new int[heap.Count];
-            for (var i = 0; i < top.Length; i++) top[i] = heap.Dequeue();
-            Array.Sort(top, CompareAt);
-            var kept = new HashSet<int>(top);
-            order = new int[snapshot.Length];
-            top.CopyTo(order, 0);
-            var next = top.Length;
-            for (var i = 0; i < snapshot.Length; i++)
-            {
-                if (!kept.Contains(i)) order[next++] = i;
-            }
-        }
         for (var i = 0; i < order.Length; i++) runs[i] = snapshot[order[i]];
     }
 
-    /// <summary>A clause's value for one run: a number (NaN allowed), a string, or missing.</summary>
-    private readonly record struct SortValue(bool Present, double Number, string? Text);
+    /// <summary>The number of order_by clauses (values per <see cref="SortRow"/>).</summary>
+    internal int ClauseCount => _keys.Length;
 
-    private sealed class OrderKey(Func<Run, SortValue> extract, bool numeric, bool descending)
+    /// <summary>What ordering needs of one run, read once: each clause's value and the run info (natural order).</summary>
+    internal SortRow Row(IRunFacts run)
     {
-        public SortValue Extract(Run run) => extract(run);
+        if (_keys.Length == 0) return new SortRow(run.Info, []);
+        var values = new SortValue[_keys.Length];
+        for (var k = 0; k < values.Length; k++) values[k] = _keys[k].Extract(run);
+        return new SortRow(run.Info, values);
+    }
+
+    /// <summary>
+    /// Row positions with the first <paramref name="count"/> of the full order, in order, at the front and the
+    /// rest after them in no particular order. Ties fall back to the position, so the order is total.
+    /// </summary>
+    internal int[] TopOrder(SortRow[] rows, int count)
+    {
+        int CompareAt(int a, int b)
+        {
+            var x = rows[a];
+            var y = rows[b];
+            for (var k = 0; k < _keys.Length; k++)
+            {
+                var c = _keys[k].Compare(x.Values[k], y.Values[k]);
+                if (c != 0) return c;
+            }
+            var n = NaturalOrder(x.Info, y.Info);
+            return n != 0 ? n : a.CompareTo(b);
+        }
+        int[] order;
+        if (count >= rows.Length / 4)
+        {
+            order = new int[rows.Length];
+            for (var i = 0; i < order.Length; i++) order[i] = i;
+            Array.Sort(order, CompareAt);
+            return order;
+        }
+        // Max-heap (by the run order) of the best `count` seen so far: its root is the worst kept.
+        var heap = new PriorityQueue<int, int>(count + 1, Comparer<int>.Create((a, b) => CompareAt(b, a)));
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (heap.Count < count) heap.Enqueue(i, i);
+            else if (CompareAt(i, heap.Peek()) < 0) heap.EnqueueDequeue(i, i);
+        }
+        var top = new int[heap.Count];
+        for (var i = 0; i < top.Length; i++) top[i] = heap.Dequeue();
+        Array.Sort(top, CompareAt);
+        var kept = new HashSet<int>(top);
+        order = new int[rows.Length];
+        top.CopyTo(order, 0);
+        var next = top.Length;
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (!kept.Contains(i)) order[next++] = i;
+        }
+        return order;
+    }
+
+    private sealed class OrderKey(Func<IRunFacts, SortValue> extract, bool numeric, bool descending)
+    {
+        public SortValue Extract(IRunFacts run) => extract(run);
 
         public static OrderKey For(SearchOrderClause clause)
         {
@@ -130,11 +145,11 @@ public sealed class RunOrdering : IComparer<Run>
             switch (clause.Type)
             {
                 case SearchKeyType.Metric:
-                    return new OrderKey(run => run.Data.Metrics.TryGetValue(key, out var m) ? new SortValue(true, m.Value, null) : default, true, clause.Descending);
+                    return new OrderKey(run => run.TryGetMetric(key, out var m) ? new SortValue(true, m.Value, null) : default, true, clause.Descending);
                 case SearchKeyType.Param:
-                    return new OrderKey(run => Text(run.Data.Params, key), false, clause.Descending);
+                    return new OrderKey(run => run.TryGetParam(key, out var v) ? new SortValue(true, 0, v) : default, false, clause.Descending);
                 case SearchKeyType.Tag:
-                    return new OrderKey(run => Text(run.Data.Tags, key), false, clause.Descending);
+                    return new OrderKey(run => run.TryGetTag(key, out var v) ? new SortValue(true, 0, v) : default, false, clause.Descending);
                 default:
                     if (key is "start_time" or "end_time")
                     {
@@ -145,9 +160,6 @@ public sealed class RunOrdering : IComparer<Run>
                     return new OrderKey(run => read(run.Info) is { } s ? new SortValue(true, 0, s) : default, false, clause.Descending);
             }
         }
-
-        private static SortValue Text(IReadOnlyDictionary<string, string> values, string key) =>
-            values.TryGetValue(key, out var v) ? new SortValue(true, 0, v) : default;
 
         /// <summary>Rank 0 = a value, 1 = NaN, 2 = missing; ranks ascend whatever the direction.</summary>
         public int Compare(SortValue a, SortValue b)
@@ -163,3 +175,9 @@ public sealed class RunOrdering : IComparer<Run>
         private int Rank(SortValue v) => !v.Present ? 2 : numeric && double.IsNaN(v.Number) ? 1 : 0;
     }
 }
+
+/// <summary>A clause's value for one run: a number (NaN allowed), a string, or missing.</summary>
+internal readonly record struct SortValue(bool Present, double Number, string? Text);
+
+/// <summary>One run as ordering sees it: its info (for the natural order) and each clause's value.</summary>
+internal readonly record struct SortRow(RunInfo Info, SortValue[] Values);

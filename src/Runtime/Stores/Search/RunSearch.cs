@@ -60,6 +60,12 @@ public static class RunSearch
                 if (query.Filter.Matches(run)) matches.Add(run);
             }
         }
+        return OrderAndPage(matches, query);
+    }
+
+    /// <summary>Orders runs that already passed the query's filter and cuts the page (the matches list is reordered in place).</summary>
+    internal static PagedList<Run> OrderAndPage(List<Run> matches, RunQuery query)
+    {
         // Only the runs up to the end of the page need their order; the rest only count towards the next token.
         var needed = (int)Math.Min((long)query.Offset + query.MaxResults, int.MaxValue);
         query.Ordering.SortTop(matches, needed);

@@ -1,4 +1,5 @@
 using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores.Search;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
@@ -27,15 +28,36 @@ internal sealed class ExperimentRunIndex(string folder)
 
     public DateTime LastSaveUtc { get; set; }
 
+    public enum Watch { None, On, Refused }
+
+    /// <summary>Whether the runs are watched for changes (<see cref="RunWatcher"/>); set under the watcher's lock.</summary>
+    public volatile Watch WatchState;
+
+    /// <summary>Verified queries so far (<see cref="RunIndexWatch.Auto"/> starts watching on the second).</summary>
+    public int VerifiedSearches;
+
+    /// <summary>Folder events in the experiment folder (a run folder created, removed or renamed), counted by the watcher.</summary>
+    public int ListingEvents;
+    private int _listingEventsSeen;
+    private int _listingEpochSeen;
+
+    /// <summary>The experiment folder's watch descriptor (-1: none); changed under the watcher's lock.</summary>
+    public int WatchDescriptor { get; set; } = -1;
+
     /// <summary>Re-lists the experiment folder when its stamp changed; returns the entries to check (a snapshot).</summary>
-    public RunIndexEntry[] RefreshListing()
+    public RunIndexEntry[] RefreshListing(RunWatcher? watcher = null)
     {
         lock (Sync)
         {
+            // Read before the stat: an event raised after it lists the folder again next time.
+            var events = Volatile.Read(ref ListingEvents);
+            var epoch = watcher?.Epoch ?? 0;
             var statTime = DateTime.UtcNow;
-            var stamp = FileStamp.Of(new DirectoryInfo(Folder));
-            if (!ListingStamp.Confirms(stamp))
+            var stamp = FileStamp.OfFolder(Folder);
+            if (!ListingStamp.Confirms(stamp) || events != _listingEventsSeen || epoch != _listingEpochSeen)
             {
+                _listingEventsSeen = events;
+                _listingEpochSeen = epoch;
                 var names = new HashSet<string>(StringComparer.Ordinal);
                 if (stamp.Exists)
                 {
@@ -60,6 +82,13 @@ internal sealed class ExperimentRunIndex(string folder)
                         changed = true;
                     }
                 }
+                if (watcher is not null)
+                {
+                    foreach (var (name, gone) in Entries)
+                    {
+                        if (!next.ContainsKey(name)) watcher.Forget(gone);
+                    }
+                }
                 Entries = next;
                 ListingStamp = stamp.Settled(statTime);
                 if (changed) ReadsSinceSave++;
@@ -71,65 +100,148 @@ internal sealed class ExperimentRunIndex(string folder)
     /// <summary>Runs of at least this many entries are checked on several threads (below it, threads cost more than they save).</summary>
     public const int ParallelThreshold = 2048;
 
-    /// <summary>The runs of the view, each as a lazily checked <see cref="Run"/>; folders that are not runs are reported and skipped.</summary>
+    /// <summary>Runs any one query may start watching, at least (see the quota in <see cref="Matching"/>).</summary>
+    public const int WatchQuotaFloor = 1024;
+
+    /// <summary>
+    /// The runs of the view that pass <paramref name="filter"/>, in folder order, each with its values for
+    /// <paramref name="ordering"/>; folders that are not runs are reported and skipped. Filter and ordering read
+    /// the entries directly (<see cref="EntryFacts"/>), so no run is built here: the caller completes only the
+    /// runs of the page it returns (<see cref="IndexedRun.Complete"/>).
+    /// </summary>
     /// <param name="viewType">Which lifecycle stages to return.</param>
+    /// <param name="filter">The query's filter (<see cref="RunFilter.MatchAll"/>: every run of the view).</param>
+    /// <param name="ordering">The query's order: each clause's value is read here, once per matching run.</param>
     /// <param name="context">The store's warnings, locator and key pool.</param>
     /// <param name="touched">
     /// Trusted mode: the run folders this store wrote to; only those (and runs seen for the first time) are
     /// checked against their files, every other run is answered from the index as it is. Null: verify all.
     /// </param>
     /// <param name="parallelism">
-    /// Threads for the per-run checks (one stat of meta.yaml each, and reading runs seen for the first time):
-    /// the entries are independent, each under its own lock. Warnings about skipped folders still come in
-    /// folder order.
+    /// Threads for the per-run checks (one stat of meta.yaml each, the filter's and ordering's keys, and reading
+    /// runs seen for the first time): the entries are independent, each under its own lock. Warnings about
+    /// skipped folders still come in folder order.
     /// </param>
-    public List<Run> Runs(ViewType viewType, RunIndexContext context, System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism)
+    /// <param name="watcher">
+    /// Verified mode with change notification (null: none): a run watched and without events since its last full
+    /// check is answered from memory with no stat; any other run is first watched, then checked in full, then
+    /// counted clean (in that order, see <see cref="RunWatcher"/>), or verified by stats as without watching.
+    /// </param>
+    public List<IndexedRun> Matching(ViewType viewType, RunFilter filter, RunOrdering ordering, RunIndexContext context,
+        System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, RunWatcher? watcher = null)
     {
-        var entries = RefreshListing();
-        var checkedInfos = new (RunInfo? Info, string? Problem)[entries.Length];
+        var (entries, stages, results) = Check(viewType, filter, ordering, context, touched, parallelism, build: true, watcher);
+        var runs = new List<IndexedRun>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (results![i] is { } run) runs.Add(run);
+        }
+        WarnAboutNonRuns(entries, stages, context);
+        return runs;
+    }
+
+    /// <summary>How many runs are active and how many deleted, checked as a search checks them but without building any run.</summary>
+    public (int Active, int Deleted) CountByStage(RunIndexContext context,
+        System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, RunWatcher? watcher = null)
+    {
+        var (entries, stages, _) = Check(ViewType.All, RunFilter.MatchAll, RunOrdering.Natural, context, touched, parallelism, build: false, watcher);
+        int active = 0, deleted = 0;
+        foreach (var stage in stages)
+        {
+            if (stage == RunStage.Active) active++;
+            else if (stage == RunStage.Deleted) deleted++;
+        }
+        WarnAboutNonRuns(entries, stages, context);
+        return (active, deleted);
+    }
+
+    private enum RunStage : byte { NotARun, Active, Deleted }
+
+    private (RunIndexEntry[] Entries, RunStage[] Stages, IndexedRun?[]? Results) Check(ViewType viewType, RunFilter filter, RunOrdering ordering,
+        RunIndexContext context, System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, bool build,
+        RunWatcher? watcher)
+    {
+        var listingStats = FileStamp.StatsOnThisThread;
+        var entries = RefreshListing(watcher);
+        context.CountStats(FileStamp.StatsOnThisThread - listingStats);
+        var stages = new RunStage[entries.Length];
+        var results = build ? new IndexedRun?[entries.Length] : null;
         var verify = touched is null;
-        void Check(int i)
+        var anyTouched = touched is { IsEmpty: false };
+        var matchAll = ReferenceEquals(filter, RunFilter.MatchAll);
+        // Making a run watch-clean costs about ten times its plain check (every file stat'ed, a watch per folder), so
+        // one query takes on at most an eighth of the runs: the switch to watching spreads over several queries, each
+        // costing at most about twice a stats-only one. The rest are verified by stats meanwhile.
+        var watchQuota = Math.Max(WatchQuotaFloor, entries.Length / 8);
+        void Check(int i, EntryFacts facts)
         {
             var entry = entries[i];
-            var runFolder = Path.Combine(Folder, entry.FolderName);
+            var runFolder = entry.PathIn(Folder);
             lock (entry.Sync)
             {
-                var wasTouched = touched is not null && touched.TryRemove(runFolder, out _); // consumed even when rebuilt anyway
-                var recheck = verify || wasTouched || !entry.Built;
-                var reads = recheck ? entry.RefreshInfo(runFolder, context) : 0;
-                if (recheck && !verify) reads += entry.RefreshAllKinds(runFolder, context);
+                var wasTouched = anyTouched && touched!.TryRemove(runFolder, out _); // consumed even when rebuilt anyway
+                var verifyThis = verify;
+                var reads = 0;
+                if (watcher is not null)
+                {
+                    if (watcher.IsClean(entry)) verifyThis = false;
+                    else if (Interlocked.Decrement(ref watchQuota) >= 0 && watcher.TryWatchRun(entry, runFolder, out var pass))
+                    {
+                        // Watched first, then checked in full (what a returned run gets): everything in memory is current
+                        // now, and any later write raises an event. A key folder found unwatched is watched next query.
+                        reads += entry.RefreshEverything(runFolder, context);
+                        if (pass.Covers(entry)) RunWatcher.MarkClean(entry, pass);
+                        verifyThis = false;
+                    }
+                }
+                if (verifyThis || wasTouched || !entry.Built)
+                {
+                    reads += entry.RefreshInfo(runFolder, context);
+                    if (!verify) reads += entry.RefreshAllKinds(runFolder, context);
+                }
                 CountReads(reads);
-                checkedInfos[i] = (entry.Info, entry.Problem);
+                var info = entry.Info;
+                if (info is null) return;
+                stages[i] = info.LifecycleStage == LifecycleStage.Deleted ? RunStage.Deleted : RunStage.Active;
+                if (results is null || !viewType.Includes(info.LifecycleStage)) return;
+                facts.Reset(entry, runFolder, info, verifyThis);
+                if (matchAll || filter.Matches(facts))
+                {
+                    var row = ordering.Row(facts);
+                    results[i] = new IndexedRun(this, entry, row, CheckedKeys.From(facts), verifyThis);
+                }
+                CountReads(facts.Reads);
             }
+        }
+        void CheckRange(int from, int to)
+        {
+            var facts = new EntryFacts(context);
+            var stats = FileStamp.StatsOnThisThread;
+            for (var i = from; i < to; i++) Check(i, facts);
+            context.CountStats(FileStamp.StatsOnThisThread - stats);
         }
         if (parallelism > 1 && entries.Length >= ParallelThreshold)
         {
             var ranges = System.Collections.Concurrent.Partitioner.Create(0, entries.Length, Math.Max(256, entries.Length / (parallelism * 8)));
-            Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, range =>
-            {
-                for (var i = range.Item1; i < range.Item2; i++) Check(i);
-            });
+            Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, range => CheckRange(range.Item1, range.Item2));
         }
-        else
-        {
-            for (var i = 0; i < entries.Length; i++) Check(i);
-        }
+        else CheckRange(0, entries.Length);
 
-        var runs = new List<Run>(entries.Length);
+        return (entries, stages, results);
+    }
+
+    /// <summary>Reports the folders that are not readable runs, in folder order (whatever thread checked them).</summary>
+    private void WarnAboutNonRuns(RunIndexEntry[] entries, RunStage[] stages, RunIndexContext context)
+    {
         for (var i = 0; i < entries.Length; i++)
         {
+            if (stages[i] != RunStage.NotARun) continue;
             var entry = entries[i];
-            var runFolder = Path.Combine(Folder, entry.FolderName);
-            var (info, problem) = checkedInfos[i];
-            if (info is null)
-            {
-                if (problem is null) context.Warn(runFolder, "Skipped a folder that is not a run: it has no meta.yaml.", null);
-                else context.Warn(Path.Combine(runFolder, StoreLayout.MetaFile), $"Skipped an unreadable run: {problem}.", entry.FolderName);
-                continue;
-            }
-            if (!viewType.Includes(info.LifecycleStage)) continue;
-            runs.Add(new IndexedRun(this, entry, runFolder, context, verify).ToLazyRun(info));
+            string? problem;
+            lock (entry.Sync) problem = entry.Problem;
+            var runFolder = entry.PathIn(Folder);
+            if (problem is null) context.Warn(runFolder, "Skipped a folder that is not a run: it has no meta.yaml.", null);
+            else context.Warn(Path.Combine(runFolder, StoreLayout.MetaFile), $"Skipped an unreadable run: {problem}.", entry.FolderName);
         }
-        return runs;
     }
 }

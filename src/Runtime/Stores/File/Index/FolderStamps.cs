@@ -35,16 +35,21 @@ internal sealed class FolderStamps(string[] relativePaths, FileStamp[] stamps)
         return new FolderStamps([.. paths], [.. stamps]);
     }
 
-    /// <summary>One stat per folder (one for a flat key folder): true when no folder gained, lost or renamed an entry.</summary>
-    public bool StillCurrent(string root)
+    /// <summary>
+    /// One stat per folder (one for a flat key folder) of <c>runFolder/kindFolder</c>: true when no folder gained,
+    /// lost or renamed an entry.
+    /// </summary>
+    public bool StillCurrent(string runFolder, string kindFolder)
     {
         for (var i = 0; i < Stamps.Length; i++)
         {
             var recorded = Stamps[i];
             if (recorded == FileStamp.Unsettled) return false;
-            var path = RelativePaths[i].Length == 0 ? root : Path.Combine(root, RelativePaths[i]);
+            var stamp = RelativePaths[i].Length == 0
+                ? FileStamp.OfFolder(runFolder, kindFolder)
+                : FileStamp.OfFolder(Path.Combine(runFolder, kindFolder), RelativePaths[i]);
             // Missing equals Missing: a key folder that still does not exist still holds no keys.
-            if (FileStamp.Of(new DirectoryInfo(path)) != recorded) return false;
+            if (stamp != recorded) return false;
         }
         return true;
     }

@@ -9,9 +9,10 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// query re-checks each run's <c>meta.yaml</c> and, per run, only the key files its filter and order_by
 /// name (plus every file of the runs it returns), re-reading whatever changed. Writes by this store,
 /// by other processes and by MLflow itself are therefore seen by the next query without any hook in
-/// the write path.
+/// the write path. With change notification (<see cref="RunWatcher"/>) a watched run without events since its last
+/// full check is answered from memory instead.
 /// </summary>
-internal sealed class RunIndex(RunIndexContext context, bool trusted)
+internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher? watcher = null)
 {
     /// <summary>Save again once this share of the runs' files were re-read since the last save (1/N).</summary>
     private const int ResaveFraction = 20;
@@ -25,10 +26,6 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted)
 
     // The loaded files whose bytes the experiments' entries still read (see IndexFileMemory).
     private readonly ConcurrentDictionary<string, IndexFileMemory> _loadedFrom = new(StringComparer.Ordinal);
-
-    /// <summary>The runs of one experiment folder in the view, lazily checked (see <see cref="IndexedRun"/>).</summary>
-    public List<Run> Runs(string experimentFolder, ViewType viewType, int parallelism) =>
-        Current(experimentFolder).Runs(viewType, context, trusted ? _touched : null, parallelism);
 
     /// <summary>
     /// The experiment's index, dropped and rebuilt when the file its entries read from was written in place since it
@@ -44,6 +41,41 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted)
         context.Warn(RunIndexFile.PathOf(experimentFolder), "Run index rewritten in place while in use; rebuilt from the run folders.", null);
         return fresh;
     }
+
+    /// <summary>The runs of one experiment folder in the view that pass the filter, with their ordering values (see <see cref="IndexedRun"/>).</summary>
+    public List<IndexedRun> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, Search.RunOrdering ordering, int parallelism)
+    {
+        var index = Current(experimentFolder);
+        return index.Matching(viewType, filter, ordering, context, trusted ? _touched : null, parallelism, WatcherFor(index));
+    }
+
+    /// <summary>Completes a matched run into a <see cref="Run"/> (see <see cref="IndexedRun.Complete"/>).</summary>
+    public Run Complete(IndexedRun run) => run.Complete(context);
+
+    /// <summary>Active and deleted run counts of one experiment folder, checked as a search checks them.</summary>
+    public (int Active, int Deleted) CountByStage(string experimentFolder, int parallelism)
+    {
+        var index = Current(experimentFolder);
+        return index.CountByStage(context, trusted ? _touched : null, parallelism, WatcherFor(index));
+    }
+
+    /// <summary>
+    /// The watcher when this verified query of <paramref name="index"/> uses change notification (starting it when the
+    /// mode says it is time); drains the event queue first either way, so every write that completed before this
+    /// point is accounted for before anything is answered.
+    /// </summary>
+    private RunWatcher? WatcherFor(ExperimentRunIndex index)
+    {
+        if (trusted || watcher is null) return null;
+        var watching = watcher.ShouldWatch(index);
+        watcher.Drain();
+        return watching ? watcher : null;
+    }
+
+    public RunIndexContext Context => context;
+
+    /// <summary>Change notification for Verified queries (null: Trusted, Off or <see cref="RunIndexWatch.Never"/>).</summary>
+    public RunWatcher? Watcher => watcher;
 
     /// <summary>
     /// Called by the store after each write to a run. Only <see cref="RunIndexMode.Trusted"/> needs it (the

@@ -16,6 +16,16 @@ internal sealed class RunIndexContext(Action<string, string, string?> warn, Acti
         lock (_warnSync) warn(path, message, runId);
     }
 
+    private long _stats;
+
+    /// <summary>Stats the index issued for searches (file and folder stamps; listings not included).</summary>
+    public long StatsIssued => Interlocked.Read(ref _stats);
+
+    public void CountStats(long stats)
+    {
+        if (stats > 0) Interlocked.Add(ref _stats, stats);
+    }
+
     public void RememberRun(string runId, string folder) => rememberRun(runId, folder);
 
     public Action<string, string> WarnFor<T>(KeyedFiles<T> files, string runFolder) =>

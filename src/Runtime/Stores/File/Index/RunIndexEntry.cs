@@ -14,6 +14,11 @@ internal sealed class RunIndexEntry(string folderName)
     public const string RunNameTag = "mlflow.runName";
 
     public string FolderName { get; } = folderName;
+
+    private string? _path;
+
+    /// <summary>The run folder's path (built once: an entry always belongs to the same experiment folder).</summary>
+    public string PathIn(string experimentFolder) => _path ??= Path.Combine(experimentFolder, FolderName);
     public FileStamp MetaStamp { get; set; } = FileStamp.Unsettled;
 
     /// <summary>Null when the folder is not a readable run (<see cref="Problem"/> says why).</summary>
@@ -93,6 +98,16 @@ internal sealed class RunIndexEntry(string folderName)
 
     public Lock Sync { get; } = new();
 
+    // Change notification (RunWatcher). Events counted by the query-start drain (Interlocked, no lock); the entry is
+    // clean while the count and the watcher's overflow epoch are what they were before its last full check.
+    public int WatchEvents;
+    public bool WatchClean { get; set; }
+    public int WatchCleanEvents { get; set; }
+    public int WatchCleanEpoch { get; set; }
+
+    /// <summary>This run's watch descriptors (changed only under the watcher's lock).</summary>
+    public List<int>? WatchDescriptors { get; set; }
+
     /// <summary>
     /// Re-checks <c>meta.yaml</c> (one stat when unchanged); on first sight reads the whole run.
     /// Returns how many files were (re)read, so the owner knows whether its persisted copy fell behind.
@@ -105,13 +120,12 @@ internal sealed class RunIndexEntry(string folderName)
             reads += RefreshAllKinds(runFolder, context);
             Built = true;
         }
-        var metaPath = Path.Combine(runFolder, StoreLayout.MetaFile);
         var statTime = DateTime.UtcNow;
-        var stamp = FileStamp.Of(metaPath);
+        var stamp = FileStamp.OfFile(runFolder, "", StoreLayout.MetaFile);
         if (!MetaStamp.Confirms(stamp) || Info is null)
         {
             reads++;
-            ReadMeta(runFolder, metaPath, stamp.Settled(statTime), context);
+            ReadMeta(runFolder, Path.Combine(runFolder, StoreLayout.MetaFile), stamp.Settled(statTime), context);
         }
         if (Info is not null && !NameFromMeta)
         {
@@ -119,6 +133,21 @@ internal sealed class RunIndexEntry(string folderName)
             var name = TryGet(Tags, runFolder, StoreLayout.TagsFolder, RunNameTag, ExactTextReader.Instance, context, ref reads, out var tag) ? tag : "";
             if (name != Info.RunName) Info = Info with { RunName = name };
         }
+        return reads;
+    }
+
+    /// <summary>
+    /// Checks everything the entry answers for, as for a run a query returns: <c>meta.yaml</c>, the <c>params/</c>
+    /// folder's stamps, and every metric and tag file (listing a key folder again only when its stamps changed).
+    /// </summary>
+    public int RefreshEverything(string runFolder, RunIndexContext context)
+    {
+        var wasBuilt = Built;
+        var reads = RefreshInfo(runFolder, context); // a first sight lists and reads everything
+        if (!wasBuilt) return reads;
+        reads += RefreshParams(runFolder, context);
+        reads += RefreshMutable(metrics: true, runFolder, context, static _ => false);
+        reads += RefreshMutable(metrics: false, runFolder, context, static _ => false);
         return reads;
     }
 
@@ -140,8 +169,7 @@ internal sealed class RunIndexEntry(string folderName)
     /// </summary>
     public int RefreshParams(string runFolder, RunIndexContext context)
     {
-        var folder = Path.Combine(runFolder, StoreLayout.ParamsFolder);
-        if (ParamFolders is not null && ParamFolders.StillCurrent(folder)) return 0;
+        if (ParamFolders is not null && ParamFolders.StillCurrent(runFolder, StoreLayout.ParamsFolder)) return 0;
         var reads = 0;
         ParamFolders = ListKind(Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context, ref reads);
         return reads;
@@ -157,7 +185,7 @@ internal sealed class RunIndexEntry(string folderName)
         var kindFolder = metrics ? StoreLayout.MetricsFolder : StoreLayout.TagsFolder;
         var stamps = metrics ? MetricFolders : TagFolders;
         var reads = 0;
-        if (stamps is null || !stamps.StillCurrent(Path.Combine(runFolder, kindFolder)))
+        if (stamps is null || !stamps.StillCurrent(runFolder, kindFolder))
         {
             if (metrics) MetricFolders = ListKind(Metrics, runFolder, kindFolder, LatestMetricReader.Instance, context, ref reads);
             else TagFolders = ListKind(Tags, runFolder, kindFolder, ExactTextReader.Instance, context, ref reads);
@@ -219,9 +247,8 @@ internal sealed class RunIndexEntry(string folderName)
             value = known >= 0 ? files.ValueAt(known) : default!;
             return known >= 0;
         }
-        var path = StoreLayout.KeyPath(Path.Combine(runFolder, kindFolder), key);
         var statTime = DateTime.UtcNow;
-        var stamp = FileStamp.Of(path);
+        var stamp = FileStamp.OfFile(runFolder, kindFolder, key);
         var i = files.IndexOf(key);
         if (!stamp.Exists)
         {
@@ -235,6 +262,7 @@ internal sealed class RunIndexEntry(string folderName)
             return true;
         }
         reads++;
+        var path = StoreLayout.KeyPath(Path.Combine(runFolder, kindFolder), key);
         if (!reader.TryRead(path, key, context.WarnFor(files, runFolder), out value))
         {
             if (i >= 0) files.RemoveAt(i);

@@ -1,0 +1,74 @@
+using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores.Search;
+
+namespace Qlib.Tracked.Stores.FileBacked.Index;
+
+/// <summary>What a query's filter and ordering checked of one run, so completing it does not check those keys again.</summary>
+internal sealed class CheckedKeys(
+    (string Key, bool Found, Metric Value)[] metrics,
+    (string Key, bool Found, string Value)[] tags,
+    bool paramsChecked,
+    IReadOnlyList<DatasetInput>? inputs)
+{
+    public bool ParamsChecked => paramsChecked;
+    public IReadOnlyList<DatasetInput>? Inputs => inputs;
+
+    public bool HasMetric(string key) => Contains(metrics, key);
+    public bool HasTag(string key) => Contains(tags, key);
+
+    /// <summary>A copy of what <paramref name="facts"/> checked; null when it checked nothing (no allocation per run).</summary>
+    public static CheckedKeys? From(EntryFacts facts) =>
+        facts.CheckedMetrics.Count == 0 && facts.CheckedTags.Count == 0 && !facts.ParamsChecked && facts.InputsIfRead is null
+            ? null
+            : new CheckedKeys([.. facts.CheckedMetrics], [.. facts.CheckedTags], facts.ParamsChecked, facts.InputsIfRead);
+
+    private static bool Contains<T>((string Key, bool Found, T Value)[] keys, string key)
+    {
+        foreach (var k in keys)
+        {
+            if (string.Equals(k.Key, key, StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
+}
+
+/// <summary>
+/// A run a query matched: the entry, the info it was matched with, its ordering values and what was checked on
+/// the way. Only the runs of the returned page are completed into <see cref="Run"/>s.
+/// </summary>
+internal readonly record struct IndexedRun(ExperimentRunIndex Owner, RunIndexEntry Entry, SortRow Row, CheckedKeys? Checked, bool Verify)
+{
+    /// <summary>
+    /// The run with its data current: in Verified mode every file is checked except the keys this query already
+    /// checked (so the run returned is the run the filter and ordering saw); in Trusted mode as the index has it.
+    /// </summary>
+    public Run Complete(RunIndexContext context)
+    {
+        var stats = FileStamp.StatsOnThisThread;
+        try { return CompleteLocked(context); }
+        finally { context.CountStats(FileStamp.StatsOnThisThread - stats); }
+    }
+
+    private Run CompleteLocked(RunIndexContext context)
+    {
+        var runFolder = Entry.PathIn(Owner.Folder);
+        var info = Row.Info;
+        lock (Entry.Sync)
+        {
+            if (Verify)
+            {
+                var reads = 0;
+                if (Checked is not { ParamsChecked: true }) reads += Entry.RefreshParams(runFolder, context);
+                var checkedKeys = Checked;
+                reads += Entry.RefreshMutable(metrics: true, runFolder, context, key => checkedKeys?.HasMetric(key) == true);
+                reads += Entry.RefreshMutable(metrics: false, runFolder, context, key => checkedKeys?.HasTag(key) == true);
+                Owner.CountReads(reads);
+            }
+            var data = new RunData(Entry.Metrics.ToDictionary(), Entry.Params.ToDictionary(), Entry.Tags.ToDictionary());
+            return new Run(info, data, Checked?.Inputs ?? ReadInputs(runFolder, Entry, context));
+        }
+    }
+
+    internal static IReadOnlyList<DatasetInput> ReadInputs(string runFolder, RunIndexEntry entry, RunIndexContext context) =>
+        DatasetInputs.Read(runFolder, Path.GetDirectoryName(runFolder)!, (path, message) => context.Warn(path, message, entry.Info?.RunId));
+}

@@ -1,0 +1,320 @@
+using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+
+namespace Qlib.Tracked.Stores.FileBacked.Index;
+
+/// <summary>
+/// Change notification for the verified run index (Linux, local file systems): a run whose folders are watched
+/// and that had no event since it was last checked in full is answered from memory, with no stat at all. One
+/// inotify instance per store, created when the first experiment starts being watched.
+/// </summary>
+/// <remarks>
+/// Exactness rests on three orderings. (1) A run's folders are watched BEFORE it is checked against its files, and
+/// it counts as clean only from the event count read before the watches were added: a write that lands before the
+/// check is read by the check, one after it raises an event. (2) The kernel queues an event inside the writer's
+/// own system call, and every query drains the queue before it answers, so every write that completed before the
+/// query began is seen. (3) Watches are added under the same lock the drain holds, so no event can be read for a
+/// watch descriptor before it is mapped to its run. A lost event queue (overflow) makes every run dirty.
+/// Not seen by any watch: writes through a shared memory mapping (<c>mmap</c>), and writes on another machine
+/// (hence local file systems only, see <see cref="LocalFileSystem"/>).
+/// </remarks>
+internal sealed class RunWatcher
+{
+    /// <summary>
+    /// <see cref="RunIndexWatch.Auto"/> watches an experiment only from this many runs: below it a verified query
+    /// costs at most a few milliseconds of stats (~4.5 µs each), not worth four or more kernel watches per run out of
+    /// a budget shared with every other process of the user (editors, IDEs, file sync).
+    /// </summary>
+    public const int AutoThreshold = 1000;
+
+    private const int ReadBufferSize = 64 * 1024;
+
+    private readonly RunIndexWatch _mode;
+    private readonly int _budget;
+    private readonly bool _simulateInitFailure;
+    private readonly Lock _sync = new();
+    private readonly Dictionary<int, object> _targets = []; // watch descriptor → RunIndexEntry or ExperimentRunIndex
+    private InotifyHandle? _handle;
+    private bool _unavailable;
+    private volatile bool _exhausted;
+    private bool _broken;
+    private byte[]? _buffer;
+    private int _epoch;
+
+    public RunWatcher(RunIndexWatch mode, int? budget, bool simulateInitFailure)
+    {
+        _mode = mode;
+        _simulateInitFailure = simulateInitFailure;
+        _budget = budget ?? DefaultBudget();
+    }
+
+    /// <summary>Bumped when the kernel dropped events (queue overflow): every run watched before is dirty.</summary>
+    public int Epoch => Volatile.Read(ref _epoch);
+
+    /// <summary>Queue overflows seen (tests prove an overflow really happened).</summary>
+    public int Overflows { get; private set; }
+
+    /// <summary>Watches this store holds now.</summary>
+    public int WatchCount
+    {
+        get { lock (_sync) return _targets.Count; }
+    }
+
+    public bool Active => _handle is not null;
+
+    /// <summary>Half the user's limit (<c>/proc/sys/fs/inotify/max_user_watches</c>), which every process of the user shares.</summary>
+    private static int DefaultBudget()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/sys/fs/inotify/max_user_watches").Trim();
+            return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var limit) ? limit / 2 : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
+    }
+
+    /// <summary>
+    /// Called once per verified query of <paramref name="index"/>: true when its runs are watched (starting the watch
+    /// when the mode says it is time). Never throws: anything that prevents watching leaves the query to stats.
+    /// </summary>
+    public bool ShouldWatch(ExperimentRunIndex index)
+    {
+        if (_mode == RunIndexWatch.Never) return false;
+        var searches = Interlocked.Increment(ref index.VerifiedSearches);
+        switch (index.WatchState)
+        {
+            case ExperimentRunIndex.Watch.On: return true;
+            case ExperimentRunIndex.Watch.Refused: return false;
+        }
+        if (_mode == RunIndexWatch.Auto)
+        {
+            int count;
+            lock (index.Sync) count = index.Entries.Count;
+            if (searches < 2 || count < AutoThreshold) return false;
+        }
+        lock (_sync)
+        {
+            if (index.WatchState != ExperimentRunIndex.Watch.None) return index.WatchState == ExperimentRunIndex.Watch.On;
+            if (!LocalFileSystem.IsLocal(index.Folder) || !EnsureHandle())
+            {
+                index.WatchState = ExperimentRunIndex.Watch.Refused;
+                return false;
+            }
+            // The listing is still stat-checked every query; this watch also re-lists on run folders created or removed
+            // within one tick of the folder's clock. Optional: without it (budget spent) the stamp check still holds.
+            AddLocked(index.Folder, index);
+            index.WatchState = ExperimentRunIndex.Watch.On;
+            return true;
+        }
+    }
+
+    private bool EnsureHandle()
+    {
+        if (_handle is not null) return true;
+        if (_unavailable) return false;
+        _handle = _simulateInitFailure ? null : Inotify.TryCreate();
+        _unavailable = _handle is null;
+        return _handle is not null;
+    }
+
+    /// <summary>
+    /// Reads every queued event (until the queue is empty) and marks the runs they concern dirty. Runs at the start
+    /// of every query, so every write that completed before it is accounted for.
+    /// </summary>
+    public void Drain()
+    {
+        if (_handle is null) return;
+        lock (_sync)
+        {
+            _buffer ??= new byte[ReadBufferSize];
+            while (true)
+            {
+                var n = Inotify.Read(_handle, _buffer);
+                if (n == -Inotify.EIntr) continue;
+                if (n <= 0)
+                {
+                    if (n != -Inotify.EAgain)
+                    {
+                        // An unexpected error: trust nothing watched so far, and watch no more (every run back on stats).
+                        LoseEverything();
+                        _exhausted = true;
+                        _broken = true;
+                    }
+                    return;
+                }
+                Dispatch(_buffer.AsSpan(0, n));
+            }
+        }
+    }
+
+    private void Dispatch(ReadOnlySpan<byte> events)
+    {
+        // struct inotify_event { int wd; uint32 mask; uint32 cookie; uint32 len; char name[len]; }, native byte order.
+        while (events.Length >= 16)
+        {
+            var wd = BitConverter.IsLittleEndian ? BinaryPrimitives.ReadInt32LittleEndian(events) : BinaryPrimitives.ReadInt32BigEndian(events);
+            var mask = BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(events[4..]) : BinaryPrimitives.ReadUInt32BigEndian(events[4..]);
+            var nameLength = (int)(BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(events[12..]) : BinaryPrimitives.ReadUInt32BigEndian(events[12..]));
+            events = events[Math.Min(events.Length, 16 + nameLength)..];
+            if ((mask & Inotify.InQueueOverflow) != 0)
+            {
+                Overflows++;
+                LoseEverything();
+                continue;
+            }
+            if (!_targets.TryGetValue(wd, out var target)) continue; // a watch already forgotten
+            MarkDirty(target, mask);
+            if ((mask & (Inotify.InIgnored | Inotify.InDeleteSelf | Inotify.InMoveSelf)) != 0)
+            {
+                // The folder is gone or elsewhere: the watch no longer stands for its path. Re-verification re-adds it.
+                if ((mask & Inotify.InIgnored) == 0) Inotify.RemoveWatch(_handle!, wd);
+                ForgetLocked(wd, target);
+            }
+        }
+    }
+
+    private static void MarkDirty(object target, uint mask)
+    {
+        if (target is RunIndexEntry entry) Interlocked.Increment(ref entry.WatchEvents);
+        // In the experiment folder only folders are runs: the index file's own saves do not force a re-listing.
+        else if (target is ExperimentRunIndex index && (mask & (Inotify.InIsDir | Inotify.InIgnored | Inotify.InDeleteSelf | Inotify.InMoveSelf)) != 0)
+            Interlocked.Increment(ref index.ListingEvents);
+    }
+
+    private void LoseEverything() => Interlocked.Increment(ref _epoch);
+
+    /// <summary>True when <paramref name="entry"/> is watched and had no event since it was last checked in full (caller holds its lock).</summary>
+    public bool IsClean(RunIndexEntry entry) =>
+        entry.WatchClean && entry.WatchCleanEpoch == Epoch && entry.WatchCleanEvents == Volatile.Read(ref entry.WatchEvents);
+
+    /// <summary>
+    /// Watches the run folder, its <c>metrics/</c>, <c>params/</c>, <c>tags/</c> and the folders under them that the
+    /// entry's last listing recorded (listing them when it recorded none). False when a watch could not be added
+    /// (budget spent, no run folder): the run is then verified by stats. On true the caller checks the run in full
+    /// and asks <see cref="WatchPass.Covers"/> whether every folder that check found is watched before
+    /// <see cref="MarkClean"/>. A folder created after its parent was watched raises an event; one created before
+    /// changed its parent's stamp, so the check lists it and <see cref="WatchPass.Covers"/> sees it unwatched.
+    /// </summary>
+    public bool TryWatchRun(RunIndexEntry entry, string runFolder, [NotNullWhen(true)] out WatchPass? pass)
+    {
+        pass = null;
+        if (_handle is null || _exhausted) return false;
+        lock (_sync)
+        {
+            // Read before any watch exists: an event from here on makes the entry dirty again.
+            var watching = new WatchPass(Volatile.Read(ref entry.WatchEvents), _epoch);
+            if (AddLocked(runFolder, entry) < 0) return false;
+            if (!AddKindLocked(runFolder, StoreLayout.MetricsFolder, entry.MetricFolders, entry, watching.Metrics)
+                || !AddKindLocked(runFolder, StoreLayout.ParamsFolder, entry.ParamFolders, entry, watching.Params)
+                || !AddKindLocked(runFolder, StoreLayout.TagsFolder, entry.TagFolders, entry, watching.Tags)) return false;
+            pass = watching;
+            return true;
+        }
+    }
+
+    /// <summary>Records that <paramref name="entry"/> was checked in full after <see cref="TryWatchRun"/> (caller holds its lock).</summary>
+    public static void MarkClean(RunIndexEntry entry, WatchPass pass)
+    {
+        entry.WatchCleanEvents = pass.Events;
+        entry.WatchCleanEpoch = pass.Epoch;
+        entry.WatchClean = true;
+    }
+
+    private bool AddKindLocked(string runFolder, string kind, FolderStamps? known, RunIndexEntry entry, HashSet<string> watched)
+    {
+        var root = Path.Combine(runFolder, kind);
+        var wd = AddLocked(root, entry);
+        if (IsAbsent(wd)) return true; // its creation is an event of the run folder's watch
+        if (wd < 0) return false;
+        watched.Add("");
+        if (known is null) return AddTreeLocked(root, "", entry, watched);
+        foreach (var relative in known.RelativePaths)
+        {
+            if (relative.Length == 0) continue;
+            wd = AddLocked(Path.Combine(root, relative), entry);
+            if (IsAbsent(wd)) continue; // removed since: the check finds the changed stamps and lists again
+            if (wd < 0) return false;
+            watched.Add(relative);
+        }
+        return true;
+    }
+
+    private static bool IsAbsent(int result) => result == -Inotify.ENoEnt || result == -Inotify.ENotDir;
+
+    /// <summary>Watches every folder under <paramref name="folder"/>, each before it is listed.</summary>
+    private bool AddTreeLocked(string folder, string relative, RunIndexEntry entry, HashSet<string> watched)
+    {
+        List<string> children;
+        try { children = [.. Directory.EnumerateDirectories(folder)]; }
+        catch (Exception e) when (e is DirectoryNotFoundException or IOException or UnauthorizedAccessException) { return e is DirectoryNotFoundException; }
+        foreach (var child in children)
+        {
+            var childRelative = relative.Length == 0 ? Path.GetFileName(child) : Path.Combine(relative, Path.GetFileName(child));
+            var wd = AddLocked(child, entry);
+            if (IsAbsent(wd)) continue;
+            if (wd < 0) return false;
+            watched.Add(childRelative);
+            if (!AddTreeLocked(child, childRelative, entry, watched)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>Watches one folder for <paramref name="target"/>; the watch descriptor, or -errno (-ENOSPC: budget spent).</summary>
+    private int AddLocked(string folder, object target)
+    {
+        if (_handle is null || _exhausted) return -Inotify.ENoSpc;
+        var wd = Inotify.AddWatch(_handle, folder, Inotify.ChangeMask);
+        if (wd < 0)
+        {
+            if (wd == -Inotify.ENoSpc) _exhausted = true; // the user's kernel-wide limit: stop trying until watches are freed
+            return wd;
+        }
+        if (_targets.TryGetValue(wd, out var known))
+        {
+            // The same folder again (one inode, one watch): fine for its own run; another run sharing it cannot be told apart.
+            return ReferenceEquals(known, target) ? wd : -Inotify.ENoSpc;
+        }
+        if (_targets.Count >= _budget)
+        {
+            Inotify.RemoveWatch(_handle, wd);
+            _exhausted = true;
+            return -Inotify.ENoSpc;
+        }
+        _targets[wd] = target;
+        if (target is RunIndexEntry entry) (entry.WatchDescriptors ??= []).Add(wd);
+        else if (target is ExperimentRunIndex index) index.WatchDescriptor = wd;
+        return wd;
+    }
+
+    private void ForgetLocked(int wd, object target)
+    {
+        _targets.Remove(wd);
+        if (target is RunIndexEntry entry) entry.WatchDescriptors?.Remove(wd);
+        else if (target is ExperimentRunIndex index)
+        {
+            // The experiment folder moved (to .trash) or went away: start over if it comes back.
+            index.WatchDescriptor = -1;
+            index.WatchState = ExperimentRunIndex.Watch.None;
+        }
+        if (_targets.Count < _budget && !_broken) _exhausted = false;
+    }
+
+    /// <summary>Drops the watches of a run that left the experiment's listing (its folder moved or was removed).</summary>
+    public void Forget(RunIndexEntry entry)
+    {
+        if (_handle is null) return;
+        lock (_sync)
+        {
+            if (entry.WatchDescriptors is not { Count: > 0 } wds) return;
+            foreach (var wd in wds.ToArray())
+            {
+                if (_targets.TryGetValue(wd, out var target) && ReferenceEquals(target, entry))
+                {
+                    Inotify.RemoveWatch(_handle, wd);
+                    ForgetLocked(wd, entry);
+                }
+            }
+            entry.WatchClean = false;
+        }
+    }
+}
