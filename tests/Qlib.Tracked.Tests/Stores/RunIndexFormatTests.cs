@@ -126,6 +126,42 @@ public sealed class RunIndexFormatTests : IDisposable
         Assert.Equal("g2", index.Entries[_runIds[6]].Params.ValueAt(index.Entries[_runIds[6]].Params.IndexOf("group")));
     }
 
+    [Fact]
+    public void A_file_read_into_memory_loads_the_same_as_a_mapped_one()
+    {
+        AllRuns(new FileStore(_root), _experimentId);
+        var mapped = Load();
+        var context = new RunIndexContext((_, _, _) => { }, (_, _) => { });
+        var read = new ExperimentRunIndex(_experimentFolder);
+        using (var memory = IndexFileMemory.Open(_indexFile, map: false)) // the Windows path (and file systems that cannot map)
+        {
+            Assert.False(memory.ChangedSinceOpened());
+            RunIndexFormat.Load(memory, 24, read, context);
+            Assert.Equal(Snapshot(mapped), Snapshot(read));
+        }
+        Assert.Equal(14, read.Entries.Count);
+    }
+
+    /// <summary>Every entry's info, keys, values and stamps, as text.</summary>
+    private static string Snapshot(ExperimentRunIndex index)
+    {
+        var text = new StringBuilder();
+        foreach (var (name, entry) in index.Entries.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            text.Append(name).Append(' ').Append(entry.Info).Append(' ').Append(entry.MetaStamp).Append(' ').Append(entry.Built).Append('\n');
+            for (var i = 0; i < entry.Metrics.Count; i++)
+                text.Append("  m ").Append(entry.Metrics.KeyAt(i)).Append(' ').Append(entry.Metrics.ValueAt(i)).Append(' ').Append(entry.Metrics.StampAt(i)).Append('\n');
+            foreach (var texts in new[] { entry.Params, entry.Tags })
+            {
+                for (var i = 0; i < texts.Count; i++)
+                    text.Append("  t ").Append(texts.KeyAt(i)).Append('=').Append(texts.ValueAt(i)).Append(' ').Append(texts.StampAt(i)).Append('\n');
+            }
+            foreach (var folders in new[] { entry.MetricFolders, entry.ParamFolders, entry.TagFolders })
+                text.Append("  f ").Append(folders is null ? "unknown" : string.Join(",", folders.RelativePaths.Zip(folders.Stamps, (p, s) => p + ":" + s))).Append('\n');
+        }
+        return text.ToString();
+    }
+
     private ExperimentRunIndex Load()
     {
         var index = new ExperimentRunIndex(_experimentFolder);

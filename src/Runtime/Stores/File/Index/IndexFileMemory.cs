@@ -43,7 +43,9 @@ internal sealed unsafe class IndexFileMemory : IDisposable
     public int Length { get; }
 
     /// <summary>Opens <paramref name="path"/>; throws what opening a file throws, and <see cref="InvalidDataException"/> past 2 GiB.</summary>
-    public static IndexFileMemory Open(string path)
+    /// <param name="path">The index file.</param>
+    /// <param name="map">False reads the file into a pinned array, as on Windows (for tests of that path).</param>
+    public static IndexFileMemory Open(string path, bool map = true)
     {
         var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         try
@@ -51,7 +53,7 @@ internal sealed unsafe class IndexFileMemory : IDisposable
             var length = RandomAccess.GetLength(file);
             if (length > int.MaxValue) throw new InvalidDataException($"{length} bytes is larger than an index can be");
             var opened = Stamp(file);
-            if (!OperatingSystem.IsWindows() && length > 0 && TryMap(file, (int)length, opened) is { } mapped) return mapped;
+            if (map && !OperatingSystem.IsWindows() && length > 0 && TryMap(file, (int)length, opened) is { } mapped) return mapped;
             var pinned = GC.AllocateUninitializedArray<byte>((int)length, pinned: true);
             for (var read = 0; read < pinned.Length;)
             {
