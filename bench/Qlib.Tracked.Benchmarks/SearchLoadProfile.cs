@@ -1,21 +1,56 @@
+using Qlib.Tracked.Stores.FileBacked.Index;
+
 namespace Qlib.Tracked.Benchmarks;
 
-/// <summary>Where a cold search's time goes: loading the persisted run index (twice: the first pays the JIT), then the experiment listing.</summary>
+/// <summary>
+/// Where a cold search's time goes: opening (mapping) the persisted run index file, hashing it and parsing it,
+/// then the whole load as the store does it (three times: the first pays the JIT), the experiment listing, and
+/// the first queries of new Trusted and Verified stores (the first of each loads the index).
+/// </summary>
 internal static class SearchLoadProfile
 {
     public static void Run(string[] args)
     {
-        var folder = System.IO.Path.Combine(args[0], args[1]);
-        var context = new Qlib.Tracked.Stores.FileBacked.Index.RunIndexContext((_, _, _) => { }, (_, _) => { });
+        var folder = Path.Combine(args[0], args[1]);
+        var context = new RunIndexContext((_, _, _) => { }, (_, _) => { });
         for (var i = 0; i < 3; i++)
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            var index = new Qlib.Tracked.Stores.FileBacked.Index.ExperimentRunIndex(folder);
-            var result = Qlib.Tracked.Stores.FileBacked.Index.RunIndexFile.TryLoad(index, context, out _);
+            var memory = IndexFileMemory.Open(RunIndexFile.PathOf(folder));
+            var open = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            memory.Hash(24, memory.Length - 24);
+            var hash = sw.Elapsed.TotalMilliseconds;
+            sw.Restart();
+            var parsed = new ExperimentRunIndex(folder);
+            if (memory.ReadInt32(24) == RunIndexFormat.Version) RunIndexFormat.Load(memory, 24, parsed, context);
+            var parse = sw.Elapsed.TotalMilliseconds;
+            parsed = null;
+            GC.Collect();
+
+            sw.Restart();
+            var index = new ExperimentRunIndex(folder);
+            var result = RunIndexFile.TryLoad(index, context, out var problem);
             var load = sw.Elapsed.TotalMilliseconds;
             sw.Restart();
             var entries = index.RefreshListing();
-            Console.WriteLine($"load {result} {load:F0} ms, listing {sw.Elapsed.TotalMilliseconds:F0} ms ({entries.Length} entries)");
+            Console.WriteLine($"open {open:F0} ms, hash {hash:F0} ms, parse {parse:F0} ms; load {result}{(problem is null ? "" : " (" + problem + ")")} {load:F0} ms " +
+                              $"(gen0/1/2 collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}), " +
+                              $"listing {sw.Elapsed.TotalMilliseconds:F0} ms ({entries.Length} entries)");
+        }
+        foreach (var mode in new[] { Qlib.Tracked.Stores.RunIndexMode.Trusted, Qlib.Tracked.Stores.RunIndexMode.Verified })
+        {
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var store = new Qlib.Tracked.Stores.FileStore(args[0], new Qlib.Tracked.Stores.FileStoreOptions { RunIndex = mode });
+            var times = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                sw.Restart();
+                store.SearchRuns([args[1]], "params.group = 'g3' and metrics.score > 0.1", Qlib.Tracked.Entities.ViewType.ActiveOnly, 1000,
+                    ["metrics.score DESC", "attributes.start_time ASC"], null);
+                times.Add($"{sw.Elapsed.TotalMilliseconds:F0} ms");
+            }
+            Console.WriteLine($"{mode} store: queries {string.Join(", ", times)} (the first loads the index)");
         }
     }
 }

@@ -105,7 +105,7 @@ public sealed class RunIndexRecoveryTests : IDisposable
             case "empty": File.WriteAllBytes(_indexFile, []); break;
             case "wrong-version":
                 // A well-formed file of another format version: header and hash are right, the payload is not ours.
-                File.WriteAllBytes(_indexFile, WithPayload(good, [9, 0, 0, 0, .. good[28..]]));
+                File.WriteAllBytes(_indexFile, RunIndexTestKit.WithPayload(good, [9, 0, 0, 0, .. good[28..]]));
                 break;
             default:
                 File.Delete(_indexFile);
@@ -121,18 +121,6 @@ public sealed class RunIndexRecoveryTests : IDisposable
         var (again, warningsAgain) = Search(new FileStore(_root)); // the rebuilt copy was saved and loads cleanly
         Assert.Equal(answer, again);
         Assert.Empty(warningsAgain);
-    }
-
-    /// <summary>The header (magic, length, hash) of a file around another payload, as the writer would make it.</summary>
-    private static byte[] WithPayload(byte[] template, byte[] payload)
-    {
-        var file = new byte[24 + payload.Length];
-        template.AsSpan(0, 8).CopyTo(file);
-        BitConverter.TryWriteBytes(file.AsSpan(8), (long)payload.Length);
-        payload.CopyTo(file, 24);
-        // A valid checksum over a bad payload: the store's own hash, so only the payload's content is wrong.
-        BitConverter.TryWriteBytes(file.AsSpan(16), Qlib.Tracked.Stores.FileBacked.Index.RunIndexFile.Hash(payload));
-        return file;
     }
 
     [Fact]

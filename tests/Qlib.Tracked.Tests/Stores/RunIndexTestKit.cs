@@ -45,4 +45,16 @@ internal static class RunIndexTestKit
     }
 
     public static string IndexFile(string experimentFolder) => Path.Combine(experimentFolder, ".qtrk-run-index");
+
+    /// <summary>The header (magic, length, hash) of an index file around another payload, as the writer would make it.</summary>
+    public static byte[] WithPayload(byte[] template, byte[] payload)
+    {
+        var file = new byte[24 + payload.Length];
+        template.AsSpan(0, 8).CopyTo(file);
+        BitConverter.TryWriteBytes(file.AsSpan(8), (long)payload.Length);
+        payload.CopyTo(file, 24);
+        // A valid checksum over a bad payload: the store's own hash, so only the payload's content is wrong.
+        BitConverter.TryWriteBytes(file.AsSpan(16), Qlib.Tracked.Stores.FileBacked.Index.RunIndexFile.Hash(payload));
+        return file;
+    }
 }

@@ -24,10 +24,28 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher
     // Run folders this store wrote to since a Trusted query last looked at them (Trusted mode only).
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
 
+    // The loaded files whose bytes the experiments' entries still read (see IndexFileMemory).
+    private readonly ConcurrentDictionary<string, IndexFileMemory> _loadedFrom = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The experiment's index, dropped and rebuilt when the file its entries read from was written in place since it
+    /// was loaded (the store never does that: it renames a new file over the old one, which leaves the loaded one intact).
+    /// </summary>
+    private ExperimentRunIndex Current(string experimentFolder)
+    {
+        var index = For(experimentFolder);
+        if (!_loadedFrom.TryGetValue(experimentFolder, out var memory) || !memory.ChangedSinceOpened()) return index;
+        var fresh = new ExperimentRunIndex(experimentFolder);
+        if (!_experiments.TryUpdate(experimentFolder, fresh, index)) return For(experimentFolder); // another query replaced it
+        _loadedFrom.TryRemove(new KeyValuePair<string, IndexFileMemory>(experimentFolder, memory));
+        context.Warn(RunIndexFile.PathOf(experimentFolder), "Run index rewritten in place while in use; rebuilt from the run folders.", null);
+        return fresh;
+    }
+
     /// <summary>The runs of one experiment folder in the view that pass the filter, with their ordering values (see <see cref="IndexedRun"/>).</summary>
     public List<IndexedRun> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, Search.RunOrdering ordering, int parallelism)
     {
-        var index = For(experimentFolder);
+        var index = Current(experimentFolder);
         return index.Matching(viewType, filter, ordering, context, trusted ? _touched : null, parallelism, WatcherFor(index));
     }
 
@@ -37,7 +55,7 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher
     /// <summary>Active and deleted run counts of one experiment folder, checked as a search checks them.</summary>
     public (int Active, int Deleted) CountByStage(string experimentFolder, int parallelism)
     {
-        var index = For(experimentFolder);
+        var index = Current(experimentFolder);
         return index.CountByStage(context, trusted ? _touched : null, parallelism, WatcherFor(index));
     }
 
@@ -96,12 +114,16 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher
         _experiments.GetOrAdd(experimentFolder, folder =>
         {
             var index = new ExperimentRunIndex(folder);
-            switch (RunIndexFile.TryLoad(index, context, out var problem))
+            switch (RunIndexFile.TryLoad(index, context, out var problem, out var memory))
             {
                 case RunIndexFile.LoadResult.Loaded:
+                    if (memory is not null) _loadedFrom[folder] = memory;
                     index.Persisted = true;
                     index.LastSaveUtc = DateTime.UtcNow;
                     break;
+                case RunIndexFile.LoadResult.LoadedOlderFormat:
+                    break; // used as it is, and written in the current format after the first query
+
                 case RunIndexFile.LoadResult.Corrupt:
                     context.Warn(RunIndexFile.PathOf(folder), $"Run index ignored and rebuilt from the run folders: {problem}.", null);
                     break;

@@ -32,14 +32,69 @@ internal sealed class RunIndexEntry(string folderName)
     /// <summary>False until the run's three key folders have been listed once.</summary>
     public bool Built { get; set; }
 
-    public KeyedFiles<Metric> Metrics { get; set; } = new();
-    public KeyedFiles<string> Params { get; set; } = new();
-    public KeyedFiles<string> Tags { get; set; } = new();
+    // Loaded from a version-3 index file: the keyed files and folder stamps are decoded from it on first use (a query
+    // over 100,000 runs needs the params of each and little else). Otherwise created empty on first use.
+    private RunIndexImage? _image;
+    private int _blockAt;
+    private byte _foldersInFile; // bit k: folder stamps of kind k (metrics, params, tags) still to decode (under Sync)
+
+    private KeyedFiles<Metric>? _metrics;
+    private KeyedFiles<string>? _params;
+    private KeyedFiles<string>? _tags;
+    private FolderStamps? _metricFolders;
+    private FolderStamps? _paramFolders;
+    private FolderStamps? _tagFolders;
+
+    /// <summary>Makes the entry read its keyed files and folder stamps from a loaded file (before it is shared; the block was validated).</summary>
+    public void KeepInFile(RunIndexImage image, int blockAt)
+    {
+        _image = image;
+        _blockAt = blockAt;
+        _foldersInFile = 0b111;
+    }
+
+    // The key sets are created without the lock (a search hands them to its lazy runs); the first one published wins.
+    public KeyedFiles<Metric> Metrics
+    {
+        get => _metrics ?? Publish(ref _metrics, _image is { } image ? RunIndexFormat.DecodeMetrics(image, _blockAt) : new());
+        set => _metrics = value;
+    }
+
+    public KeyedFiles<string> Params
+    {
+        get => _params ?? Publish(ref _params, _image is { } image ? RunIndexFormat.DecodeTexts(image, _blockAt, tags: false) : new());
+        set => _params = value;
+    }
+
+    public KeyedFiles<string> Tags
+    {
+        get => _tags ?? Publish(ref _tags, _image is { } image ? RunIndexFormat.DecodeTexts(image, _blockAt, tags: true) : new());
+        set => _tags = value;
+    }
+
+    private static KeyedFiles<T> Publish<T>(ref KeyedFiles<T>? field, KeyedFiles<T> created) =>
+        Interlocked.CompareExchange(ref field, created, null) ?? created;
 
     /// <summary>The key folders' stamps when they were last listed; null = unknown (list on next use).</summary>
-    public FolderStamps? MetricFolders { get; set; }
-    public FolderStamps? ParamFolders { get; set; }
-    public FolderStamps? TagFolders { get; set; }
+    public FolderStamps? MetricFolders { get => Folders(ref _metricFolders, 0); set => SetFolders(ref _metricFolders, 0, value); }
+    public FolderStamps? ParamFolders { get => Folders(ref _paramFolders, 1); set => SetFolders(ref _paramFolders, 1, value); }
+    public FolderStamps? TagFolders { get => Folders(ref _tagFolders, 2); set => SetFolders(ref _tagFolders, 2, value); }
+
+    private FolderStamps? Folders(ref FolderStamps? field, int kind)
+    {
+        if ((_foldersInFile & (1 << kind)) != 0)
+        {
+            field = RunIndexFormat.DecodeFolders(_image!, _blockAt, kind);
+            _foldersInFile &= (byte)~(1 << kind);
+        }
+        return field;
+    }
+
+    private void SetFolders(ref FolderStamps? field, int kind, FolderStamps? value)
+    {
+        field = value;
+        _foldersInFile &= (byte)~(1 << kind);
+    }
 
     public Lock Sync { get; } = new();
 
