@@ -27,7 +27,9 @@ internal static class StoreLayout
     /// Sub-folders of an experiment folder that are not runs: tags, datasets, 2.14+ traces, 3.0+ models,
     /// and hidden folders (a run id starts with a letter or digit; hidden ones are purges in progress).
     /// </summary>
-    public static bool IsReservedExperimentChild(string name) =>
+    public static bool IsReservedExperimentChild(string name) => IsReservedExperimentChild(name.AsSpan());
+
+    public static bool IsReservedExperimentChild(ReadOnlySpan<char> name) =>
         name is TagsFolder or DatasetsFolder or "traces" or "models" || name.StartsWith('.');
 
     /// <summary>Root folders that are not experiments: the trash, the model registry, hidden folders.</summary>
