@@ -37,7 +37,7 @@ public sealed partial class FileStore
             try
             {
                 if (parameters.Count > 0) LogParams(runId, folder, parameters);
-                if (groups is not null) AppendMetrics(folder, points, groups);
+                if (groups is not null) AppendMetrics(folder, metrics, points, groups);
                 if (tags.Count > 0) SetTags(runId, folder, tags);
             }
             finally
@@ -72,20 +72,48 @@ public sealed partial class FileStore
         foreach (var (path, value) in toWrite) AtomicFile.WriteExact(path, value);
     }
 
+    /// <summary>Batches of at least this many points in two or more keys are written on two threads.</summary>
+    private const int ParallelPoints = 512;
+
     /// <summary>
-    /// Appends each key's lines of the batch with one write call (built whole into one pooled buffer
-    /// first), so readers never see part of a batch's line.
+    /// Appends each key's lines of the batch with one write call (built whole into a pooled buffer first), so
+    /// readers never see part of a batch's line. A large batch splits its keys into two halves written on two
+    /// threads: each key is one file and one write, so the halves never touch the same file, and formatting plus
+    /// the system calls are most of a batch's cost.
     /// </summary>
-    private static void AppendMetrics(string folder, ReadOnlySpan<Metric> metrics, MetricGroups groups)
+    private static void AppendMetrics(string folder, IReadOnlyList<Metric> batch, ReadOnlySpan<Metric> metrics, MetricGroups groups)
     {
         var metricsFolder = Path.Combine(folder, StoreLayout.MetricsFolder);
-        // One buffer for the whole batch: each group's lines follow a reserved byte (see MetricFile.AppendLines).
-        var buffer = ArrayPool<byte>.Shared.Rent(groups.Count + (metrics.Length * MetricFile.MaxLineLength));
+        if (metrics.Length < ParallelPoints || groups.Count < 2 || Environment.ProcessorCount < 2)
+        {
+            AppendGroups(metricsFolder, metrics, groups, 0, groups.Count);
+            return;
+        }
+        var half = groups.Count / 2;
+        // A span cannot cross to another thread: the other half takes the batch's own array or list again (no copy).
+        var second = Task.Run(() => AppendGroups(metricsFolder, MetricGroups.AsSpan(batch), groups, half, groups.Count));
+        try
+        {
+            AppendGroups(metricsFolder, metrics, groups, 0, half);
+        }
+        finally
+        {
+            // Waited for even when this half failed (WaitAny does not throw): the other half must not outlive the call.
+            Task.WaitAny(second);
+        }
+        second.GetAwaiter().GetResult(); // this half succeeded: the other half's failure, if any, is the one reported
+    }
+
+    private static void AppendGroups(string metricsFolder, ReadOnlySpan<Metric> metrics, MetricGroups groups, int from, int to)
+    {
+        var points = groups.Start(to) - groups.Start(from);
+        // One buffer for these keys: each group's lines follow a reserved byte (see MetricFile.AppendLines).
+        var buffer = ArrayPool<byte>.Shared.Rent((to - from) + (points * MetricFile.MaxLineLength));
         try
         {
             var order = groups.Order;
             var offset = 0;
-            for (var g = 0; g < groups.Count; g++)
+            for (var g = from; g < to; g++)
             {
                 int start = groups.Start(g), end = groups.Start(g + 1);
                 var span = buffer.AsSpan(offset);
