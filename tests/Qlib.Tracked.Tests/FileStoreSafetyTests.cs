@@ -56,9 +56,9 @@ public sealed class FileStoreSafetyTests : IDisposable
     }
 
     [Fact]
-    public void LongHistory_ParsedInTwoHalves_KeepsFileOrderAndReportsBadLinesByTheirFileLineNumber()
+    public void LongHistory_ReadInChunks_KeepsFileOrderAndReportsBadLinesByTheirFileLineNumber()
     {
-        // Over 1 MiB, so the reader splits it at a line break near the middle and parses the halves on two threads.
+        // Over 1 MiB: read in several chunks, with lines crossing chunk ends; line numbers count across chunks.
         var (_, runId, folder) = NewRun();
         var metricPath = Path.Combine(folder, "metrics", "loss");
         var text = new System.Text.StringBuilder();

@@ -119,7 +119,6 @@ internal static class MetricFile
         using (handle)
         {
             var remaining = RandomAccess.GetLength(handle);
-            if (remaining >= ParallelBytes && Environment.ProcessorCount > 1) return ReadInHalves(handle, remaining, key, onBadLine);
             var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(remaining, 1, ChunkBytes));
             try
             {
@@ -157,61 +156,10 @@ internal static class MetricFile
 
     private const int ChunkBytes = 256 * 1024;
 
-    /// <summary>Histories of at least this size (~30,000 points) are parsed on two threads.</summary>
-    private const int ParallelBytes = 1024 * 1024;
-
-    /// <summary>
-    /// A long history read once and parsed as two halves split at a line break, the second on another thread:
-    /// parsing is most of the time and the halves are independent. The result is the same list in file order;
-    /// bad lines are reported in file order with their file line numbers.
-    /// </summary>
-    private static List<Metric> ReadInHalves(SafeFileHandle handle, long length, string key, Action<int, string>? onBadLine)
-    {
-        if (length > Array.MaxLength) throw new IOException($"The metric file for '{key}' is larger than one read can hold ({length} bytes).");
-        var buffer = ArrayPool<byte>.Shared.Rent((int)length);
-        try
-        {
-            var filled = 0;
-            while (filled < length)
-            {
-                var read = RandomAccess.Read(handle, buffer.AsSpan(filled, (int)length - filled), filled);
-                if (read <= 0) break; // truncated meanwhile: parse what was there
-                filled += read;
-            }
-            var middle = filled / 2;
-            var afterMiddle = buffer.AsSpan(middle, filled - middle).IndexOf((byte)'\n');
-            var split = afterMiddle < 0 ? filled : middle + afterMiddle + 1;
-
-            var secondBadLines = new List<(int Line, string Reason)>();
-            var second = new HistoryParser(key, (line, reason) => secondBadLines.Add((line, reason)));
-            var secondTask = Task.Run(() =>
-            {
-                var part = buffer.AsSpan(split, filled - split);
-                var consumed = second.ParseCompleteLines(part, estimatedTotalBytes: part.Length);
-                second.ParseLastLine(part[consumed..]);
-            });
-            var first = new HistoryParser(key, onBadLine);
-            // Sized for the whole file, so appending the second half does not grow the list again.
-            var consumed = first.ParseCompleteLines(buffer.AsSpan(0, split), estimatedTotalBytes: filled);
-            first.ParseLastLine(buffer.AsSpan(consumed, split - consumed)); // empty unless no line break follows the middle
-            secondTask.GetAwaiter().GetResult();
-            foreach (var (line, reason) in secondBadLines) onBadLine?.Invoke(first.LineCount + line, reason);
-            first.Result.AddRange(second.Result);
-            return first.Result;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
     /// <summary>Parses metric lines chunk by chunk into one list, counting line numbers across chunks.</summary>
     private sealed class HistoryParser(string key, Action<int, string>? onBadLine)
     {
         private int _lineNumber;
-
-        /// <summary>Lines parsed so far (the next half's numbers start after them).</summary>
-        public int LineCount => _lineNumber;
 
         public List<Metric> Result { get; private set; } = null!;
 
