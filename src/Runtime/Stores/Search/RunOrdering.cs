@@ -76,9 +76,6 @@ public sealed class RunOrdering : IComparer<Run>
         for (var i = 0; i < order.Length; i++) runs[i] = snapshot[order[i]];
     }
 
-    /// <summary>The number of order_by clauses (values per <see cref="SortRow"/>).</summary>
-    internal int ClauseCount => _keys.Length;
-
     /// <summary>What ordering needs of one run, read once: each clause's value and the run info (natural order).</summary>
     internal SortRow Row(IRunFacts run)
     {

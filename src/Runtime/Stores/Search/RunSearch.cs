@@ -64,7 +64,7 @@ public static class RunSearch
     }
 
     /// <summary>Orders runs that already passed the query's filter and cuts the page (the matches list is reordered in place).</summary>
-    internal static PagedList<Run> OrderAndPage(List<Run> matches, RunQuery query)
+    private static PagedList<Run> OrderAndPage(List<Run> matches, RunQuery query)
     {
         // Only the runs up to the end of the page need their order; the rest only count towards the next token.
         var needed = (int)Math.Min((long)query.Offset + query.MaxResults, int.MaxValue);

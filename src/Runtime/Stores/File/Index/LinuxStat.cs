@@ -22,8 +22,6 @@ internal static partial class LinuxStat
     // Usable until a call says the kernel or a sandbox refuses statx (then FileInfo answers, as elsewhere).
     private static volatile bool s_usable = OperatingSystem.IsLinux();
 
-    public static bool IsSupported => s_usable;
-
     /// <summary>
     /// Stats <c>folder/sub/name</c> (empty parts are left out; '/' inside a part is a separator, as in MLflow keys);
     /// false when the call could not be made here (fall back to <see cref="FileInfo"/>). A path that does not
