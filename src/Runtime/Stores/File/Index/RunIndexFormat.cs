@@ -206,34 +206,41 @@ internal static class RunIndexFormat
         if (version != Version) throw new InvalidDataException($"format version {version}, expected {Version}");
         var listing = c.Stamp();
         var image = ReadTables(ref c, memory, context);
-        var seen = new KeySet(image.KeyCount);
 
         var count = c.Count(MinRunBytes);
-        var entries = new Dictionary<string, RunIndexEntry>(count, StringComparer.Ordinal);
-        for (var n = 0; n < count; n++)
+        var runs = new RunIndexEntry[count];
+        int end;
+        if (count >= ParallelLoadRuns && Environment.ProcessorCount > 1)
         {
-            var folderName = c.String(image);
-            CheckFolderName(folderName);
-            var flags = c.Byte();
-            if ((flags & ~(Built | HasInfo | NameFromMeta)) != 0) throw new InvalidDataException($"unknown run flags {flags}");
-            var entry = new RunIndexEntry(folderName) { Built = (flags & Built) != 0, MetaStamp = c.Stamp() };
-            if ((flags & HasInfo) != 0)
+            // Two halves on two threads: a quick pass finds where the second half starts (counts only), then each
+            // half is read and checked in full. The first half must end exactly where the quick pass said.
+            var half = count / 2;
+            var skip = new Cursor(memory, c.Position);
+            for (var n = 0; n < half; n++) SkipRun(ref skip);
+            var middle = skip.Position;
+            var second = Task.Run(() => ReadRuns(memory, middle, image, runs, half, count));
+            int firstEnd;
+            try
             {
-                entry.Info = new RunInfo(
-                    c.String(image), c.String(image), c.String(image), c.String(image), CheckStatus(c.Int32()), c.Int64(),
-                    c.Nullable(), c.String(image), CheckStage(c.Int32()), c.Nullable());
-                entry.NameFromMeta = (flags & NameFromMeta) != 0;
+                firstEnd = ReadRuns(memory, c.Position, image, runs, 0, half);
             }
-            // Checked now, decoded when first used (RunIndexEntry.KeepInFile).
-            var block = c.Position;
-            SkipRecords(ref c, image, PersistedMetrics.Size, seen, hasStringValue: false);
-            SkipRecords(ref c, image, PersistedTexts.Size, seen, hasStringValue: true);
-            SkipRecords(ref c, image, PersistedTexts.Size, seen, hasStringValue: true);
-            for (var kind = 0; kind < 3; kind++) SkipFolders(ref c, image);
-            entry.KeepInFile(image, block);
-            if (!entries.TryAdd(folderName, entry)) throw new InvalidDataException($"the run folder '{folderName}' appears twice");
+            finally
+            {
+                Task.WaitAny(second); // the other half never outlives the load, even when this one failed
+            }
+            end = second.GetAwaiter().GetResult();
+            if (firstEnd != middle) throw new InvalidDataException($"run {half} starts at {firstEnd}, its record sizes say {middle}");
         }
-        if (c.Position != memory.Length) throw new InvalidDataException("trailing bytes after the last run");
+        else
+        {
+            end = ReadRuns(memory, c.Position, image, runs, 0, count);
+        }
+        if (end != memory.Length) throw new InvalidDataException("trailing bytes after the last run");
+        var entries = new Dictionary<string, RunIndexEntry>(count, StringComparer.Ordinal);
+        foreach (var entry in runs)
+        {
+            if (!entries.TryAdd(entry.FolderName, entry)) throw new InvalidDataException($"the run folder '{entry.FolderName}' appears twice");
+        }
         lock (index.Sync)
         {
             index.Entries = entries;
@@ -243,6 +250,65 @@ internal static class RunIndexFormat
 
     // Folder name, flags, meta stamp, three record counts and three folder counts.
     private const int MinRunBytes = 4 + 1 + 16 + 3 * 4 + 3 * 4;
+
+    // Run info: four string ids, status, start time, end time (presence byte + value), artifact URI id, stage, deleted time.
+    private const int InfoBytes = 4 * 4 + 4 + 8 + 9 + 4 + 4 + 9;
+
+    /// <summary>Indexes of at least this many runs are read as two halves on two threads (below it one thread is quicker than starting another).</summary>
+    private const int ParallelLoadRuns = 20_000;
+
+    /// <summary>Reads and checks runs [<paramref name="from"/>, <paramref name="to"/>) starting at <paramref name="position"/>; returns where they end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int ReadRuns(IndexFileMemory memory, int position, RunIndexImage image, RunIndexEntry[] into, int from, int to)
+    {
+        var c = new Cursor(memory, position);
+        var seen = new KeySet(image.KeyCount);
+        for (var n = from; n < to; n++) into[n] = ReadRun(ref c, image, seen);
+        return c.Position;
+    }
+
+    private static RunIndexEntry ReadRun(ref Cursor c, RunIndexImage image, KeySet seen)
+    {
+        var folderName = c.String(image);
+        CheckFolderName(folderName);
+        var flags = c.Byte();
+        if ((flags & ~(Built | HasInfo | NameFromMeta)) != 0) throw new InvalidDataException($"unknown run flags {flags}");
+        var entry = new RunIndexEntry(folderName) { Built = (flags & Built) != 0, MetaStamp = c.Stamp() };
+        if ((flags & HasInfo) != 0)
+        {
+            entry.Info = new RunInfo(
+                c.String(image), c.String(image), c.String(image), c.String(image), CheckStatus(c.Int32()), c.Int64(),
+                c.Nullable(), c.String(image), CheckStage(c.Int32()), c.Nullable());
+            entry.NameFromMeta = (flags & NameFromMeta) != 0;
+        }
+        // Checked now, decoded when first used (RunIndexEntry.KeepInFile).
+        var block = c.Position;
+        SkipRecords(ref c, image, PersistedMetrics.Size, seen, hasStringValue: false);
+        SkipRecords(ref c, image, PersistedTexts.Size, seen, hasStringValue: true);
+        SkipRecords(ref c, image, PersistedTexts.Size, seen, hasStringValue: true);
+        for (var kind = 0; kind < 3; kind++) SkipFolders(ref c, image);
+        entry.KeepInFile(image, block);
+        return entry;
+    }
+
+    /// <summary>Moves past one run by its sizes alone (nothing decoded or checked: <see cref="ReadRun"/> does that).</summary>
+    private static void SkipRun(ref Cursor c)
+    {
+        c.Skip(4);
+        var flags = c.Byte();
+        c.Skip(16);
+        if ((flags & HasInfo) != 0) c.Skip(InfoBytes);
+        c.Skip(c.Count(PersistedMetrics.Size) * PersistedMetrics.Size);
+        c.Skip(c.Count(PersistedTexts.Size) * PersistedTexts.Size);
+        c.Skip(c.Count(PersistedTexts.Size) * PersistedTexts.Size);
+        for (var kind = 0; kind < 3; kind++)
+        {
+            var folders = c.Int32();
+            if (folders == -1) continue;
+            c.CheckCount(folders, 4 + 16);
+            c.Skip(folders * (4 + 16));
+        }
+    }
 
     private static RunIndexImage ReadTables(ref Cursor c, IndexFileMemory memory, RunIndexContext context)
     {
