@@ -102,15 +102,15 @@ internal static class MetricFile
     /// dataset columns) are accepted; anything else, or a number that does not parse, is skipped
     /// and reported through <paramref name="onBadLine"/> (1-based line number, reason).
     /// </summary>
-    public static List<Metric> ReadHistory(string path, string key, Action<int, string>? onBadLine)
+    public static MetricPoints ReadHistory(string path, string key, Action<int, string>? onBadLine)
     {
         SafeFileHandle handle;
         try
         {
             handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
-        catch (FileNotFoundException) { return []; }
-        catch (DirectoryNotFoundException) { return []; }
+        catch (FileNotFoundException) { return new MetricPoints(); }
+        catch (DirectoryNotFoundException) { return new MetricPoints(); }
 
         // The file is read in chunks into a pooled buffer rather than as one new array: a fresh multi-MB
         // array costs a page fault per 4 KiB, which on some VMs is most of the read time. Only the bytes
@@ -140,7 +140,7 @@ internal static class MetricFile
                     offset += read;
                     remaining -= read;
                     filled += read;
-                    var consumed = reader.ParseCompleteLines(buffer.AsSpan(0, filled), estimatedTotalBytes: offset + remaining);
+                    var consumed = reader.ParseCompleteLines(buffer.AsSpan(0, filled));
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
                 }
@@ -161,21 +161,14 @@ internal static class MetricFile
     {
         private int _lineNumber;
 
-        public List<Metric> Result { get; private set; } = null!;
+        public MetricPoints Result { get; } = new();
 
         /// <summary>Parses every '\n'-terminated line of <paramref name="chunk"/>; returns the bytes consumed.</summary>
-        public int ParseCompleteLines(ReadOnlySpan<byte> chunk, long estimatedTotalBytes)
+        public int ParseCompleteLines(ReadOnlySpan<byte> chunk)
         {
             var end = chunk.LastIndexOf((byte)'\n');
             if (end < 0) return 0;
             var lines = chunk[..(end + 1)];
-            if (Result is null)
-            {
-                // Size the list once from the first chunk's line density (lists grow if the guess is short).
-                var count = lines.Count((byte)'\n');
-                var capacity = (int)Math.Min(int.MaxValue / 64, (estimatedTotalBytes * count / lines.Length) + 16);
-                Result = new List<Metric>(capacity);
-            }
             while (lines.Length > 0)
             {
                 var newline = lines.IndexOf((byte)'\n');
@@ -188,7 +181,6 @@ internal static class MetricFile
         /// <summary>The bytes after the last '\n' (normally none; else a line torn by a crash).</summary>
         public void ParseLastLine(ReadOnlySpan<byte> rest)
         {
-            Result ??= [];
             if (rest.Length > 0) Parse(rest, torn: true);
         }
 
@@ -249,7 +241,7 @@ internal static class MetricFile
     }
 
     /// <summary>MLflow's latest value: the point with the highest (step, timestamp, value), first one on ties.</summary>
-    public static Metric? Latest(List<Metric> history)
+    public static Metric? Latest(MetricPoints history)
     {
         if (history.Count == 0) return null;
         var best = history[0];
