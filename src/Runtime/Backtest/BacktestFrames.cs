@@ -52,14 +52,10 @@ public sealed class BacktestReport : IParquetTable<BacktestReport>, IFlatParquet
 
     public static ParquetSchema Schema { get; } = new([DatetimeField, .. Fields]);
 
-    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
-    {
-        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < Fields.Length; i++)
-            await group.WriteAsync<double>(Fields[i], _columns[i], null, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
+        RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
-    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    void IFlatParquetTable.AddColumns(IFlatColumnSink writer)
     {
         writer.Add(DatetimeField, Datetime);
         for (var i = 0; i < Fields.Length; i++)
@@ -133,17 +129,10 @@ public sealed class PositionsFrame : IParquetTable<PositionsFrame>, IFlatParquet
 
     public static ParquetSchema Schema { get; } = new(DatetimeField, InstrumentField, AmountField, PriceField, WeightField, CountDayField);
 
-    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
-    {
-        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync(InstrumentField, Instrument, null).ConfigureAwait(false);
-        await group.WriteAsync<double>(AmountField, Amount, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(PriceField, Price, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(WeightField, Weight, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<int>(CountDayField, CountDay, null, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
+        RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
-    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    void IFlatParquetTable.AddColumns(IFlatColumnSink writer)
     {
         writer.Add(DatetimeField, Datetime);
         writer.Add(InstrumentField, Instrument);
@@ -228,16 +217,10 @@ public sealed class IndicatorFrame : IParquetTable<IndicatorFrame>, IFlatParquet
 
     public static ParquetSchema Schema { get; } = new([DatetimeField, .. Fields, CountField]);
 
-    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
-    {
-        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
-        double[][] cols = [Ffr, Pa, Pos, DealAmount, Value];
-        for (var i = 0; i < Fields.Length; i++)
-            await group.WriteAsync<double>(Fields[i], cols[i], null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<int>(CountField, Count, null, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
+        RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
-    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    void IFlatParquetTable.AddColumns(IFlatColumnSink writer)
     {
         writer.Add(DatetimeField, Datetime);
         double[][] cols = [Ffr, Pa, Pos, DealAmount, Value];
@@ -340,20 +323,10 @@ public sealed class OrdersFrame : IParquetTable<OrdersFrame>, IFlatParquetTable
 
     public static ParquetSchema Schema { get; } = new([DatetimeField, SeqField, InstrumentField, .. DoubleFields, DirField, FfrField, PaField]);
 
-    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
-    {
-        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<int>(SeqField, Seq, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync(InstrumentField, Instrument, null).ConfigureAwait(false);
-        double[][] cols = [Amount, DealAmount, TradePrice, TradeValue, TradeCost];
-        for (var i = 0; i < cols.Length; i++)
-            await group.WriteAsync<double>(DoubleFields[i], cols[i], null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<int>(DirField, TradeDir, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(FfrField, Ffr, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(PaField, Pa, null, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
+        RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
-    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    void IFlatParquetTable.AddColumns(IFlatColumnSink writer)
     {
         writer.Add(DatetimeField, Datetime);
         writer.Add(SeqField, Seq);

@@ -36,13 +36,10 @@ public sealed class DateSeries : IParquetTable<DateSeries>, IFlatParquetTable
 
     public static ParquetSchema Schema { get; } = new(DatetimeField, ValueField);
 
-    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
-    {
-        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(ValueField, Value, null, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
+        RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
-    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    void IFlatParquetTable.AddColumns(IFlatColumnSink writer)
     {
         writer.Add(DatetimeField, Datetime);
         writer.Add(ValueField, Value);

@@ -37,14 +37,10 @@ public sealed class LabelFrame : IParquetTable<LabelFrame>, IFlatParquetTable
 
     public static ParquetSchema Schema { get; } = new(DatetimeField, InstrumentField, LabelField);
 
-    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
-    {
-        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync(InstrumentField, Instrument, null).ConfigureAwait(false);
-        await group.WriteAsync<double>(LabelField, Label, null, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
+        RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
-    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    void IFlatParquetTable.AddColumns(IFlatColumnSink writer)
     {
         writer.Add(DatetimeField, Datetime);
         writer.Add(InstrumentField, Instrument);

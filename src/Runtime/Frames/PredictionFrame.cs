@@ -40,14 +40,10 @@ public sealed class PredictionFrame : IParquetTable<PredictionFrame>, IFlatParqu
 
     public static ParquetSchema Schema { get; } = new(DatetimeField, InstrumentField, ScoreField);
 
-    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
-    {
-        await group.WriteAsync<DateTime>(DatetimeField, Datetime, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync(InstrumentField, Instrument, null).ConfigureAwait(false);
-        await group.WriteAsync<double>(ScoreField, Score, null, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
+        RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
-    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    void IFlatParquetTable.AddColumns(IFlatColumnSink writer)
     {
         writer.Add(DatetimeField, Datetime);
         writer.Add(InstrumentField, Instrument);

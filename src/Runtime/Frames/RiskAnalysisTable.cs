@@ -67,14 +67,10 @@ public sealed class RiskAnalysisTable : IParquetTable<RiskAnalysisTable>, IFlatP
 
     public static ParquetSchema Schema { get; } = new(SeriesField, MetricField, RiskField);
 
-    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
-    {
-        await group.WriteAsync(SeriesField, Series, null).ConfigureAwait(false);
-        await group.WriteAsync(MetricField, Metric, null).ConfigureAwait(false);
-        await group.WriteAsync<double>(RiskField, Risk, null, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
+        RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
-    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    void IFlatParquetTable.AddColumns(IFlatColumnSink writer)
     {
         writer.Add(SeriesField, Series);
         writer.Add(MetricField, Metric);

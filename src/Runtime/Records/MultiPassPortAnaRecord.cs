@@ -69,16 +69,10 @@ public sealed class MultiPassPortAnalysisTable : IParquetTable<MultiPassPortAnal
 
     public static ParquetSchema Schema { get; } = new(SeriesField, MetricField, MeanField, StdField, MeanStdField);
 
-    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
-    {
-        await group.WriteAsync(SeriesField, Series, null).ConfigureAwait(false);
-        await group.WriteAsync(MetricField, Metric, null).ConfigureAwait(false);
-        await group.WriteAsync<double>(MeanField, Mean, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(StdField, Std, null, null, cancellationToken).ConfigureAwait(false);
-        await group.WriteAsync<double>(MeanStdField, MeanStd, null, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
+        RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
-    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    void IFlatParquetTable.AddColumns(IFlatColumnSink writer)
     {
         writer.Add(SeriesField, Series);
         writer.Add(MetricField, Metric);

@@ -30,13 +30,10 @@ public sealed class IndicatorAnalysisTable : IParquetTable<IndicatorAnalysisTabl
     private static readonly DataField<double> ValueField = FrameColumns.Double("value");
     public static ParquetSchema Schema { get; } = new(IndicatorField, ValueField);
 
-    public async Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken)
-    {
-        await group.WriteAsync(IndicatorField, Indicator, null).ConfigureAwait(false);
-        await group.WriteAsync<double>(ValueField, Value, null, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
+        RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
-    void IFlatParquetTable.AddColumns(FlatParquetWriter writer)
+    void IFlatParquetTable.AddColumns(IFlatColumnSink writer)
     {
         writer.Add(IndicatorField, Indicator);
         writer.Add(ValueField, Value);

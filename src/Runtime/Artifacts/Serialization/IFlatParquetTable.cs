@@ -4,10 +4,11 @@ namespace Qlib.Tracked.Artifacts;
 /// A built-in table whose columns <see cref="FlatParquetWriter"/> can write (naive millisecond timestamps,
 /// strings, doubles, 32-bit integers, none nullable). <see cref="ParquetTableSerializer{T}"/> then writes it
 /// with that writer instead of Parquet.Net's; tables without it (user tables) keep
-/// <see cref="IParquetTable{TSelf}.WriteColumnsAsync"/>.
+/// <see cref="IParquetTable{TSelf}.WriteColumnsAsync"/>, which a built-in table implements from the same column
+/// list (<see cref="RowGroupColumns"/>).
 /// </summary>
 internal interface IFlatParquetTable
 {
     /// <summary>Adds every column of the table's schema, in schema order.</summary>
-    void AddColumns(FlatParquetWriter writer);
+    void AddColumns(IFlatColumnSink writer);
 }

@@ -16,7 +16,7 @@ namespace Qlib.Tracked.Artifacts;
 /// and string dictionary dominate the write. Reading opens the file with Parquet.Net and decodes chunks of this
 /// layout with <see cref="FlatChunkReader"/> (see ParquetTableReader).
 /// </remarks>
-internal sealed class FlatParquetWriter
+internal sealed class FlatParquetWriter : IFlatColumnSink
 {
     /// <summary>Rows per data page: pages stay a few megabytes, which every reader buffers comfortably.</summary>
     public const int MaxRowsPerPage = 1 << 20;
