@@ -44,6 +44,41 @@ public sealed class FileStoreSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task MetaRewrites_WhileAnotherThreadReadsByPath_AreAlwaysSeenWholeAndLeaveNoTempFiles()
+    {
+        var (_, runId, folder) = NewRun();
+        var metaPath = Path.Combine(folder, "meta.yaml");
+        using var stop = new CancellationTokenSource();
+        var partial = new List<string>();
+        var reads = 0;
+        var reader = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                string text;
+                try { text = File.ReadAllText(metaPath); }
+                catch (FileNotFoundException) { lock (partial) partial.Add("<missing>"); continue; }
+                Interlocked.Increment(ref reads);
+                if (!text.StartsWith("artifact_uri:", StringComparison.Ordinal) || !text.EndsWith("user_id: unknown\n", StringComparison.Ordinal))
+                    lock (partial) partial.Add(text);
+            }
+        });
+        // Rewrite until the reader has overlapped many rewrites (at least 300 rewrites, 200 reads).
+        var last = 0;
+        for (var i = 0; i < 20_000 && (i < 300 || Volatile.Read(ref reads) < 200); i++)
+        {
+            _store.UpdateRunInfo(runId, i % 2 == 0 ? RunStatus.Finished : RunStatus.Running, 1_700_000_000_000 + i, null);
+            last = i;
+        }
+        await stop.CancelAsync();
+        await reader;
+        Assert.True(reads >= 200, $"only {reads} reads overlapped the rewrites");
+        Assert.Empty(partial);
+        Assert.Contains($"end_time: {1_700_000_000_000 + last}", File.ReadAllText(metaPath));
+        Assert.Equal(["meta.yaml"], Directory.GetFiles(folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Append_AfterTornLine_StartsOnAFreshLine()
     {
         var (_, runId, folder) = NewRun();

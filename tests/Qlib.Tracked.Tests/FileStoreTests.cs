@@ -284,6 +284,28 @@ public sealed class FileStoreTests : IDisposable
     }
 
     [Fact]
+    public void GetExperimentByName_FollowsRenamesDeletesAndRecreations_MadeThroughAnotherStore()
+    {
+        var other = new FileStore(_store.RootDirectory); // another process, as far as this store can tell
+        var first = _store.CreateExperiment("sweep");
+        Assert.Equal(first, _store.GetExperimentByName("sweep")!.ExperimentId);
+
+        other.RenameExperiment(first, "sweep-old");
+        Assert.Null(_store.GetExperimentByName("sweep"));
+        Assert.Equal(first, _store.GetExperimentByName("sweep-old")!.ExperimentId);
+
+        var second = other.CreateExperiment("sweep");
+        Assert.Equal(second, _store.GetExperimentByName("sweep")!.ExperimentId);
+        other.SetExperimentTag(second, "team", "alpha");
+        Assert.Equal("alpha", _store.GetExperimentByName("sweep")!.Tags["team"]);
+
+        other.DeleteExperiment(second);
+        Assert.Null(_store.GetExperimentByName("sweep"));
+        other.RestoreExperiment(second);
+        Assert.Equal(second, _store.GetExperimentByName("sweep")!.ExperimentId);
+    }
+
+    [Fact]
     public void DeleteExperiment_MovesToTrashAndDeletesItsRuns_RestoreUndoes()
     {
         var id = _store.CreateExperiment("doomed");

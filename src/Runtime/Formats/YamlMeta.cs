@@ -7,16 +7,27 @@ namespace Qlib.Tracked.Formats;
 /// <summary>
 /// A parsed <c>meta.yaml</c> mapping. Accepts any valid YAML spelling (plain, quoted, folded;
 /// integer ids written by MLflow 1.x) through YamlDotNet's representation model, which needs no
-/// reflection.
+/// reflection; the one-line-per-key shape MLflow writers produce is read directly
+/// (<see cref="FlatYamlMapping"/>), with the same result.
 /// </summary>
 public sealed class YamlMeta
 {
-    private readonly YamlMappingNode _node;
+    private readonly YamlMappingNode? _node;
+    private readonly Dictionary<string, FlatYamlMapping.Scalar>? _flat;
 
     private YamlMeta(YamlMappingNode node) => _node = node;
 
+    private YamlMeta(Dictionary<string, FlatYamlMapping.Scalar> flat) => _flat = flat;
+
     /// <summary>Parses <paramref name="text"/>; null when it is empty, not YAML, or not a mapping.</summary>
     public static YamlMeta? TryParse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return FlatYamlMapping.TryRead(text) is { } flat ? new YamlMeta(flat) : TryParseWithYamlDotNet(text);
+    }
+
+    /// <summary>The general path (also what tests compare the flat reader against).</summary>
+    internal static YamlMeta? TryParseWithYamlDotNet(string text)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
         try
@@ -29,6 +40,12 @@ public sealed class YamlMeta
         {
             return null;
         }
+        catch (ArgumentException)
+        {
+            // Found by FlatYamlMappingTests' random texts: YamlDotNet's document loader throws this on some
+            // damaged input ("The current event is of an unsupported type").
+            return null;
+        }
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner throws this instead of a YamlException on some damaged input (a control
@@ -37,12 +54,14 @@ public sealed class YamlMeta
         }
     }
 
-    public bool Contains(string key) => _node.Children.ContainsKey(new YamlScalarNode(key));
+    public bool Contains(string key) => _flat?.ContainsKey(key) ?? _node!.Children.ContainsKey(new YamlScalarNode(key));
 
     /// <summary>The scalar at <paramref name="key"/> as text; null when missing or a YAML null.</summary>
     public string? GetString(string key)
     {
-        if (!_node.Children.TryGetValue(new YamlScalarNode(key), out var value) || value is not YamlScalarNode scalar) return null;
+        if (_flat is not null)
+            return _flat.TryGetValue(key, out var flat) && flat.Value is { } text && !(flat.IsPlain && IsNullText(text)) ? text : null;
+        if (!_node!.Children.TryGetValue(new YamlScalarNode(key), out var value) || value is not YamlScalarNode scalar) return null;
         return IsNull(scalar) ? null : scalar.Value;
     }
 
@@ -62,6 +81,7 @@ public sealed class YamlMeta
     public IReadOnlyDictionary<string, string> GetStringMap(string key)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (_node is null) return result; // the flat shape has no nested mappings
         if (!_node.Children.TryGetValue(new YamlScalarNode(key), out var value) || value is not YamlMappingNode map) return result;
         foreach (var (k, v) in map.Children)
         {
@@ -72,6 +92,7 @@ public sealed class YamlMeta
     }
 
     private static bool IsNull(YamlScalarNode scalar) =>
-        scalar.Style is ScalarStyle.Plain or ScalarStyle.Any
-        && scalar.Value is null or "" or "~" or "null" or "Null" or "NULL";
+        scalar.Style is ScalarStyle.Plain or ScalarStyle.Any && (scalar.Value is null || IsNullText(scalar.Value));
+
+    private static bool IsNullText(string value) => value is "" or "~" or "null" or "Null" or "NULL";
 }

@@ -115,8 +115,7 @@ public sealed class Recorder : IEquatable<Recorder>, IRunLogger, IRunReader
             StartTime = DateTimeOffset.UtcNow;
             EndTime = null;
             Status = RunStatus.Running;
-            var buffer = new RunLogBuffer(_client.Store, run.Info.RunId, run.Data.Params,
-                synchronous: !_options.AsyncLogging, capacity: _options.LogQueueCapacity);
+            RunLogBuffer buffer;
             try
             {
                 if (_options.CaptureSource)
@@ -125,10 +124,14 @@ public sealed class Recorder : IEquatable<Recorder>, IRunLogger, IRunReader
                     foreach (var (file, content) in SourceCapture.CodeSnapshots(gitDir, _options.GitTimeout))
                         repo.Write(file, Encoding.UTF8.GetBytes(content));
                 }
-                LogStartParam(buffer, CommandLineParam, SourceCapture.CommandLine(), resumed);
-                foreach (var (key, value) in SourceCapture.QlibEnvironmentParams())
-                    LogStartParam(buffer, key, value, resumed);
-                buffer.Flush();
+                // Written here, in one batch, rather than queued: the start waits for them anyway, and a
+                // hand-off to the background writer and back costs more than the write on a new run.
+                var startParams = StartParams(run.Data.Params, resumed);
+                if (startParams.Count > 0) _client.LogBatch(run.Info.RunId, parameters: startParams);
+                var known = new Dictionary<string, string>(run.Data.Params, StringComparer.Ordinal);
+                foreach (var param in startParams) known[param.Key] = param.Value;
+                buffer = new RunLogBuffer(_client.Store, run.Info.RunId, known,
+                    synchronous: !_options.AsyncLogging, capacity: _options.LogQueueCapacity);
             }
             catch
             {
@@ -142,10 +145,22 @@ public sealed class Recorder : IEquatable<Recorder>, IRunLogger, IRunReader
         }
     }
 
-    private static void LogStartParam(RunLogBuffer buffer, string key, string value, bool resumed)
+    /// <summary>
+    /// <c>cmd-sys.argv</c> and the <c>_QLIB_*</c> params; on resume, one whose value differs from the value
+    /// already logged is left out (MLflow params cannot change) and one logged with the same value is a no-op.
+    /// </summary>
+    private static List<Param> StartParams(IReadOnlyDictionary<string, string> existing, bool resumed)
     {
-        if (resumed && buffer.GetKnownParam(key) is { } existing && existing != value) return;
-        buffer.LogParam(key, value);
+        var result = new List<Param>();
+        Add(CommandLineParam, SourceCapture.CommandLine());
+        foreach (var (key, value) in SourceCapture.QlibEnvironmentParams()) Add(key, value);
+        return result;
+
+        void Add(string key, string value)
+        {
+            if (resumed && existing.TryGetValue(key, out var logged) && logged != value) return;
+            result.Add(new Param(key, value));
+        }
     }
 
     /// <summary>

@@ -10,6 +10,9 @@ public sealed partial class FileStore
 {
     private const string DescriptionTag = "mlflow.note.content";
 
+    // Name -> id of the experiment GetExperimentByName last found under that name (read again on every use).
+    private readonly ConcurrentDictionary<string, string> _experimentIdsByName = new(StringComparer.Ordinal);
+
     public string CreateExperiment(string name, string? artifactLocation = null, IReadOnlyList<RunTag>? tags = null)
     {
         MlflowValidation.ValidateExperimentName(name);
@@ -67,7 +70,27 @@ public sealed partial class FileStore
     public ExperimentInfo? GetExperimentByName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return FindExperimentByName(name, ViewType.ActiveOnly);
+        // R.Start looks its experiment up by name on every run, and a lookup reads every experiment. So the
+        // experiment last found under the name is read first, afresh, and taken if it is still active under
+        // that name: names are unique among experiments, so no other can hold it then.
+        if (_experimentIdsByName.TryGetValue(name, out var knownId) && TryReadActiveExperiment(knownId) is { } known && known.Name == name)
+            return known;
+        var found = FindExperimentByName(name, ViewType.ActiveOnly);
+        if (found is null)
+        {
+            _experimentIdsByName.TryRemove(name, out _);
+            return null;
+        }
+        if (_experimentIdsByName.Count >= 4_096) _experimentIdsByName.Clear();
+        _experimentIdsByName[name] = found.ExperimentId;
+        return found;
+    }
+
+    private ExperimentInfo? TryReadActiveExperiment(string experimentId)
+    {
+        var folder = Path.Combine(RootDirectory, experimentId);
+        var experiment = Directory.Exists(folder) ? ReadExperiment(folder, out _) : null;
+        return experiment?.LifecycleStage == LifecycleStage.Active ? experiment : null;
     }
 
     public IReadOnlyList<ExperimentInfo> SearchExperiments(ViewType viewType = ViewType.ActiveOnly)

@@ -1,5 +1,6 @@
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores.FileBacked;
+using Qlib.Tracked.Stores.FileBacked.Index;
 using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Stores;
@@ -123,19 +124,18 @@ public sealed partial class FileStore
     private (string Folder, RunInfo Info) LoadRun(string runId, bool useCache)
     {
         MlflowValidation.ValidateRunId(runId);
-        string folder, metaPath;
-        FileInfo stamp;
-        if (_runs.TryGetRemembered(runId, out var remembered) && (stamp = new FileInfo(Path.Combine(remembered, StoreLayout.MetaFile))).Exists)
+        string folder;
+        FileStamp stamp;
+        if (_runs.TryGetRemembered(runId, out var remembered) && (stamp = FileStamp.OfFile(remembered, "", StoreLayout.MetaFile)).Exists)
         {
             folder = remembered;
-            metaPath = stamp.FullName;
         }
         else
         {
             folder = _runs.Find(runId) ?? throw TrackingException.DoesNotExist($"Run '{runId}' not found");
-            metaPath = Path.Combine(folder, StoreLayout.MetaFile);
-            stamp = new FileInfo(metaPath);
+            stamp = FileStamp.OfFile(folder, "", StoreLayout.MetaFile);
         }
+        var metaPath = Path.Combine(folder, StoreLayout.MetaFile);
         if (useCache && stamp.Exists && _runMetas.TryGet(folder, stamp, out var cached))
             return (folder, cached);
 
@@ -144,7 +144,7 @@ public sealed partial class FileStore
             ?? throw new TrackingException(ErrorCode.InternalError,
                 $"Run '{runId}' is malformed: {problem} ({StoreLayout.Relative(RootDirectory, metaPath)}).");
         if (!nameFromMeta) info = info with { RunName = ReadRunNameTag(folder) }; // MLflow 1.x meta has no run_name
-        if (stamp.Exists) _runMetas.Put(folder, stamp, info);
+        _runMetas.Put(folder, stamp, info);
         return (folder, info);
     }
 
@@ -162,7 +162,7 @@ public sealed partial class FileStore
     {
         var path = Path.Combine(folder, StoreLayout.MetaFile);
         AtomicFile.WriteAllText(path, RunMetaFile.Format(info));
-        _runMetas.Put(folder, new FileInfo(path), info);
+        _runMetas.Put(folder, FileStamp.OfFile(folder, "", StoreLayout.MetaFile), info);
         _runIndex.Touched(folder);
     }
 

@@ -13,7 +13,9 @@ namespace Qlib.Tracked.Stores.FileBacked;
 internal static partial class LinuxWrite
 {
     private const int OWrOnly = 0x1, OCreat = 0x40, OExcl = 0x80, OTrunc = 0x200, OCloExec = 0x80000;
-    private const int EPerm = 1, ENoEnt = 2, EIntr = 4, EAcces = 13, EExist = 17, EIsDir = 21;
+    private const int EPerm = 1, ENoEnt = 2, EIntr = 4, EAcces = 13, EExist = 17, EIsDir = 21, EInval = 22, ENoSys = 38;
+    private const int AtFdCwd = -100;
+    private const uint RenameExchange = 2;
     private const int FileMode0666 = 0x1B6;
 
     public static bool IsSupported => LinuxAppend.IsSupported;
@@ -57,14 +59,36 @@ internal static partial class LinuxWrite
     }
 
     /// <summary>Atomically replaces <paramref name="destination"/> with <paramref name="source"/> (same folder).</summary>
+    /// <remarks>
+    /// Where the file system can, the two names are swapped (<c>renameat2</c> with <c>RENAME_EXCHANGE</c>) and
+    /// the old file, now under the temp name, is unlinked: readers see the old or the new file, as with a
+    /// plain rename. A plain rename over an existing file makes ext4 (delayed allocation with its default
+    /// <c>auto_da_alloc</c>) allocate and start writing the new file's blocks inside the call — about a
+    /// quarter of ending a run on this project's disks — while after a swap the kernel's flusher writes them
+    /// later, off the caller's thread. Nothing is synced either way (MLflow does not sync either).
+    /// </remarks>
     public static void Replace(string source, string destination)
     {
-        if (Rename(source, destination) != 0)
+        if (s_exchangeSupported)
         {
+            if (RenameAt2(AtFdCwd, source, AtFdCwd, destination, RenameExchange) == 0)
+            {
+                // The old content is under the temp name now; a failed unlink only leaves a hidden temp file.
+                Unlink(source);
+                return;
+            }
             var errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"Could not rename '{source}' to '{destination}' ({Marshal.GetPInvokeErrorMessage(errno)}).");
+            if (errno is EInval or ENoSys) s_exchangeSupported = false;
+            else if (errno != ENoEnt) throw ReplaceFailure(source, destination, errno);
+            // ENOENT: no destination yet (or no source, which the rename below reports).
         }
+        if (Rename(source, destination) != 0) throw ReplaceFailure(source, destination, Marshal.GetLastPInvokeError());
     }
+
+    private static volatile bool s_exchangeSupported = true;
+
+    private static IOException ReplaceFailure(string source, string destination, int errno) =>
+        new($"Could not rename '{source}' to '{destination}' ({Marshal.GetPInvokeErrorMessage(errno)}).");
 
     // The exception types .NET's own file APIs throw for these errors.
     private static Exception Failure(string call, string path, int errno)
@@ -90,4 +114,10 @@ internal static partial class LinuxWrite
 
     [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Rename(string source, string destination);
+
+    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameAt2(int sourceFolder, string source, int destinationFolder, string destination, uint flags);
+
+    [LibraryImport("libc", EntryPoint = "unlink", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Unlink(string path);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores.FileBacked.Index;
 
 namespace Qlib.Tracked.Stores.FileBacked;
 
@@ -15,11 +16,11 @@ internal sealed class RunMetaCache
     private const int Capacity = 1 << 14;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
-    private sealed record Entry(DateTime WriteTimeUtc, long Length, RunInfo Info);
+    private sealed record Entry(FileStamp Stamp, RunInfo Info);
 
-    public bool TryGet(string folder, FileInfo meta, out RunInfo info)
+    public bool TryGet(string folder, FileStamp meta, out RunInfo info)
     {
-        if (_entries.TryGetValue(folder, out var entry) && entry.WriteTimeUtc == meta.LastWriteTimeUtc && entry.Length == meta.Length)
+        if (_entries.TryGetValue(folder, out var entry) && entry.Stamp.Confirms(meta))
         {
             info = entry.Info;
             return true;
@@ -28,10 +29,11 @@ internal sealed class RunMetaCache
         return false;
     }
 
-    public void Put(string folder, FileInfo meta, RunInfo info)
+    public void Put(string folder, FileStamp meta, RunInfo info)
     {
+        if (!meta.Exists) return;
         if (_entries.Count >= Capacity) _entries.Clear();
-        _entries[folder] = new Entry(meta.LastWriteTimeUtc, meta.Length, info);
+        _entries[folder] = new Entry(meta, info);
     }
 
     public void Forget(string folder) => _entries.TryRemove(folder, out _);
