@@ -188,6 +188,42 @@ public class FlatParquetFileTests
     }
 
     [Fact]
+    public async Task DamagedPageHeaders_OfThePlainScoreColumn_AreReportedAsCorrupt_NeverAnotherError()
+    {
+        using var dir = new TempDir();
+        var repo = Repo(dir);
+        var frame = Panel(dates: 40, instruments: 50);
+        ArtifactObjects.Save(repo, "pred.parquet", frame);
+        var path = repo.GetLocalPath("pred.parquet")!;
+        var original = await File.ReadAllBytesAsync(path);
+        long scorePage;
+        await using (var stream = File.OpenRead(path))
+        await using (var reader = await ParquetReader.CreateAsync(stream))
+            scorePage = reader.Metadata!.RowGroups[0].Columns[2].MetaData!.DataPageOffset;
+
+        // Every byte of the score page's header (and a little of its values), each set to several values: the
+        // load either succeeds (a value byte, or a change the header tolerates) or says the artifact is corrupt.
+        var random = new Random(11);
+        for (var offset = 0; offset < 40; offset++)
+        {
+            foreach (var value in new[] { 0x00, 0xFF, 0x15, random.Next(256) })
+            {
+                var damaged = (byte[])original.Clone();
+                damaged[scorePage + offset] = (byte)value;
+                await File.WriteAllBytesAsync(path, damaged);
+                try
+                {
+                    var loaded = ArtifactObjects.Load<PredictionFrame>(repo, "pred.parquet");
+                    Assert.Equal(frame.RowCount, loaded.RowCount);
+                }
+                catch (ArtifactCorruptException)
+                {
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void MillisecondTimestampsWrittenByDuckDb_LoadThroughTheIntegerPath_IncludingNulls()
     {
         using var dir = new TempDir();

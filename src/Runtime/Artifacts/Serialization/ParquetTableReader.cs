@@ -30,8 +30,10 @@ public sealed class ParquetTableReader
     public Task<double[]> ReadDoublesAsync(string column, CancellationToken cancellationToken = default)
     {
         var field = Field(column);
-        var values = new double[RowCount];
-        if (field.SchemaElement?.Type == Parquet.Meta.Type.DOUBLE && TryReadFlat(field, values, PlainDecoders.Double)) return Task.FromResult(values);
+        var values = LargeArrays.AllocateForOverwrite<double>(RowCount); // filled whole, or dropped
+        if (field.SchemaElement?.Type == Parquet.Meta.Type.DOUBLE
+            && (TryReadFlat(field, values, FlatChunkReader.TryReadPlainFixed) || TryReadFlat(field, values, PlainDecoders.Double)))
+            return Task.FromResult(values);
         return ReadAsync<double>(column, double.NaN, cancellationToken);
     }
 
@@ -39,7 +41,12 @@ public sealed class ParquetTableReader
     /// Every row group's chunk of <paramref name="field"/> decoded by <see cref="FlatChunkReader"/>, when each of them
     /// has the layout it reads (our own files, and uncompressed ones from elsewhere); false to use Parquet.Net instead.
     /// </summary>
-    private bool TryReadFlat<T>(DataField field, T[] output, FlatChunkReader.PlainDecoder<T> plain)
+    private bool TryReadFlat<T>(DataField field, T[] output, FlatChunkReader.PlainDecoder<T> plain) =>
+        TryReadFlat<T>(field, output, (stream, chunk, element, span) => FlatChunkReader.TryRead(stream, chunk, element, span, plain));
+
+    private delegate bool ChunkReader<T>(Stream stream, Parquet.Meta.ColumnMetaData chunk, Parquet.Meta.SchemaElement element, Span<T> output);
+
+    private bool TryReadFlat<T>(DataField field, T[] output, ChunkReader<T> readChunk)
     {
         if (!_source.CanSeek || field.IsNullable || field.Path.Length != 1 || field.SchemaElement is not { } element || _reader.Metadata is not { } metadata)
             return false;
@@ -49,7 +56,7 @@ public sealed class ParquetTableReader
             var chunk = group.Columns.Find(c => c.MetaData?.PathInSchema is [var name] && name == field.Name)?.MetaData;
             if (chunk is null || group.NumRows > output.Length - offset) return false;
             var rows = (int)group.NumRows;
-            if (!FlatChunkReader.TryRead(_source, chunk, element, output.AsSpan(offset, rows), plain)) return false;
+            if (!readChunk(_source, chunk, element, output.AsSpan(offset, rows))) return false;
             offset += rows;
         }
         return offset == output.Length;
@@ -82,7 +89,7 @@ public sealed class ParquetTableReader
         // The same column seen as plain INT64: Parquet.Net reads a field only once it belongs to a schema.
         var raw = new DataField<long>(field.Name, field.IsNullable);
         _ = new ParquetSchema(raw);
-        var result = new DateTime[RowCount];
+        var result = LargeArrays.AllocateForOverwrite<DateTime>(RowCount); // every row is set below
         if (TryReadFlat(field, result, PlainDecoders.UnixMillis)) return result;
         var millis = new long[RowCount];
         var offset = 0;
@@ -130,7 +137,7 @@ public sealed class ParquetTableReader
     public async Task<string?[]> ReadNullableStringsAsync(string column, CancellationToken cancellationToken = default)
     {
         var field = Field(column);
-        var result = new string?[RowCount];
+        var result = LargeArrays.Allocate<string?>(RowCount);
         var distinct = new StringInterner();
         if (field.SchemaElement?.Type == Parquet.Meta.Type.BYTE_ARRAY && TryReadFlat(field, result, PlainDecoders.Strings(distinct))) return result;
         var offset = 0;

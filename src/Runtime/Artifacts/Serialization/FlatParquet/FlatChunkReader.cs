@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Parquet.Meta;
 
 namespace Qlib.Tracked.Artifacts;
@@ -42,6 +44,61 @@ internal static class FlatChunkReader
             ArrayPool<byte>.Shared.Return(bytes);
         }
     }
+
+    /// <summary>
+    /// Fixed-width values (doubles, 64-bit integers) stored PLAIN, with no dictionary: each page's values are read
+    /// from the file straight into <paramref name="output"/>'s memory, without a chunk buffer and a copy (10 MB
+    /// each for a million-row score column). False when the chunk is laid out any other way (the caller then
+    /// uses <see cref="TryRead"/>); the output is then in an unknown state.
+    /// </summary>
+    public static bool TryReadPlainFixed<T>(Stream stream, ColumnMetaData chunk, SchemaElement element, Span<T> output) where T : unmanaged
+    {
+        if (!BitConverter.IsLittleEndian || chunk.Codec != CompressionCodec.UNCOMPRESSED || element.RepetitionType != FieldRepetitionType.REQUIRED
+            || chunk.NumValues != output.Length || chunk.DictionaryPageOffset is > 0 || chunk.DataPageOffset < 0
+            || chunk.DataPageOffset + chunk.TotalCompressedSize > stream.Length)
+            return false;
+        var size = Unsafe.SizeOf<T>();
+        var end = chunk.DataPageOffset + chunk.TotalCompressedSize;
+        var origin = stream.Position;
+        var position = chunk.DataPageOffset;
+        var filled = 0;
+        Span<byte> window = stackalloc byte[HeaderWindow];
+        try
+        {
+            while (filled < output.Length)
+            {
+                stream.Position = position;
+                var got = stream.ReadAtLeast(window[..(int)Math.Min(HeaderWindow, end - position)], 1, throwOnEndOfStream: false);
+                PageHeader header;
+                int headerLength;
+                try
+                {
+                    header = PageHeader.Read(window[..got], out headerLength);
+                }
+                catch (Exception e) when (e is InvalidDataException or IndexOutOfRangeException)
+                {
+                    return false; // a header longer than the window, or not ours: the general path decides
+                }
+                var count = header.ValueCount;
+                if (header.Type != (int)PageType.DATA_PAGE || header.Encoding != (int)Encoding.PLAIN || count <= 0 || count > output.Length - filled
+                    || header.CompressedSize != header.UncompressedSize || header.CompressedSize != (long)count * size
+                    || position + headerLength + header.CompressedSize > end)
+                    return false;
+                stream.Position = position + headerLength;
+                stream.ReadExactly(MemoryMarshal.AsBytes(output.Slice(filled, count)));
+                filled += count;
+                position += headerLength + header.CompressedSize;
+            }
+            return position == end;
+        }
+        finally
+        {
+            stream.Position = origin;
+        }
+    }
+
+    /// <summary>Bytes read to find a page header: ours are about 20, pyarrow's (with statistics) under 100.</summary>
+    private const int HeaderWindow = 256;
 
     private static bool Decode<T>(ReadOnlySpan<byte> chunk, Span<T> output, PlainDecoder<T> plain)
     {
