@@ -165,14 +165,26 @@ namespace Qlib.Tracked.Benchmarks
                     var instance = Activator.CreateInstance(type)!;
                     var suffix = sized is null ? "" : $"[{sized.Name}={value}]";
                     sized?.SetValue(instance, value);
-                    Invoke<GlobalSetupAttribute>(instance);
+                    // As BenchmarkDotNet: untargeted setups once, a [GlobalSetup(Target = …)] only around its method.
+                    Invoke<GlobalSetupAttribute>(instance, null);
                     try
                     {
-                        foreach (var method in methods) results[method.Name + suffix] = Time(instance, method, type.Name + "." + method.Name + suffix);
+                        foreach (var method in methods)
+                        {
+                            Invoke<GlobalSetupAttribute>(instance, method.Name);
+                            try
+                            {
+                                results[method.Name + suffix] = Time(instance, method, type.Name + "." + method.Name + suffix);
+                            }
+                            finally
+                            {
+                                Invoke<GlobalCleanupAttribute>(instance, method.Name);
+                            }
+                        }
                     }
                     finally
                     {
-                        Invoke<GlobalCleanupAttribute>(instance);
+                        Invoke<GlobalCleanupAttribute>(instance, null);
                     }
                 }
             }
@@ -186,6 +198,11 @@ namespace Qlib.Tracked.Benchmarks
             for (var i = 0; i < 4; i++)
             {
                 Invoke<IterationSetupAttribute>(instance);
+                // BenchmarkDotNet's default (ForceGC): a full collection before each iteration, so garbage left by
+                // the previous one (or by setup) is not collected on this one's clock.
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                GC.Collect();
                 var sw = Stopwatch.StartNew();
                 method.Invoke(instance, null);
                 sw.Stop();
@@ -200,6 +217,17 @@ namespace Qlib.Tracked.Benchmarks
         private static void Invoke<TAttribute>(object instance) where TAttribute : Attribute
         {
             foreach (var m in instance.GetType().GetMethods().Where(m => m.GetCustomAttribute<TAttribute>() is not null)) m.Invoke(instance, null);
+        }
+
+        /// <summary>The setup/cleanup methods targeting <paramref name="benchmark"/> (null: those with no target).</summary>
+        private static void Invoke<TAttribute>(object instance, string? benchmark) where TAttribute : TargetedAttribute
+        {
+            foreach (var m in instance.GetType().GetMethods())
+            {
+                if (m.GetCustomAttribute<TAttribute>() is not { } attribute) continue;
+                var targets = attribute.Targets ?? [];
+                if (benchmark is null ? targets.Length == 0 : targets.Contains(benchmark)) m.Invoke(instance, null);
+            }
         }
     }
 }

@@ -26,7 +26,7 @@ public class FlatParquetCodecTests
             var run = random.Next(3) == 0 ? random.Next(1, 41) : 1;
             for (var i = 0; i < run && values.Count < 20_003; i++) values.Add(value);
         }
-        var output = new ArrayBufferWriter<byte>();
+        using var output = new PooledBufferWriter();
         RleBitPackedEncoder.Encode(values.ToArray(), expectedWidth, output);
         var decoded = new int[values.Count];
         RleBitPackedDecoder.Decode(output.WrittenSpan, expectedWidth, decoded);
@@ -34,9 +34,31 @@ public class FlatParquetCodecTests
     }
 
     [Fact]
+    public void PooledBufferWriter_GrowsKeepingWhatWasWritten_AndResets()
+    {
+        using var output = new PooledBufferWriter(16);
+        var expected = new List<byte>();
+        for (var i = 0; i < 100_000; i++)
+        {
+            var span = output.GetSpan(3);
+            span[0] = (byte)i;
+            span[1] = (byte)(i >> 8);
+            output.Advance(2);
+            expected.Add((byte)i);
+            expected.Add((byte)(i >> 8));
+        }
+        Assert.Equal(expected.ToArray(), output.WrittenSpan.ToArray());
+        Assert.Throws<InvalidOperationException>(() => output.Advance(output.GetSpan(1).Length + 1));
+        output.ResetWrittenCount();
+        Assert.Equal(0, output.WrittenCount);
+        output.Write("abc"u8);
+        Assert.Equal("abc"u8.ToArray(), output.WrittenSpan.ToArray());
+    }
+
+    [Fact]
     public void RleBitPacking_TruncatedInput_IsInvalidData()
     {
-        var output = new ArrayBufferWriter<byte>();
+        using var output = new PooledBufferWriter();
         RleBitPackedEncoder.Encode(Enumerable.Range(0, 64).ToArray(), 6, output);
         Assert.Throws<InvalidDataException>(() => RleBitPackedDecoder.Decode(output.WrittenSpan[..^5], 6, new int[64]));
     }

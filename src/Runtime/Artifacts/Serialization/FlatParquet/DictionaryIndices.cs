@@ -28,7 +28,7 @@ internal sealed class DictionaryIndices
     public static bool Worthwhile(int distinct, int rows) => rows > 0 && distinct <= rows / 2;
 
     /// <summary>An RLE_DICTIONARY data page body: the bit width, then the indices in the hybrid encoding.</summary>
-    public ReadOnlySpan<byte> Page(int start, int count, ArrayBufferWriter<byte> scratch)
+    public ReadOnlySpan<byte> Page(int start, int count, PooledBufferWriter scratch)
     {
         scratch.ResetWrittenCount();
         scratch.GetSpan(1)[0] = (byte)BitWidth;

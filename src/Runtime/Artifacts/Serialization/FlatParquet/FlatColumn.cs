@@ -22,7 +22,7 @@ internal abstract class FlatColumn
     public abstract int PhysicalType { get; }
 
     /// <summary>The PLAIN-encoded dictionary when the data pages hold indices into it; null for PLAIN data pages.</summary>
-    public ArrayBufferWriter<byte>? Dictionary { get; protected set; }
+    public PooledBufferWriter? Dictionary { get; protected set; }
 
     public int DictionaryCount { get; protected set; }
 
@@ -54,11 +54,13 @@ internal abstract class FlatColumn
     /// <summary>Computes the dictionary (when values repeat) and the statistics; <see cref="DataPage"/> then cuts the pages.</summary>
     public abstract void Encode();
 
-    /// <summary>Returns pooled buffers once the file is written.</summary>
+    /// <summary>Returns pooled buffers once the file is written (overrides call this too).</summary>
     public virtual void Release()
     {
+        Dictionary?.Dispose();
+        Dictionary = null;
     }
 
     /// <summary>The body of the data page holding rows <c>[start, start + count)</c>, PLAIN or dictionary indices.</summary>
-    public abstract ReadOnlySpan<byte> DataPage(int start, int count, ArrayBufferWriter<byte> scratch);
+    public abstract ReadOnlySpan<byte> DataPage(int start, int count, PooledBufferWriter scratch);
 }

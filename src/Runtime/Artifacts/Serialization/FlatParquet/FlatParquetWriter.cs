@@ -69,8 +69,8 @@ internal sealed class FlatParquetWriter : IFlatColumnSink
         var output = new CountingOutput(destination);
         output.Write(ParquetFormat.Magic);
         var chunks = new ColumnChunkInfo[_columns.Count];
-        var header = new ArrayBufferWriter<byte>(64);
-        var scratch = new ArrayBufferWriter<byte>();
+        using var header = new PooledBufferWriter(64);
+        using var scratch = new PooledBufferWriter();
         for (var c = 0; c < _columns.Count; c++)
         {
             var column = _columns[c];
@@ -99,7 +99,7 @@ internal sealed class FlatParquetWriter : IFlatColumnSink
             chunks[c] = new ColumnChunkInfo(start, dataOffset, dictionaryOffset, output.Position - start, encoding);
         }
 
-        var footer = new ArrayBufferWriter<byte>(1024);
+        using var footer = new PooledBufferWriter(1024);
         WriteFooter(new ThriftCompactWriter(footer), rows, chunks, keyValueMetadata);
         output.Write(footer.WrittenSpan);
         Span<byte> tail = stackalloc byte[8];
@@ -118,7 +118,7 @@ internal sealed class FlatParquetWriter : IFlatColumnSink
             throw new InvalidOperationException($"The columns written have different lengths: {string.Join(", ", _columns.Select(c => c.Name + "=" + c.RowCount))}.");
     }
 
-    private static void WritePageHeader(ArrayBufferWriter<byte> header, int pageType, int size, int values, int encoding)
+    private static void WritePageHeader(PooledBufferWriter header, int pageType, int size, int values, int encoding)
     {
         header.ResetWrittenCount();
         var thrift = new ThriftCompactWriter(header);

@@ -28,6 +28,6 @@ internal sealed class Int32Column : FlatColumn
         Max = BitConverter.GetBytes(max);
     }
 
-    public override ReadOnlySpan<byte> DataPage(int start, int count, ArrayBufferWriter<byte> scratch) =>
+    public override ReadOnlySpan<byte> DataPage(int start, int count, PooledBufferWriter scratch) =>
         MemoryMarshal.AsBytes(_values.AsSpan(start, count));
 }

@@ -19,7 +19,7 @@ internal static class RleBitPackedEncoder
     public static int BitWidth(int distinct) => Math.Max(1, 32 - int.LeadingZeroCount(Math.Max(distinct - 1, 0)));
 
     /// <summary>Appends <paramref name="values"/> (all below 2^<paramref name="bitWidth"/>) in the hybrid encoding.</summary>
-    public static void Encode(ReadOnlySpan<int> values, int bitWidth, ArrayBufferWriter<byte> output)
+    public static void Encode(ReadOnlySpan<int> values, int bitWidth, PooledBufferWriter output)
     {
         var i = 0;
         while (i < values.Length)
@@ -53,7 +53,7 @@ internal static class RleBitPackedEncoder
         return end - start;
     }
 
-    private static void WriteRleRun(int value, int count, int bitWidth, ArrayBufferWriter<byte> output)
+    private static void WriteRleRun(int value, int count, int bitWidth, PooledBufferWriter output)
     {
         WriteVarint((uint)count << 1, output);
         var bytes = (bitWidth + 7) / 8;
@@ -66,7 +66,7 @@ internal static class RleBitPackedEncoder
     /// <paramref name="groups"/> × 8 values, least significant bit first; a last group short of eight (only at the
     /// end of the page) is padded with zeros, which readers ignore past the page's value count.
     /// </summary>
-    private static void WriteBitPackedRun(ReadOnlySpan<int> values, int groups, int bitWidth, ArrayBufferWriter<byte> output)
+    private static void WriteBitPackedRun(ReadOnlySpan<int> values, int groups, int bitWidth, PooledBufferWriter output)
     {
         WriteVarint(((uint)groups << 1) | 1, output);
         var byteCount = groups * bitWidth;
@@ -90,7 +90,7 @@ internal static class RleBitPackedEncoder
         output.Advance(byteCount);
     }
 
-    private static void WriteVarint(uint value, ArrayBufferWriter<byte> output)
+    private static void WriteVarint(uint value, PooledBufferWriter output)
     {
         var span = output.GetSpan(5);
         var n = 0;

@@ -72,7 +72,7 @@ internal sealed class StringColumn : FlatColumn
         }
         _indices = new DictionaryIndices(indices, distinct.Count);
         DictionaryCount = distinct.Count;
-        var dictionary = new ArrayBufferWriter<byte>();
+        var dictionary = new PooledBufferWriter();
         byte[]? min = null, max = null;
         foreach (var value in distinct)
         {
@@ -86,9 +86,13 @@ internal sealed class StringColumn : FlatColumn
         Max = max;
     }
 
-    public override void Release() => _indices?.Release();
+    public override void Release()
+    {
+        _indices?.Release();
+        base.Release();
+    }
 
-    public override ReadOnlySpan<byte> DataPage(int start, int count, ArrayBufferWriter<byte> scratch)
+    public override ReadOnlySpan<byte> DataPage(int start, int count, PooledBufferWriter scratch)
     {
         if (_indices is { } indices) return indices.Page(start, count, scratch);
         scratch.ResetWrittenCount();
@@ -97,7 +101,7 @@ internal sealed class StringColumn : FlatColumn
     }
 
     /// <summary>PLAIN BYTE_ARRAY: a 4-byte little-endian length, then the bytes.</summary>
-    private static void WritePlain(ReadOnlySpan<byte> utf8, ArrayBufferWriter<byte> output)
+    private static void WritePlain(ReadOnlySpan<byte> utf8, PooledBufferWriter output)
     {
         BinaryPrimitives.WriteInt32LittleEndian(output.GetSpan(4), utf8.Length);
         output.Advance(4);

@@ -13,11 +13,11 @@ internal sealed class ThriftCompactWriter
 {
     private const byte BoolTrue = 1, BoolFalse = 2, I32 = 5, I64 = 6, Binary = 8, List = 9, Struct = 12;
 
-    private readonly ArrayBufferWriter<byte> _output;
+    private readonly PooledBufferWriter _output;
     private readonly Stack<short> _enclosingFieldIds = new();
     private short _lastFieldId;
 
-    public ThriftCompactWriter(ArrayBufferWriter<byte> output) => _output = output;
+    public ThriftCompactWriter(PooledBufferWriter output) => _output = output;
 
     public void FieldI32(short id, int value)
     {

@@ -70,7 +70,7 @@ internal sealed class TimestampMillisColumn : FlatColumn
         Max = LittleEndian(max);
         _indices = new DictionaryIndices(indices, distinct.Count);
         DictionaryCount = distinct.Count;
-        Dictionary = new ArrayBufferWriter<byte>(distinct.Count * sizeof(long));
+        Dictionary = new PooledBufferWriter(distinct.Count * sizeof(long));
         Dictionary.Write(MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(distinct)));
     }
 
@@ -83,9 +83,13 @@ internal sealed class TimestampMillisColumn : FlatColumn
         Max = LittleEndian(MaxOf(millis));
     }
 
-    public override void Release() => _indices?.Release();
+    public override void Release()
+    {
+        _indices?.Release();
+        base.Release();
+    }
 
-    public override ReadOnlySpan<byte> DataPage(int start, int count, ArrayBufferWriter<byte> scratch) =>
+    public override ReadOnlySpan<byte> DataPage(int start, int count, PooledBufferWriter scratch) =>
         _indices is { } indices ? indices.Page(start, count, scratch) : MemoryMarshal.AsBytes(_millis.AsSpan(start, count));
 
     /// <summary>Milliseconds since 1970-01-01 of the wall-clock value, rounded down (also before 1970).</summary>
