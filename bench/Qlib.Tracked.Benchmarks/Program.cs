@@ -15,6 +15,7 @@ using Qlib.Tracked.Benchmarks.Records;
 // Usage (see bench/README.md):
 //   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --filter '*'
 //   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --quick [name-substring …]
+//   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --run-loop 10000 r|c   (runs/s per 1,000 runs)
 //   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --search [1000 10000 100000]
 if (args.Length > 0 && args[0] == "--search")
 {
@@ -41,6 +42,11 @@ if (args.Length > 0 && args[0] == "--search-warm-profile")
 if (args.Length > 0 && args[0] == "--search-child")
 {
     SearchIndexBench.ChildMain(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "--run-loop")
+{
+    RunCreationLoop.Run(args[1..]);
     return;
 }
 if (args.Length > 0 && args[0] == "--quick")
