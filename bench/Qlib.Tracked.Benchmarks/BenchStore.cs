@@ -15,8 +15,15 @@ internal sealed class BenchStore : IDisposable
 {
     private static readonly List<string> ToDelete = [];
 
+    /// <summary>
+    /// <c>QTRK_BENCH_KEEP_STORES=1</c> leaves the stores on disk: deleting tens of thousands of files at exit makes
+    /// the next benchmark process's inode allocations skip them for 30 s (bench/README.md, "Session 4").
+    /// </summary>
+    private static readonly bool KeepStores = Environment.GetEnvironmentVariable("QTRK_BENCH_KEEP_STORES") == "1";
+
     static BenchStore() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
     {
+        if (KeepStores) return;
         lock (ToDelete)
         {
             foreach (var folder in ToDelete)
