@@ -50,14 +50,20 @@ public class FlatParquetFileTests
 
     private static string Quoted(string path) => "'" + path.Replace("'", "''") + "'";
 
+    /// <summary>A panel saved as <c>pred.parquet</c> in <paramref name="dir"/>: the repository, the frame and the file's path.</summary>
+    private static (LocalArtifactRepository Repo, PredictionFrame Frame, string Path) SavedPanel(TempDir dir, int dates, int instruments)
+    {
+        var repo = Repo(dir);
+        var frame = Panel(dates, instruments);
+        ArtifactObjects.Save(repo, "pred.parquet", frame);
+        return (repo, frame, repo.GetLocalPath("pred.parquet")!);
+    }
+
     [Fact]
     public async Task Panel_IsUncompressed_WithDatesAndInstrumentsAsDictionaries_AndScoresPlain()
     {
         using var dir = new TempDir();
-        var repo = Repo(dir);
-        var frame = Panel(dates: 400, instruments: 250);
-        ArtifactObjects.Save(repo, "pred.parquet", frame);
-        var path = repo.GetLocalPath("pred.parquet")!;
+        var (repo, frame, path) = SavedPanel(dir, dates: 400, instruments: 250);
 
         await using (var reader = await ParquetReader.CreateAsync(path))
         {
@@ -84,10 +90,8 @@ public class FlatParquetFileTests
     public void DuckDb_SeesMillisecondTimestamps_AndItsStatisticFiltersFindTheRightRows()
     {
         using var dir = new TempDir();
-        var repo = Repo(dir);
-        var frame = Panel(dates: 300, instruments: 40);
-        ArtifactObjects.Save(repo, "pred.parquet", frame);
-        var file = Quoted(repo.GetLocalPath("pred.parquet")!);
+        var (_, frame, path) = SavedPanel(dir, dates: 300, instruments: 40);
+        var file = Quoted(path);
 
         using var duck = DuckDb();
         // pandas/pyarrow map this logical type to datetime64[ms]; a plain INT64 would come back as integers.
@@ -172,9 +176,7 @@ public class FlatParquetFileTests
     public void MoreRowsThanOnePage_RoundTrip_AndDuckDbCountsEveryRow()
     {
         using var dir = new TempDir();
-        var repo = Repo(dir);
-        var frame = Panel(dates: 2_200, instruments: 500); // 1.1 M rows: two data pages per column
-        ArtifactObjects.Save(repo, "pred.parquet", frame);
+        var (repo, frame, _) = SavedPanel(dir, dates: 2_200, instruments: 500); // 1.1 M rows: two data pages per column
         var loaded = ArtifactObjects.Load<PredictionFrame>(repo, "pred.parquet");
         Assert.Equal(frame.Datetime, loaded.Datetime);
         Assert.Equal(frame.Instrument, loaded.Instrument);
@@ -191,10 +193,7 @@ public class FlatParquetFileTests
     public async Task DamagedPageHeaders_OfThePlainScoreColumn_AreReportedAsCorrupt_NeverAnotherError()
     {
         using var dir = new TempDir();
-        var repo = Repo(dir);
-        var frame = Panel(dates: 40, instruments: 50);
-        ArtifactObjects.Save(repo, "pred.parquet", frame);
-        var path = repo.GetLocalPath("pred.parquet")!;
+        var (repo, frame, path) = SavedPanel(dir, dates: 40, instruments: 50);
         var original = await File.ReadAllBytesAsync(path);
         long scorePage;
         await using (var stream = File.OpenRead(path))
