@@ -52,6 +52,7 @@ public static class Cli
     {
         var root = new RootCommand("qtrack: browse, search, compare and export runs of an MLflow file store (mlruns).");
         root.Add(context.StoreOption);
+        root.Add(context.ArtifactRootOption);
         root.Add(ExperimentsCommand.Create(context));
         root.Add(RunsCommand.Create(context));
         root.Add(ShowCommand.Create(context));

@@ -27,6 +27,14 @@ public sealed class CliContext
             HelpName = "DIR",
             Recursive = true,
         };
+        ArtifactRootOption = new Option<string[]>("--artifact-root")
+        {
+            Description = "A folder outside the store where runs may keep artifacts (repeatable). Artifact locations a store file " +
+                          "names outside the store and these folders are refused.",
+            HelpName = "DIR",
+            Recursive = true,
+            AllowMultipleArgumentsPerToken = false,
+        };
     }
 
     public TextWriter Out { get; }
@@ -34,6 +42,13 @@ public sealed class CliContext
     public TextWriter Error { get; }
 
     public Option<string?> StoreOption { get; }
+
+    /// <summary><c>--artifact-root</c>: artifact folders the user allows besides the store's own.</summary>
+    public Option<string[]> ArtifactRootOption { get; }
+
+    /// <summary>The options a store is opened with, from the command line.</summary>
+    public TrackingStoreOptions StoreOptions(ParseResult parsed) =>
+        new() { ArtifactRoots = parsed.GetValue(ArtifactRootOption) ?? [] };
 
     /// <summary>
     /// Opens the store named by <c>--store</c>, <c>QLIB_MLFLOW_URI</c> or <c>./mlruns</c>. A local folder
@@ -49,7 +64,7 @@ public sealed class CliContext
             if (!Directory.Exists(path))
                 throw TrackingException.DoesNotExist($"No store at '{location}': the folder '{path}' does not exist. Pass --store DIR or set {StoreEnvironmentVariable}.");
         }
-        var store = TrackingStoreRegistry.Open(location);
+        var store = TrackingStoreRegistry.Open(location, StoreOptions(parsed));
         store.Warning += warning => Error.WriteLine($"warning: skipped {warning}");
         return store;
     }

@@ -40,6 +40,7 @@ internal sealed class JsonResponse(Action<Utf8JsonWriter> write, int statusCode 
         ErrorCode.ResourceDoesNotExist => StatusCodes.Status404NotFound,
         ErrorCode.ResourceAlreadyExists or ErrorCode.InvalidState => StatusCodes.Status409Conflict,
         ErrorCode.NotImplemented => StatusCodes.Status501NotImplemented,
+        ErrorCode.PermissionDenied => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

@@ -1,7 +1,7 @@
 namespace Qlib.Tracked.Web;
 
 /// <summary>
-/// <c>dotnet run --project src/Web -- [--store DIR] [--host ADDR] [--port N] [--urls URL;URL] [--allow-writes]</c>.
+/// <c>dotnet run --project src/Web -- [--store DIR] [--artifact-root DIR]… [--host ADDR] [--port N] [--urls URL;URL] [--allow-writes]</c>.
 /// The store defaults to <c>QLIB_MLFLOW_URI</c>, else <c>./mlruns</c>. Options also take the <c>--name=value</c>
 /// form, which is how WebApplicationFactory hands over its settings; ASP.NET's own host switches
 /// (<c>--environment</c>, <c>--contentRoot</c>, <c>--applicationName</c>) are passed through.
@@ -58,6 +58,7 @@ public sealed class Program
             switch (name)
             {
                 case "store": options = options with { StorePath = Value() }; break;
+                case "artifact-root": options = options with { ArtifactRoots = [.. options.ArtifactRoots, Value()] }; break;
                 case "host": options = options with { Host = Value() }; break;
                 case "port":
                     var port = Value();
@@ -77,7 +78,7 @@ public sealed class Program
                     break;
                 default:
                     if (!HostSwitches.Contains(name, StringComparer.OrdinalIgnoreCase))
-                        throw new ArgumentException($"Unknown option '--{name}'. Known: --store, --host, --port, --urls, --allow-writes.");
+                        throw new ArgumentException($"Unknown option '--{name}'. Known: --store, --artifact-root, --host, --port, --urls, --allow-writes.");
                     hostArgs.Add($"--{name}={Value()}");
                     break;
             }

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HostFiltering;
+using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Web.Api;
 
 namespace Qlib.Tracked.Web;
@@ -123,6 +124,10 @@ public static class QtrackWeb
             var redactor = http.RequestServices.GetRequiredService<StoreContext>().Redactor;
             var result = e switch
             {
+                // The refused location is a server path the UI must not show either: named only as the UI shows locations.
+                ArtifactLocationNotAllowedException refused => JsonResponse.Error(StatusCodes.Status403Forbidden, refused.MlflowErrorCode,
+                    $"{refused.Owner} keeps its artifacts at '{redactor.PresentLocation(refused.Location)}', outside the artifact roots this UI " +
+                    "serves; nothing is read there. Start qtrack ui with --artifact-root for a location that is yours."),
                 TrackingException tracking => JsonResponse.Error(JsonResponse.StatusOf(tracking), tracking.MlflowErrorCode, redactor.Redact(tracking.Message)),
                 BadHttpRequestException bad => JsonResponse.Error(bad.StatusCode, "INVALID_PARAMETER_VALUE", redactor.Redact(bad.Message)),
                 _ => JsonResponse.Error(StatusCodes.Status500InternalServerError, "INTERNAL_ERROR", redactor.Redact(e.GetType().Name + ": " + e.Message)),

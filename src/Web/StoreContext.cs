@@ -20,7 +20,7 @@ internal sealed class StoreContext
         if (!Directory.Exists(root))
             throw TrackingException.DoesNotExist($"The store folder '{options.StorePath}' does not exist.");
         Root = root;
-        Store = new FileStore(root);
+        Store = new FileStore(root, new FileStoreOptions { ArtifactRoots = options.ArtifactRoots });
         Redactor = new PathRedactor(root);
         Store.Warning += Remember;
     }

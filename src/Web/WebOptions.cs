@@ -1,3 +1,5 @@
+using Qlib.Tracked.Stores;
+
 namespace Qlib.Tracked.Web;
 
 /// <summary>How <see cref="QtrackWeb.CreateApp"/> serves a store.</summary>
@@ -5,6 +7,12 @@ public sealed record WebOptions
 {
     /// <summary>The <c>mlruns</c> folder (or a <c>file:</c> URI of it). It must exist: the UI never creates a store.</summary>
     public required string StorePath { get; init; }
+
+    /// <summary>
+    /// Folders besides the store where runs may keep artifacts (<see cref="FileStoreOptions.ArtifactRoots"/>); a run
+    /// whose artifacts lie anywhere else is answered with 403 PERMISSION_DENIED, never served.
+    /// </summary>
+    public IReadOnlyList<string> ArtifactRoots { get; init; } = [];
 
     /// <summary>
     /// The address to bind. Loopback by default: the UI shows whatever a run logged, so exposing it to a

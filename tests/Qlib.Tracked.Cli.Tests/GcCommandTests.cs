@@ -227,8 +227,8 @@ public sealed class GcCommandTests : IDisposable
     [Fact]
     public void ANonDefaultArtifactLocation_IsLeftInPlace_AndSaidSo()
     {
-        var store = new FileStore(_temp.Store);
         var elsewhere = _temp.Combine("artifact-store");
+        var store = new FileStore(_temp.Store, new FileStoreOptions { ArtifactRoots = [elsewhere] });
         var experiment = store.CreateExperiment("external", elsewhere);
         var run = store.CreateRun(experiment, "u", Now, [], "r").Info.RunId;
         store.GetArtifactRepository(run).Write("model.bin", [1, 2, 3]);

@@ -410,11 +410,12 @@ public sealed class FileStoreTests : IDisposable
         Assert.Equal(Path.Combine(_root, run.Info.ExperimentId, run.Info.RunId, "artifacts"), repository.LocalRoot);
 
         var elsewhere = _temp.Combine("elsewhere");
-        var experimentId = _store.CreateExperiment("custom", elsewhere);
-        Assert.Equal("file://" + elsewhere, _store.GetExperiment(experimentId).ArtifactLocation);
-        var custom = _store.CreateRun(experimentId, null, 1, null, null);
+        var allowing = new FileStore(_root, new FileStoreOptions { ArtifactRoots = [elsewhere] });
+        var experimentId = allowing.CreateExperiment("custom", elsewhere);
+        Assert.Equal("file://" + elsewhere, allowing.GetExperiment(experimentId).ArtifactLocation);
+        var custom = allowing.CreateRun(experimentId, null, 1, null, null);
         Assert.Equal($"file://{elsewhere}/{custom.Info.RunId}/artifacts", custom.Info.ArtifactUri);
-        var customRepository = Assert.IsType<LocalArtifactRepository>(_store.GetArtifactRepository(custom.Info.RunId));
+        var customRepository = Assert.IsType<LocalArtifactRepository>(allowing.GetArtifactRepository(custom.Info.RunId));
         Assert.Equal(Path.Combine(elsewhere, custom.Info.RunId, "artifacts"), customRepository.LocalRoot);
     }
 }

@@ -8,12 +8,13 @@ namespace Qlib.Tracked.Web.Tests;
 /// The app through its real entry point (<see cref="Program"/>): the settings become <c>--store=…</c> and
 /// <c>--allow-writes=…</c> arguments of Main, as WebApplicationFactory passes host settings.
 /// </summary>
-public sealed class QtrackFactory(string storePath, bool allowWrites = false) : WebApplicationFactory<Program>
+public sealed class QtrackFactory(string storePath, bool allowWrites = false, string? artifactRoot = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("store", storePath);
         builder.UseSetting("allow-writes", allowWrites ? "true" : "false");
+        if (artifactRoot is not null) builder.UseSetting("artifact-root", artifactRoot);
     }
 }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Compare;
 using Qlib.Tracked.Stores;
@@ -36,7 +37,7 @@ internal static class CompareCommand
             var store = context.OpenStore(parsed);
             var ids = parsed.GetValue(runIds)!;
             var comparison = RunComparer.Compare(store, ids, onlyDifferences: !parsed.GetValue(all));
-            var correlation = CorrelateIfAllHavePredictions(store, ids,
+            var correlation = CorrelateIfAllHavePredictions(context, store, ids,
                 parsed.GetValue(method) == "spearman" ? CorrelationMethod.Spearman : CorrelationMethod.Pearson);
             var aligned = (parsed.GetValue(histories) ?? []).Select(key => MetricHistoryAligner.Align(store, ids, key)).ToArray();
             if (parsed.GetValue(format) == CommonOptions.Json) WriteJson(context.Out, comparison, correlation, aligned);
@@ -46,8 +47,23 @@ internal static class CompareCommand
         return command;
     }
 
-    private static PredictionCorrelation? CorrelateIfAllHavePredictions(ITrackingStore store, string[] ids, CorrelationMethod method) =>
-        ids.All(id => PredictionCorrelator.HasPredictions(store, id)) ? PredictionCorrelator.Correlate(store, ids, method) : null;
+    private static PredictionCorrelation? CorrelateIfAllHavePredictions(CliContext context, ITrackingStore store, string[] ids, CorrelationMethod method) =>
+        // Every run is checked (no short cut), so each refused run gets its warning.
+        ids.Select(id => HasReadablePredictions(context, store, id)).ToArray().All(has => has) ? PredictionCorrelator.Correlate(store, ids, method) : null;
+
+    /// <summary>A run whose artifact location the store refuses has no predictions to compare: said on stderr, not fatal.</summary>
+    private static bool HasReadablePredictions(CliContext context, ITrackingStore store, string runId)
+    {
+        try
+        {
+            return PredictionCorrelator.HasPredictions(store, runId);
+        }
+        catch (ArtifactLocationNotAllowedException e)
+        {
+            context.Error.WriteLine($"warning: predictions not read: {e.Message}");
+            return false;
+        }
+    }
 
     private static void WriteText(TextWriter output, RunComparison comparison, PredictionCorrelation? correlation, AlignedMetricHistory[] histories)
     {

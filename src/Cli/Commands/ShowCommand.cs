@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores;
 using Qlib.Tracked.Tool.Output;
 
 namespace Qlib.Tracked.Tool.Commands;
@@ -18,7 +19,7 @@ internal static class ShowCommand
         {
             var store = context.OpenStore(parsed);
             var run = store.GetRun(parsed.GetValue(runId)!);
-            var artifacts = ListTree(store.GetArtifactRepository(run.Info.RunId));
+            var artifacts = TryListTree(context, store, run.Info.RunId);
             if (parsed.GetValue(format) == CommonOptions.Json)
             {
                 RunJson.WriteDocument(context.Out, writer =>
@@ -28,9 +29,16 @@ internal static class ShowCommand
                     RunJson.WriteRun(writer, run);
                     writer.WriteString("user_id", run.Info.UserId);
                     writer.WriteString("artifact_uri", run.Info.ArtifactUri);
-                    writer.WriteStartArray("artifacts");
-                    foreach (var a in artifacts) ArtifactJson.Write(writer, a);
-                    writer.WriteEndArray();
+                    if (artifacts is null)
+                    {
+                        writer.WriteNull("artifacts");
+                    }
+                    else
+                    {
+                        writer.WriteStartArray("artifacts");
+                        foreach (var a in artifacts) ArtifactJson.Write(writer, a);
+                        writer.WriteEndArray();
+                    }
                     writer.WriteEndObject();
                 });
             }
@@ -41,6 +49,23 @@ internal static class ShowCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The artifact tree, or null with a warning on stderr when the run's artifact location is one the store refuses
+    /// to read (outside its artifact roots): the rest of the run is still shown.
+    /// </summary>
+    private static List<ArtifactInfo>? TryListTree(CliContext context, ITrackingStore store, string runId)
+    {
+        try
+        {
+            return ListTree(store.GetArtifactRepository(runId));
+        }
+        catch (ArtifactLocationNotAllowedException e)
+        {
+            context.Error.WriteLine($"warning: artifacts not listed: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>Every artifact below the root, depth first, folders before their content.</summary>
@@ -59,7 +84,7 @@ internal static class ShowCommand
         return all;
     }
 
-    private static void WriteText(TextWriter output, Run run, List<ArtifactInfo> artifacts)
+    private static void WriteText(TextWriter output, Run run, List<ArtifactInfo>? artifacts)
     {
         var info = run.Info;
         var table = new TextTable("field", "value");
@@ -98,6 +123,11 @@ internal static class ShowCommand
         tagsTable.Write(output);
 
         output.WriteLine();
+        if (artifacts is null)
+        {
+            output.WriteLine("artifacts (not listed: their location is outside the store's artifact roots; see the warning)");
+            return;
+        }
         output.WriteLine($"artifacts ({artifacts.Count(a => !a.IsDir)} files)");
         var artifactTable = new TextTable("path", "size").AlignRight(1);
         foreach (var a in artifacts)

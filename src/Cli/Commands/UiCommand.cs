@@ -41,6 +41,7 @@ internal static class UiCommand
             var options = new WebOptions
             {
                 StorePath = context.ResolveStoreLocation(parsed),
+                ArtifactRoots = context.StoreOptions(parsed).ArtifactRoots,
                 Host = parsed.GetValue(host)!,
                 Port = portValue,
                 AllowWrites = parsed.GetValue(allowWrites),

@@ -9,6 +9,9 @@ public enum ErrorCode
     ResourceDoesNotExist,
     InvalidState,
     NotImplemented,
+
+    /// <summary>The request is well formed but reaches something this store may not touch (MLflow's PERMISSION_DENIED).</summary>
+    PermissionDenied,
 }
 
 /// <summary>
@@ -30,6 +33,7 @@ public class TrackingException : Exception
         ErrorCode.ResourceDoesNotExist => "RESOURCE_DOES_NOT_EXIST",
         ErrorCode.InvalidState => "INVALID_STATE",
         ErrorCode.NotImplemented => "NOT_IMPLEMENTED",
+        ErrorCode.PermissionDenied => "PERMISSION_DENIED",
         _ => "INTERNAL_ERROR",
     };
 

@@ -9,20 +9,24 @@ namespace Qlib.Tracked.Stores;
 /// </summary>
 public static class TrackingStoreRegistry
 {
-    private static readonly ConcurrentDictionary<string, Func<string, ITrackingStore>> Builders = new(StringComparer.OrdinalIgnoreCase)
+    private static readonly ConcurrentDictionary<string, Func<string, TrackingStoreOptions, ITrackingStore>> Builders = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["file"] = uri => new FileStore(TrackingUri.ToLocalPath(uri)),
+        ["file"] = (uri, options) => new FileStore(TrackingUri.ToLocalPath(uri), new FileStoreOptions
+        {
+            DefaultArtifactRoot = options.DefaultArtifactRoot,
+            ArtifactRoots = options.ArtifactRoots,
+        }),
     };
 
     /// <summary>Registers (or replaces) the builder for a scheme.</summary>
-    public static void Register(string scheme, Func<string, ITrackingStore> builder) => Builders[scheme] = builder;
+    public static void Register(string scheme, Func<string, TrackingStoreOptions, ITrackingStore> builder) => Builders[scheme] = builder;
 
-    /// <summary>Opens the store for <paramref name="uri"/>.</summary>
-    public static ITrackingStore Open(string uri)
+    /// <summary>Opens the store for <paramref name="uri"/> with <paramref name="options"/> (defaults when null).</summary>
+    public static ITrackingStore Open(string uri, TrackingStoreOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(uri);
         var scheme = TrackingUri.GetScheme(uri);
-        if (Builders.TryGetValue(scheme, out var build)) return build(uri);
+        if (Builders.TryGetValue(scheme, out var build)) return build(uri, options ?? new TrackingStoreOptions());
         throw new TrackingException(ErrorCode.NotImplemented,
             $"Tracking URI '{uri}' uses the scheme '{scheme}', which is not supported. " +
             $"Supported: {string.Join(", ", Builders.Keys.Order(StringComparer.Ordinal).Select(s => s + ":"))} URIs and plain paths.");

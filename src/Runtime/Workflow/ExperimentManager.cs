@@ -1,5 +1,6 @@
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Stores;
 
 namespace Qlib.Tracked;
 
@@ -63,7 +64,7 @@ public sealed class ExperimentManager
         {
             if (!_clients.TryGetValue(uri, out var client))
             {
-                client = new TrackingClient(uri);
+                client = new TrackingClient(TrackingStoreRegistry.Open(uri, Options.StoreOptions));
                 _clients[uri] = client;
             }
             return client;

@@ -27,6 +27,12 @@ public sealed record RecorderOptions
     /// <summary>Pending entries above which logging calls wait for the writer (bounds memory).</summary>
     public int LogQueueCapacity { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// What every store this manager opens is opened with, e.g. <see cref="Stores.TrackingStoreOptions.ArtifactRoots"/> for
+    /// experiments that keep artifacts outside the store.
+    /// </summary>
+    public Stores.TrackingStoreOptions StoreOptions { get; init; } = new();
+
     private static bool DefaultCaptureSource()
     {
         var value = Environment.GetEnvironmentVariable(CaptureSourceEnvironmentVariable);

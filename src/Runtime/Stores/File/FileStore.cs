@@ -42,6 +42,7 @@ public sealed partial class FileStore : ITrackingStore
         TrackingUri = Stores.TrackingUri.FromLocalPath(RootDirectory);
         TrashDirectory = Path.Combine(RootDirectory, StoreLayout.TrashFolder);
         DefaultArtifactRootUri = Options.DefaultArtifactRoot is { } configured ? ToArtifactUri(configured) : TrackingUri;
+        ArtifactRoots = new ArtifactRoots([RootDirectory, DefaultArtifactRootUri, .. Options.ArtifactRoots]);
         _runs = new RunLocator(RootDirectory);
         _runIndex = new RunIndex(new RunIndexContext(
             (path, message, runId) => Warn(path, message, runId), (runId, folder) => _runs.Remember(runId, folder)),
@@ -60,6 +61,9 @@ public sealed partial class FileStore : ITrackingStore
     public string TrashDirectory { get; }
 
     private string DefaultArtifactRootUri { get; }
+
+    /// <summary>Where this store reads and writes artifacts: its folder, the default artifact root and <see cref="FileStoreOptions.ArtifactRoots"/>.</summary>
+    public ArtifactRoots ArtifactRoots { get; }
 
     public event Action<StoreWarning>? Warning;
 
@@ -94,11 +98,14 @@ public sealed partial class FileStore : ITrackingStore
     /// <summary>
     /// The run's artifact repository. When the recorded URI follows the default layout
     /// <c>…/&lt;experiment&gt;/&lt;run&gt;/artifacts</c>, the artifacts are taken from THIS store's run
-    /// folder whatever machine root the URI names, so a store copied from elsewhere still works.
+    /// folder whatever machine root the URI names, so a store copied from elsewhere still works. Either way the
+    /// folder, symlinks followed, must lie inside <see cref="ArtifactRoots"/>
+    /// (<see cref="ArtifactLocationNotAllowedException"/> otherwise).
     /// </summary>
     public IArtifactRepository GetArtifactRepository(string runId)
     {
         var (folder, info) = LoadRun(runId, useCache: false);
+        var owner = $"Run '{info.RunId}'";
         var defaultSuffix = "/" + info.ExperimentId + "/" + info.RunId + "/" + StoreLayout.ArtifactsFolder;
         string localRoot;
         if (info.ArtifactUri.TrimEnd('/').EndsWith(defaultSuffix, StringComparison.Ordinal))
@@ -107,13 +114,16 @@ public sealed partial class FileStore : ITrackingStore
         }
         else if (Stores.TrackingUri.GetScheme(info.ArtifactUri) == "file")
         {
-            localRoot = Stores.TrackingUri.ToLocalPath(info.ArtifactUri);
+            try { localRoot = Stores.TrackingUri.ToLocalPath(info.ArtifactUri); }
+            catch (TrackingException e) { throw new ArtifactLocationNotAllowedException(owner, info.ArtifactUri, null, ArtifactRoots, e.Message); }
         }
         else
         {
             throw new TrackingException(ErrorCode.NotImplemented,
                 $"Run '{runId}' keeps its artifacts at '{info.ArtifactUri}', which is not a local file: URI; only local artifact stores are supported.");
         }
+        if (!ArtifactRoots.Contain(localRoot, out var realRoot))
+            throw new ArtifactLocationNotAllowedException(owner, info.ArtifactUri, realRoot, ArtifactRoots);
         return new LocalArtifactRepository(info.ArtifactUri, localRoot);
     }
 }
@@ -123,6 +133,13 @@ public sealed class FileStoreOptions
 {
     /// <summary>Artifact root for new experiments; defaults to the store root (MLflow's default).</summary>
     public string? DefaultArtifactRoot { get; init; }
+
+    /// <summary>
+    /// Folders (paths or <c>file:</c> URIs) besides the store's own folder and <see cref="DefaultArtifactRoot"/> where
+    /// runs may keep artifacts, e.g. an experiment created with an artifact location elsewhere. A run whose artifact
+    /// location (symlinks followed) is outside all of them is refused with <see cref="ArtifactLocationNotAllowedException"/>.
+    /// </summary>
+    public IReadOnlyList<string> ArtifactRoots { get; init; } = [];
 
     /// <summary>How <see cref="FileStore.SearchRuns"/> finds run data; see <see cref="RunIndexMode"/>.</summary>
     public RunIndexMode RunIndex { get; init; } = RunIndexMode.Verified;
