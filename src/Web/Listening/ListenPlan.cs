@@ -27,10 +27,7 @@ public sealed class ListenPlan
     /// </summary>
     public IReadOnlyList<string> AllowedHosts { get; }
 
-    /// <summary>True when only this machine can connect.</summary>
-    public bool LoopbackOnly => Warning is null;
-
-    /// <summary>What a user must be told before the UI serves beyond loopback; null on loopback.</summary>
+    /// <summary>What a user must be told before the UI serves beyond loopback; null when only this machine can connect.</summary>
     public string? Warning { get; }
 
     /// <summary>Checks and resolves the options' host(s). Throws INVALID_PARAMETER_VALUE naming the option and value.</summary>
