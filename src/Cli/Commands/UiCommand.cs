@@ -7,7 +7,7 @@ namespace Qlib.Tracked.Tool.Commands;
 /// <summary>
 /// <c>qtrack ui [--host ADDR] [--port N] [--allow-writes]</c>: serves the web UI (Qlib.Tracked.Web) over the
 /// store until Ctrl+C. Loopback and read-only unless told otherwise, because the UI shows everything in the store
-/// to whoever can reach the port.
+/// to whoever can reach the port: a host beyond loopback is warned about on stderr, and refused with --allow-writes.
 /// </summary>
 internal static class UiCommand
 {
