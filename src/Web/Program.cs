@@ -34,12 +34,19 @@ public sealed class Program
             Console.Error.WriteLine("qtrack ui: " + e.Message);
             return 2;
         }
-        app.Lifetime.ApplicationStarted.Register(() =>
+        if (QtrackWeb.GetListenPlan(app).Warning is { } exposure) Console.Error.WriteLine("qtrack ui: warning: " + exposure);
+        try
         {
-            foreach (var url in QtrackWeb.GetListeningUrls(app))
-                Console.WriteLine($"qtrack ui: serving {options.StorePath} at {url} ({(options.AllowWrites ? "writes enabled" : "read-only")})");
-        });
-        app.Run();
+            QtrackWeb.StartAsync(app, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine("qtrack ui: " + e.Message);
+            return 1;
+        }
+        foreach (var url in QtrackWeb.GetListeningUrls(app))
+            Console.WriteLine($"qtrack ui: serving {options.StorePath} at {url} ({(options.AllowWrites ? "writes enabled" : "read-only")})");
+        app.WaitForShutdown();
         return 0;
     }
 

@@ -1,9 +1,9 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HostFiltering;
 using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Web.Api;
+using Qlib.Tracked.Web.Listening;
 
 namespace Qlib.Tracked.Web;
 
@@ -15,34 +15,37 @@ namespace Qlib.Tracked.Web;
 public static class QtrackWeb
 {
     /// <summary>
-    /// Builds the app (not started). Throws <see cref="TrackingException"/> (RESOURCE_DOES_NOT_EXIST) when the
-    /// store folder does not exist. <paramref name="hostArgs"/> are passed to ASP.NET's host builder
-    /// (e.g. <c>--environment</c>); they are not parsed as qtrack options.
+    /// Builds the app (not started). Throws <see cref="TrackingException"/>: RESOURCE_DOES_NOT_EXIST when the
+    /// store folder does not exist, INVALID_PARAMETER_VALUE for a host that is not this machine's (see
+    /// <see cref="ListenPlan"/>) or <c>--allow-writes</c> beyond loopback. <paramref name="hostArgs"/> are passed
+    /// to ASP.NET's host builder (e.g. <c>--environment</c>); they are not parsed as qtrack options.
     /// </summary>
     public static WebApplication CreateApp(WebOptions options, string[]? hostArgs = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var context = new StoreContext(options);
+        var plan = ListenPlan.For(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = hostArgs ?? [],
             ApplicationName = typeof(QtrackWeb).Assembly.GetName().Name,
         });
-        builder.WebHost.UseUrls([.. ListenUrls(options)]);
-        // Request-by-request logs drown the one line a user needs (where the UI listens).
+        builder.WebHost.UseUrls([.. plan.Urls]);
+        // Request-by-request logs drown the one line a user needs (where the UI listens). A failed start (port in
+        // use) is reported by the caller in one sentence; the host's own report of it is a stack trace.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.Services.AddSingleton(context);
+        builder.Services.AddSingleton(plan);
         builder.Services.AddSingleton<EmbeddedAssets>();
-        if (IsLoopback(options))
+        // A page on another site can point a name it controls at this machine (DNS rebinding); refusing Host
+        // headers other than the names the UI was bound to keeps such pages from reading the API. On every bind,
+        // loopback or not.
+        builder.Services.PostConfigure<HostFilteringOptions>(o =>
         {
-            // A page on another site can point a name it controls at 127.0.0.1 (DNS rebinding); refusing
-            // other Host headers keeps such pages from reading the API of a loopback-bound UI.
-            builder.Services.PostConfigure<HostFilteringOptions>(o =>
-            {
-                o.AllowedHosts = ["localhost", "127.0.0.1", "[::1]"];
-                o.AllowEmptyHosts = false;
-            });
-        }
+            o.AllowedHosts = [.. plan.AllowedHosts];
+            o.AllowEmptyHosts = false;
+        });
         var app = builder.Build();
         Map(app);
         // The first listing of a large store loads (or builds) each experiment's run index: seconds at 100,000
@@ -51,25 +54,45 @@ public static class QtrackWeb
         return app;
     }
 
+    /// <summary>
+    /// Starts the app. A port something else already listens on is an <see cref="IOException"/> that names the
+    /// port and says so (Kestrel's own error is the same fact under two wrapped exceptions).
+    /// </summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.StartAsync(cancellation);
+        }
+        catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            var url = GetListenPlan(app).Urls.FirstOrDefault(u => e.Message.Contains(u, StringComparison.OrdinalIgnoreCase));
+            var where = url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+                ? $"port {uri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)} is already in use on {uri.Host}"
+                : "the port is already in use (" + e.Message + ")";
+            throw new IOException($"Cannot serve the UI: {where}: another program (or another qtrack ui) listens there. "
+                + "Choose another port with --port N, or --port 0 for a free one.", e);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            // E.g. an address this machine has but cannot bind as given (EADDRNOTAVAIL, EINVAL); the socket error says why.
+            var cause = e.InnerException is System.Net.Sockets.SocketException inner ? inner.Message : e.Message;
+            throw new IOException($"Cannot serve the UI at {string.Join(", ", GetListenPlan(app).Urls)}: {cause}.", e);
+        }
+    }
+
     /// <summary>The addresses the started app listens on (port 0 resolved to the real port).</summary>
     public static IReadOnlyList<string> GetListeningUrls(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
 
-    internal static IEnumerable<string> ListenUrls(WebOptions options)
-    {
-        if (options.Urls is { Count: > 0 } urls) return urls;
-        var host = IPAddress.TryParse(options.Host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
-            ? "[" + options.Host + "]"
-            : options.Host;
-        return [$"http://{host}:{options.Port}"];
-    }
-
-    private static bool IsLoopback(WebOptions options) => ListenUrls(options).All(url =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.IsLoopback || uri.Host == "localhost"));
+    /// <summary>Where the app listens and what it must warn about (<see cref="ListenPlan.Warning"/>), fixed by <see cref="CreateApp"/>.</summary>
+    public static ListenPlan GetListenPlan(WebApplication app) => app.Services.GetRequiredService<ListenPlan>();
 
     private static void Map(WebApplication app)
     {
         app.Use(SecurityHeaders);
+        app.Use(OriginCheck.RefuseCrossOriginWrites);
         app.Use(ApiErrors);
 
         var assets = app.Services.GetRequiredService<EmbeddedAssets>();

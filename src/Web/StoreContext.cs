@@ -63,6 +63,16 @@ internal sealed class StoreContext
         get { lock (_warningsLock) return [.. _recentWarnings]; }
     }
 
+    /// <summary>
+    /// Records a warning of the web layer (something left out of an answer) with the store's own, and returns it
+    /// as an answer shows it (store root redacted).
+    /// </summary>
+    public string Warn(StoreWarning warning)
+    {
+        Remember(warning);
+        return Redactor.Redact(warning.ToString());
+    }
+
     private void Remember(StoreWarning warning)
     {
         lock (_warningsLock)

@@ -15,8 +15,9 @@ public sealed record WebOptions
     public IReadOnlyList<string> ArtifactRoots { get; init; } = [];
 
     /// <summary>
-    /// The address to bind. Loopback by default: the UI shows whatever a run logged, so exposing it to a
-    /// network is a decision the user makes explicitly.
+    /// The address to bind: an IP address of this machine or a name resolving to one (anything else is refused,
+    /// see <see cref="Listening.ListenPlan"/>). Loopback by default: the UI shows whatever a run logged, so exposing
+    /// it to a network is a decision the user makes explicitly, and is warned about.
     /// </summary>
     public string Host { get; init; } = "127.0.0.1";
 
@@ -28,7 +29,10 @@ public sealed record WebOptions
     /// </summary>
     public IReadOnlyList<string>? Urls { get; init; }
 
-    /// <summary>Enables the write endpoints (delete/restore run, rename experiment); read-only otherwise.</summary>
+    /// <summary>
+    /// Enables the write endpoints (delete/restore run, rename experiment); read-only otherwise. Refused with a
+    /// host beyond loopback, since the UI has no authentication.
+    /// </summary>
     public bool AllowWrites { get; init; }
 
     /// <summary>Rows an artifact preview shows at most (Parquet rows, text lines).</summary>

@@ -21,4 +21,17 @@ public sealed class CorruptStoreTests : IDisposable
         Assert.Contains("warning: skipped", result.Error);
         Assert.Contains("meta.yaml", result.Error);
     }
+
+    [Fact]
+    public void AMetricKeyThatIsAFolder_IsAUsageError_NamingRunKeyAndTheMetricsInside()
+    {
+        // beta-edge logged train/loss, so its metrics folder holds a folder "train": not a metric itself (the store
+        // used to try to open it as one, which failed as "access denied").
+        var result = CliRunner.Run("compare", "--store", _store.Store, "3bab12b3a14e438eaaf1f50dcdf1905f", "0e852551e13f4da78524f547a2490b8f", "--history", "train");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains("Metric 'train' of run '3bab12b3a14e438eaaf1f50dcdf1905f' is a folder", result.Error);
+        Assert.Contains("such as train/loss", result.Error);
+    }
 }

@@ -157,6 +157,21 @@ public sealed class FileStoreSafetyTests : IDisposable
     }
 
     [Fact]
+    public void MetricHistory_OfAKeyThatIsAFolder_IsInvalidParameter_NamingRunKeyAndTheMetricsInside()
+    {
+        var (_, runId, _) = NewRun();
+        _store.LogMetric(runId, new Metric("train/loss", 0.5, 1700000000001, 0));
+
+        var error = Assert.Throws<TrackingException>(() => _store.GetMetricHistory(runId, "train"));
+
+        Assert.Equal(ErrorCode.InvalidParameterValue, error.Code);
+        Assert.Contains($"Metric 'train' of run '{runId}' is a folder", error.Message);
+        Assert.Contains("such as train/loss", error.Message);
+        Assert.DoesNotContain(_root, error.Message);
+        Assert.Equal(0.5, Assert.Single(_store.GetMetricHistory(runId, "train/loss")).Value);
+    }
+
+    [Fact]
     public void ConcurrentBatches_FromSeveralStoreInstances_NeverLoseOrInterleaveLines()
     {
         var (_, runId, folder) = NewRun();

@@ -33,9 +33,9 @@ public sealed class BrowserSession : IAsyncDisposable
         Skip.If(true, $"{ChromiumPath} is not installed (apt-get install -y chromium); the browser tests need Debian's Chromium.");
     }
 
-    public static async Task<BrowserSession> StartAsync(string storePath)
+    public static async Task<BrowserSession> StartAsync(string storePath, bool allowWrites = false)
     {
-        var app = QtrackWeb.CreateApp(new WebOptions { StorePath = storePath, Port = 0 });
+        var app = QtrackWeb.CreateApp(new WebOptions { StorePath = storePath, Port = 0, AllowWrites = allowWrites });
         await app.StartAsync();
         var baseUrl = QtrackWeb.GetListeningUrls(app).Single();
         Assert.StartsWith("http://127.0.0.1:", baseUrl);

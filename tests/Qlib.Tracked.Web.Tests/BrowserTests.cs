@@ -121,4 +121,27 @@ public sealed class BrowserTests(QuickStartStore store, ITestOutputHelper output
         Assert.True(await page.EvaluateAsync<bool>("() => window.__qtrackXss === undefined"));
         await session.ScreenshotAsync("6-text-preview");
     }
+
+    [SkippableFact]
+    public async Task WithAllowWrites_TheRunPageDeletesAndRestores_ThroughTheOriginCheck()
+    {
+        BrowserSession.SkipUnlessChromium();
+        using var temp = new TempFolder();
+        var root = store.CopyTo(temp);
+        var runId = store.QuickStartRunIds[0];
+        await using var session = await BrowserSession.StartAsync(root, allowWrites: true);
+        var page = session.Page;
+
+        // Chromium sends Origin on these POSTs; the UI's own origin passes the cross-origin write check.
+        await session.OpenAsync("#/run/" + runId);
+        await page.Locator("#delete-run").ClickAsync();
+        await session.WaitRenderedAsync();
+        await Expect(page.Locator("#restore-run")).ToBeVisibleAsync();
+        Assert.Equal(Entities.LifecycleStage.Deleted, new FileStore(root).GetRun(runId).Info.LifecycleStage);
+
+        await page.Locator("#restore-run").ClickAsync();
+        await session.WaitRenderedAsync();
+        await Expect(page.Locator("#delete-run")).ToBeVisibleAsync();
+        Assert.Equal(Entities.LifecycleStage.Active, new FileStore(root).GetRun(runId).Info.LifecycleStage);
+    }
 }

@@ -7,7 +7,7 @@ namespace Qlib.Tracked.Tool.Commands;
 /// <summary>
 /// <c>qtrack ui [--host ADDR] [--port N] [--allow-writes]</c>: serves the web UI (Qlib.Tracked.Web) over the
 /// store until Ctrl+C. Loopback and read-only unless told otherwise, because the UI shows everything in the store
-/// to whoever can reach the port.
+/// to whoever can reach the port: a host beyond loopback is warned about on stderr, and refused with --allow-writes.
 /// </summary>
 internal static class UiCommand
 {
@@ -15,7 +15,8 @@ internal static class UiCommand
     {
         var host = new Option<string>("--host")
         {
-            Description = "The address to listen on (default 127.0.0.1; anything else exposes the store to the network).",
+            Description = "The address to listen on: an IP address of this machine or a name resolving to one (default 127.0.0.1; "
+                + "anything but loopback exposes the store to the network, with a warning, and refuses --allow-writes).",
             DefaultValueFactory = _ => "127.0.0.1",
             HelpName = "ADDR",
         };
@@ -37,7 +38,7 @@ internal static class UiCommand
         {
             var portValue = parsed.GetValue(port);
             if (portValue is < 0 or > 65535)
-                throw TrackingException.InvalidParameter($"--port must be 0-65535, got {portValue.ToString(CultureInfo.InvariantCulture)}.");
+                throw TrackingException.InvalidParameter($"--port must be 0-65535 (0 picks a free port), got {portValue.ToString(CultureInfo.InvariantCulture)}.");
             var options = new WebOptions
             {
                 StorePath = context.ResolveStoreLocation(parsed),
@@ -48,7 +49,8 @@ internal static class UiCommand
             };
             // The host's own "Now listening on…" lines would repeat ours; keep stdout to the one line a user needs.
             await using var app = QtrackWeb.CreateApp(options, ["--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning"]);
-            await app.StartAsync(cancellation);
+            if (QtrackWeb.GetListenPlan(app).Warning is { } exposure) context.Error.WriteLine("warning: " + exposure);
+            await QtrackWeb.StartAsync(app, cancellation);
             foreach (var url in QtrackWeb.GetListeningUrls(app))
                 context.Out.WriteLine($"qtrack ui: serving {options.StorePath} at {url} ({(options.AllowWrites ? "writes enabled" : "read-only")}); Ctrl+C stops.");
             await context.Out.FlushAsync(CancellationToken.None);

@@ -6,7 +6,9 @@ namespace Qlib.Tracked.Web.Api;
 /// <c>GET /api/compare?run_ids=A,B[,…][&amp;metrics=k1,k2]</c>: params side by side with a flag for keys whose
 /// values differ (a key missing from a run differs from any value), latest metrics side by side, and the
 /// histories of the chosen metrics — by default every metric some run logged at two or more distinct steps — as
-/// (step, value) series per run, for charts overlaid by step.
+/// (step, value) series per run, for charts overlaid by step. A run whose files cannot be read, or a history that
+/// cannot be (see <see cref="MetricHistories"/>), is left out with a message in <c>warnings</c> rather than failing
+/// the whole comparison.
 /// </summary>
 internal static class CompareEndpoints
 {
@@ -22,7 +24,8 @@ internal static class CompareEndpoints
             var runIds = QueryArgs.CommaList(request, "run_ids").Distinct(StringComparer.Ordinal).ToList();
             if (runIds.Count is < 2 or > MaxRuns)
                 throw TrackingException.InvalidParameter($"Query argument 'run_ids' must name 2 to {MaxRuns} distinct runs, got {runIds.Count}.");
-            var runs = runIds.Select(context.Store.GetRun).ToList();
+            var warnings = new List<string>();
+            var runs = runIds.Select(id => Load(context, id, warnings)).OfType<Run>().ToList();
             var histories = new SortedDictionary<string, List<IReadOnlyList<Metric>>>(StringComparer.Ordinal);
             var requested = QueryArgs.CommaList(request, "metrics");
             var metricKeys = requested.Count > 0
@@ -30,7 +33,7 @@ internal static class CompareEndpoints
                 : runs.SelectMany(r => r.Data.Metrics.Keys).Distinct(StringComparer.Ordinal).ToList();
             foreach (var key in metricKeys)
             {
-                var perRun = runs.Select(r => r.Data.Metrics.ContainsKey(key) ? context.Store.GetMetricHistory(r.Info.RunId, key) : []).ToList();
+                var perRun = runs.Select(r => r.Data.Metrics.ContainsKey(key) ? MetricHistories.ForComparison(context, r, key, warnings) : []).ToList();
                 if (requested.Count > 0 || perRun.Any(HasSeveralSteps)) histories[key] = perRun;
             }
 
@@ -100,8 +103,29 @@ internal static class CompareEndpoints
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
+                w.WriteStartArray("warnings");
+                foreach (var warning in warnings) w.WriteStringValue(warning);
+                w.WriteEndArray();
                 w.WriteEndObject();
             });
         });
+    }
+
+    /// <summary>
+    /// The run, or null with a warning when its files cannot be read (a corrupt meta.yaml, an unreadable folder),
+    /// as listings skip such runs. An id that names no run is still the request's error (404).
+    /// </summary>
+    private static Run? Load(StoreContext context, string runId, List<string> warnings)
+    {
+        try
+        {
+            return context.Store.GetRun(runId);
+        }
+        catch (Exception e) when (e is TrackingException { Code: ErrorCode.InternalError } or IOException or UnauthorizedAccessException)
+        {
+            // The run's folder is unknown when its meta.yaml cannot be read; the store's message names the file.
+            warnings.Add(context.Warn(new StoreWarning(runId, "Left out of the comparison: " + e.Message)));
+            return null;
+        }
     }
 }

@@ -84,8 +84,8 @@ internal static class RunEndpoints
         api.MapGet("/runs/{runId}/metric-history", (string runId, HttpRequest request, StoreContext context) =>
         {
             var key = QueryArgs.Single(request, "key") ?? throw TrackingException.InvalidParameter("Query argument 'key' (the metric key) is required.");
-            context.Store.GetRun(runId); // 404 for an unknown run rather than an empty history
-            var history = context.Store.GetMetricHistory(runId, key);
+            var run = context.Store.GetRun(runId); // 404 for an unknown run rather than an empty history
+            var history = MetricHistories.ForRun(context, run, key);
             return new JsonResponse(w =>
             {
                 w.WriteStartObject();

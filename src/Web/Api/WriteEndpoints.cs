@@ -7,7 +7,8 @@ namespace Qlib.Tracked.Web.Api;
 /// (soft delete, as MLflow) and <c>POST /api/experiments/{id}/rename</c> with <c>{"name": "…"}</c>. They answer
 /// 403 unless the app was started with <see cref="WebOptions.AllowWrites"/>. Each needs a JSON body
 /// (<c>Content-Type: application/json</c>): a cross-site HTML form cannot send one, so another page the
-/// user has open cannot make the browser delete runs.
+/// user has open cannot make the browser delete runs; and <see cref="OriginCheck"/> refuses any write whose
+/// <c>Origin</c> is not the UI's own.
 /// </summary>
 internal static class WriteEndpoints
 {

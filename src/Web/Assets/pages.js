@@ -313,6 +313,8 @@ async function comparePage(root) {
   const runs = (routeParams().get("runs") || "").split(",").filter(Boolean);
   root.appendChild(el("h1", null, "Compare runs"));
   const data = await api("/api/compare", { run_ids: runs.join(",") });
+  // Runs or histories the store could not read are left out; say so rather than leave a silent gap.
+  for (const warning of data.warnings) root.appendChild(el("p", { class: "warning", role: "status" }, warning));
   const names = data.runs.map(r => (r.run_name || shortId(r.run_id)) + " (" + shortId(r.run_id) + ")");
   root.appendChild(el("ul", { class: "compared-runs" }, data.runs.map((r, k) =>
     el("li", null, el("span", { class: "swatch", "data-color": k }), el("a", { href: "#/run/" + encodeURIComponent(r.run_id) }, names[k])))));

@@ -112,6 +112,16 @@ public sealed partial class FileStore
         _keys.ValidateMetricKey(metricKey);
         var (folder, _) = LoadRun(runId, useCache: true);
         var path = StoreLayout.KeyPath(Path.Combine(folder, StoreLayout.MetricsFolder), metricKey);
+        // A key with '/' is a file in a sub-folder, so the folder itself ("train" of "train/loss") is not a metric;
+        // opening it would fail as "access denied", which says nothing about the key.
+        if (Directory.Exists(path))
+        {
+            var inside = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Take(5)
+                .Select(file => metricKey + "/" + Path.GetRelativePath(path, file).Replace(Path.DirectorySeparatorChar, '/')).ToList();
+            throw TrackingException.InvalidParameter(
+                $"Metric '{metricKey}' of run '{runId}' is a folder ({StoreLayout.Relative(RootDirectory, path)}/), not a metric: a metric key "
+                + "names a file under the run's metrics folder" + (inside.Count == 0 ? "; this folder holds none." : $", such as {string.Join(", ", inside)}."));
+        }
         return MetricFile.ReadHistory(path, metricKey, (line, reason) => Warn(path, $"Skipped line {line}: {reason}.", runId));
     }
 
