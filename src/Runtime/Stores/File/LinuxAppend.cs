@@ -6,8 +6,8 @@ namespace Qlib.Tracked.Stores.FileBacked;
 /// Appends through the C library with <c>O_APPEND</c>, on Linux. .NET's file APIs never open with
 /// <c>O_APPEND</c> (<c>FileMode.Append</c> only seeks), so "find the end, write there" can interleave
 /// between processes; with <c>O_APPEND</c> the kernel places each write at the end atomically, across
-/// threads and processes alike, as Python's <c>open(path, "a")</c> does for MLflow. It also costs four system
-/// calls per append (open, pread, write, close) instead of .NET's eight (open, fstatfs, flock, fstat, …).
+/// threads and processes alike, as Python's <c>open(path, "a")</c> does for MLflow. It also costs five system
+/// calls per append (open, fcntl for the writers' lock, pread, write, close) instead of .NET's eight (open, fstatfs, flock, fstat, …).
 /// </summary>
 /// <remarks>
 /// Linux only: <c>open</c> and <c>fcntl</c> are variadic, and only the System V / Linux AArch64 calling conventions
@@ -70,7 +70,7 @@ internal static partial class LinuxAppend
                     end = LSeek(fd, 0, SeekEnd);
                     if (end <= 0 || PRead(fd, probe, 1, end - 1) != 1) probe[0] = (byte)'\n'; // empty (or truncated meanwhile): nothing to end
                 }
-                var start = probe[0] != (byte)'\n' && TornLineCheck.StaysTorn(ref end, probe[0], () => LookAtEnd(fd)) ? 0 : 1;
+                var start = probe[0] != (byte)'\n' && TornLineCheck.StaysTorn(ref end, probe[0], fd, static fd => LookAtEnd(fd)) ? 0 : 1;
                 if (start == 0) bytes[0] = (byte)'\n';
                 var offset = start;
                 var remaining = lines.Length - start;
@@ -113,10 +113,10 @@ internal static partial class LinuxAppend
     }
 
     /// <summary>
-    /// The file's length and last byte, after waiting for writes in progress: an empty <c>write</c> on an
-    /// <c>O_APPEND</c> file takes the inode's write lock on ext4, XFS, btrfs and tmpfs, so it returns only once
-    /// another process's write has completed (measured: a 256 MB write seen half-copied, the empty write returned
-    /// when it was whole). Elsewhere it returns at once and <see cref="TornLineCheck"/>'s spacing does the waiting.
+    /// The file's length and last byte, after waiting for writes in progress: an empty <c>write</c> takes the
+    /// inode's write lock before it finds it has nothing to write, on ext4 and tmpfs at least, so it returns only
+    /// once another process's write has completed (measured on both: a 256 MB write seen half-copied, the empty
+    /// write returned when it was whole). Where it returns at once, <see cref="TornLineCheck"/>'s spacing does the waiting.
     /// </summary>
     private static unsafe (long End, byte Last) LookAtEnd(int fd)
     {

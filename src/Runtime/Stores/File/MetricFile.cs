@@ -114,7 +114,7 @@ internal static class MetricFile
             try
             {
                 var (end, last) = PortableEnd(handle);
-                var start = end > 0 && last != (byte)'\n' && TornLineCheck.StaysTorn(ref end, last, () => PortableEnd(handle)) ? 0 : 1;
+                var start = end > 0 && last != (byte)'\n' && TornLineCheck.StaysTorn(ref end, last, handle, static handle => PortableEnd(handle)) ? 0 : 1;
                 if (start == 0) lines[0] = (byte)'\n';
                 RandomAccess.Write(handle, lines[start..], end);
             }

@@ -24,14 +24,15 @@ internal static class TornLineCheck
     /// </summary>
     /// <param name="end">The length seen; updated to the latest length seen.</param>
     /// <param name="last">The non-'\n' last byte seen.</param>
+    /// <param name="file">What <paramref name="look"/> reads (a static lambda plus state: no closure is allocated per append).</param>
     /// <param name="look">Reads the current length and last byte (length 0: empty file, last byte ignored).</param>
-    public static bool StaysTorn(ref long end, byte last, Func<(long End, byte Last)> look)
+    public static bool StaysTorn<TFile>(ref long end, byte last, TFile file, Func<TFile, (long End, byte Last)> look)
     {
         var stable = 0;
         for (var i = 0; i < MaxLooks; i++)
         {
             Thread.Sleep(1);
-            var (nowEnd, nowLast) = look();
+            var (nowEnd, nowLast) = look(file);
             if (nowEnd == end && nowLast == last)
             {
                 if (++stable == StableLooks) return true;
