@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Formats;
@@ -18,8 +19,27 @@ internal static class MetricFile
 
     // Without O_APPEND (see LinuxAppend), "read the length, write there" must not interleave between
     // threads or store instances of this process: portable appends to one file are serialized by a
-    // process-wide lock stripe chosen by path. Other processes are not covered there.
+    // process-wide lock stripe chosen by path, and between processes by the writers' lock below.
     private static readonly Lock[] AppendStripes = [.. Enumerable.Range(0, 64).Select(_ => new Lock())];
+
+    /// <summary>
+    /// The byte of every metric file that our writers lock (exclusively) while they check the file's end and
+    /// append: far past any data, so the lock never blocks reading or writing lines (on Windows region locks are
+    /// mandatory), and the same byte on both paths, so O_APPEND and portable writers exclude each other too.
+    /// </summary>
+    public const long WriterLockOffset = long.MaxValue - 1;
+
+    /// <summary>How long a portable append waits for another writer's lock before it fails.</summary>
+    private static readonly TimeSpan PortableLockWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// AppContext switch that sends appends down the portable path on Linux too, so tests there cover it
+    /// (the concurrent-append tests' writer processes set it). Read once, at the first append.
+    /// </summary>
+    internal const string PortableAppendSwitch = "Qlib.Tracked.PortableMetricAppend";
+
+    private static readonly bool UseLinuxAppend =
+        LinuxAppend.IsSupported && !(AppContext.TryGetSwitch(PortableAppendSwitch, out var portable) && portable);
 
     /// <summary>Writes one line into <paramref name="destination"/> and returns its length.</summary>
     public static int FormatLine(in Metric metric, Span<byte> destination)
@@ -49,7 +69,7 @@ internal static class MetricFile
     /// <param name="lines">Byte 0 free, then the lines.</param>
     public static void AppendLines(string path, Span<byte> lines)
     {
-        if (LinuxAppend.IsSupported)
+        if (UseLinuxAppend)
         {
             KnownLengths.TryGetValue(path, out var expected);
             if (!LinuxAppend.TryAppend(path, lines, expected, out var newLength))
@@ -66,7 +86,15 @@ internal static class MetricFile
         AppendPortable(path, lines);
     }
 
-    /// <summary>Where O_APPEND is not reachable: read the length and write there, serialized per file within this process.</summary>
+    /// <summary>
+    /// Where O_APPEND is not reachable: under the writers' lock, read the length and write there; the last byte
+    /// that is not '\n' goes through the same <see cref="TornLineCheck"/> as on Linux.
+    /// </summary>
+    /// <remarks>
+    /// A writer that takes no lock and appends at the same moment (MLflow's <c>open(path, "a")</c>) can land on
+    /// the same offset and be overwritten; only the O_APPEND path is safe with those. Where .NET has no region
+    /// locks (macOS) the stripe still serializes this process's appends, but not other processes'.
+    /// </remarks>
     private static void AppendPortable(string path, Span<byte> lines)
     {
         SafeFileHandle handle;
@@ -79,21 +107,66 @@ internal static class MetricFile
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         }
-        using (handle)
+        using var stream = new FileStream(handle, FileAccess.ReadWrite, bufferSize: 0); // owns the handle: region locks need a FileStream
         lock (AppendStripes[(path.GetHashCode() & int.MaxValue) % AppendStripes.Length])
         {
-            var fileLength = RandomAccess.GetLength(handle);
-            var start = 1;
-            if (fileLength > 0)
+            var locked = RegionLocksWork && LockPortable(stream, path);
+            try
             {
-                Span<byte> last = stackalloc byte[1];
-                if (RandomAccess.Read(handle, last, fileLength - 1) == 1 && last[0] != (byte)'\n')
-                {
-                    lines[0] = (byte)'\n';
-                    start = 0;
-                }
+                var (end, last) = PortableEnd(handle);
+                var start = end > 0 && last != (byte)'\n' && TornLineCheck.StaysTorn(ref end, last, handle, static handle => PortableEnd(handle)) ? 0 : 1;
+                if (start == 0) lines[0] = (byte)'\n';
+                RandomAccess.Write(handle, lines[start..], end);
             }
-            RandomAccess.Write(handle, lines[start..], fileLength);
+            finally
+            {
+                if (locked && RegionLocksWork) stream.Unlock(WriterLockOffset, 1);
+            }
+        }
+    }
+
+    /// <summary>The file's length and last byte (length 0: empty or truncated meanwhile).</summary>
+    private static (long End, byte Last) PortableEnd(SafeFileHandle handle)
+    {
+        var end = RandomAccess.GetLength(handle);
+        Span<byte> last = stackalloc byte[1];
+        return end > 0 && RandomAccess.Read(handle, last, end - 1) == 1 ? (end, last[0]) : (0, (byte)0);
+    }
+
+    /// <summary>Whether .NET has file region locks here (not on Apple systems).</summary>
+    [UnsupportedOSPlatformGuard("macos")]
+    [UnsupportedOSPlatformGuard("ios")]
+    [UnsupportedOSPlatformGuard("tvos")]
+    private static bool RegionLocksWork => !(OperatingSystem.IsMacOS() || OperatingSystem.IsIOS() || OperatingSystem.IsTvOS());
+
+    /// <summary>
+    /// Takes the writers' lock (<see cref="WriterLockOffset"/>). .NET's region lock does not wait, so this retries
+    /// while another writer holds it (one check and one write) for up to <see cref="PortableLockWait"/>.
+    /// </summary>
+    [UnsupportedOSPlatform("macos")]
+    [UnsupportedOSPlatform("ios")]
+    [UnsupportedOSPlatform("tvos")]
+    private static bool LockPortable(FileStream stream, string path)
+    {
+        var deadline = Environment.TickCount64 + (long)PortableLockWait.TotalMilliseconds;
+        var spin = new SpinWait();
+        while (true)
+        {
+            try
+            {
+                stream.Lock(WriterLockOffset, 1);
+                return true;
+            }
+            catch (IOException) when (Environment.TickCount64 < deadline)
+            {
+                spin.SpinOnce();
+            }
+            catch (IOException e)
+            {
+                throw new IOException(
+                    $"Could not append to the metric file '{path}': its writers' lock stayed taken for {PortableLockWait.TotalSeconds:0} s " +
+                    $"(another process appending without end, or a lock that cannot be taken here: {e.Message}).", e);
+            }
         }
     }
 
