@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Qlib.Tracked.Web;
 
 namespace Qlib.Tracked.Tool.Commands;
@@ -19,12 +21,24 @@ internal static class UiCommand
             DefaultValueFactory = _ => "127.0.0.1",
             HelpName = "ADDR",
         };
+        host.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } value && !IsListenAddress(value))
+                result.AddError($"Invalid --host '{value}': use an IP address (127.0.0.1, ::1, 0.0.0.0, ::) or localhost. " +
+                    "The web server would listen on every network address for any other name.");
+        });
         var port = new Option<int>("--port", "-p")
         {
             Description = "The port (default 5000; 0 picks a free one).",
             DefaultValueFactory = _ => 5000,
             HelpName = "N",
         };
+        port.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<int>();
+            if (value is < 0 or > 65535)
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"Invalid --port {value}: it must be 0-65535 (0 picks a free port)."));
+        });
         var allowWrites = new Option<bool>("--allow-writes")
         {
             Description = "Enable the endpoints that delete/restore runs and rename experiments (off: read-only).",
@@ -36,18 +50,26 @@ internal static class UiCommand
         command.SetAction((parsed, cancellation) => context.ExecuteAsync(async () =>
         {
             var portValue = parsed.GetValue(port);
-            if (portValue is < 0 or > 65535)
-                throw TrackingException.InvalidParameter($"--port must be 0-65535, got {portValue.ToString(CultureInfo.InvariantCulture)}.");
             var options = new WebOptions
             {
-                StorePath = context.ResolveStoreLocation(parsed),
+                StorePath = context.CheckedStoreLocation(parsed),
                 Host = parsed.GetValue(host)!,
                 Port = portValue,
                 AllowWrites = parsed.GetValue(allowWrites),
             };
             // The host's own "Now listening on…" lines would repeat ours; keep stdout to the one line a user needs.
-            await using var app = QtrackWeb.CreateApp(options, ["--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning"]);
-            await app.StartAsync(cancellation);
+            // A start failure (the port taken, an address this machine does not have) is reported below, once, without the host's stack trace.
+            await using var app = QtrackWeb.CreateApp(options,
+                ["--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning", "--Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host=None"]);
+            try
+            {
+                await app.StartAsync(cancellation);
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                throw new IOException(string.Create(CultureInfo.InvariantCulture,
+                    $"Cannot listen on --host {options.Host} --port {options.Port}: {e.Message}"), e);
+            }
             foreach (var url in QtrackWeb.GetListeningUrls(app))
                 context.Out.WriteLine($"qtrack ui: serving {options.StorePath} at {url} ({(options.AllowWrites ? "writes enabled" : "read-only")}); Ctrl+C stops.");
             await context.Out.FlushAsync(CancellationToken.None);
@@ -64,4 +86,11 @@ internal static class UiCommand
         }));
         return command;
     }
+
+    /// <summary>
+    /// What Kestrel binds as given: an IP address or localhost. It takes any other text (a host name, a typo) as
+    /// "every address", so a mistyped loopback name would expose the store to the network.
+    /// </summary>
+    private static bool IsListenAddress(string value) =>
+        value.Equals("localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(value, out _);
 }

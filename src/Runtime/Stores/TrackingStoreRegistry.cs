@@ -20,7 +20,9 @@ public static class TrackingStoreRegistry
     /// <summary>Opens the store for <paramref name="uri"/>.</summary>
     public static ITrackingStore Open(string uri)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(uri);
+        ArgumentNullException.ThrowIfNull(uri);
+        if (string.IsNullOrWhiteSpace(uri))
+            throw new TrackingException(ErrorCode.InvalidParameterValue, "The tracking URI is empty: give a folder, a file: URI or a supported scheme.");
         var scheme = TrackingUri.GetScheme(uri);
         if (Builders.TryGetValue(scheme, out var build)) return build(uri);
         throw new TrackingException(ErrorCode.NotImplemented,
