@@ -52,17 +52,20 @@ internal static class ExperimentMetaFile
             problem = $"meta.yaml names experiment '{id}' but its folder is '{folderName}'";
             return null;
         }
-        problem = null;
+        if (!MetaFields.TryStage(meta, "lifecycle_stage", out var stage, out problem)
+            || !MetaFields.TryTime(meta, "creation_time", out var creationTime, out problem)
+            || !MetaFields.TryTime(meta, "last_update_time", out var lastUpdateTime, out problem))
+        {
+            problem = "meta.yaml is unreadable: " + problem;
+            return null;
+        }
         return new ExperimentInfo(
             id,
             name,
             meta.GetString("artifact_location") ?? "",
-            ParseStage(meta.GetString("lifecycle_stage")),
-            meta.GetLong("creation_time"),
-            meta.GetLong("last_update_time"),
+            stage,
+            creationTime,
+            lastUpdateTime,
             tags);
     }
-
-    public static LifecycleStage ParseStage(string? text) =>
-        string.Equals(text, "deleted", StringComparison.OrdinalIgnoreCase) ? LifecycleStage.Deleted : LifecycleStage.Active;
 }
