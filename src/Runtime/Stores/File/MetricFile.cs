@@ -125,21 +125,35 @@ internal static class MetricFile
                 var reader = new HistoryParser(key, onBadLine);
                 long offset = 0;
                 var filled = 0;
+                var skippingOverlongLine = false;
                 while (remaining > 0)
                 {
                     if (filled == buffer.Length)
                     {
-                        // One line longer than the buffer (a corrupt file): grow it.
-                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, filled).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
+                        // A whole chunk without a line end: no writer makes such a line (the longest MLflow writes is a
+                        // few hundred bytes), so it is damage or hostility. Skip to its end instead of growing the buffer
+                        // without bound.
+                        reader.SkipOverlongLine();
+                        skippingOverlongLine = true;
+                        filled = 0;
                     }
                     var read = RandomAccess.Read(handle, buffer.AsSpan(filled, (int)Math.Min(buffer.Length - filled, remaining)), offset);
                     if (read <= 0) break; // truncated meanwhile
                     offset += read;
                     remaining -= read;
                     filled += read;
+                    if (skippingOverlongLine)
+                    {
+                        var lineEnd = buffer.AsSpan(0, filled).IndexOf((byte)'\n');
+                        if (lineEnd < 0)
+                        {
+                            filled = 0;
+                            continue;
+                        }
+                        buffer.AsSpan(lineEnd + 1, filled - lineEnd - 1).CopyTo(buffer);
+                        filled -= lineEnd + 1;
+                        skippingOverlongLine = false;
+                    }
                     var consumed = reader.ParseCompleteLines(buffer.AsSpan(0, filled));
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
@@ -154,7 +168,8 @@ internal static class MetricFile
         }
     }
 
-    private const int ChunkBytes = 256 * 1024;
+    /// <summary>The read chunk, and so the longest line read (longer ones are reported and skipped).</summary>
+    internal const int ChunkBytes = 256 * 1024;
 
     /// <summary>Parses metric lines chunk by chunk into one list, counting line numbers across chunks.</summary>
     private sealed class HistoryParser(string key, Action<int, string>? onBadLine)
@@ -176,6 +191,13 @@ internal static class MetricFile
                 lines = lines[(newline + 1)..];
             }
             return end + 1;
+        }
+
+        /// <summary>Counts and reports a line longer than a read chunk, which is skipped unread.</summary>
+        public void SkipOverlongLine()
+        {
+            _lineNumber++;
+            onBadLine?.Invoke(_lineNumber, $"Metric '{key}' is malformed; the line is longer than {ChunkBytes} bytes (skipped unread)");
         }
 
         /// <summary>The bytes after the last '\n' (normally none; else a line torn by a crash).</summary>

@@ -38,7 +38,7 @@ internal static class RunIndexFile
         payload.CopyTo(bytes, HeaderLength);
 
         var path = PathOf(index.Folder);
-        var temp = Path.Combine(index.Folder, "." + FileName + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        var temp = TempFileNames.ForReplace(path);
         try
         {
             File.WriteAllBytes(temp, bytes);
