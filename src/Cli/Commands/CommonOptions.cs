@@ -37,9 +37,12 @@ internal static class CommonOptions
     {
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<T>();
-            if (value is int number && number < minimum)
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"Invalid {option.Name} {number}: it must be at least {minimum}."));
+            // Read from the token: a value that is not a number at all is the parser's error, reported already.
+            foreach (var token in result.Tokens)
+            {
+                if (int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && number < minimum)
+                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"Invalid {option.Name} {number}: it must be at least {minimum}."));
+            }
         });
         return option;
     }

@@ -35,9 +35,12 @@ internal static class UiCommand
         };
         port.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<int>();
-            if (value is < 0 or > 65535)
-                result.AddError(string.Create(CultureInfo.InvariantCulture, $"Invalid --port {value}: it must be 0-65535 (0 picks a free port)."));
+            // Read from the token: a value that is not a number at all is the parser's error, reported already.
+            foreach (var token in result.Tokens)
+            {
+                if (int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value is < 0 or > 65535)
+                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"Invalid --port {value}: it must be 0-65535 (0 picks a free port)."));
+            }
         });
         var allowWrites = new Option<bool>("--allow-writes")
         {
@@ -50,9 +53,13 @@ internal static class UiCommand
         command.SetAction((parsed, cancellation) => context.ExecuteAsync(async () =>
         {
             var portValue = parsed.GetValue(port);
+            var storePath = context.CheckedStoreLocation(parsed);
+            if (Stores.TrackingUri.GetScheme(storePath) != "file")
+                throw new TrackingException(ErrorCode.NotImplemented,
+                    $"qtrack ui serves local file stores only, and '{storePath}' uses the scheme '{Stores.TrackingUri.GetScheme(storePath)}'.");
             var options = new WebOptions
             {
-                StorePath = context.CheckedStoreLocation(parsed),
+                StorePath = storePath,
                 Host = parsed.GetValue(host)!,
                 Port = portValue,
                 AllowWrites = parsed.GetValue(allowWrites),

@@ -41,7 +41,8 @@ public static class TrackingUri
             if (authority.Length > 0 && !authority.Equals("localhost", StringComparison.OrdinalIgnoreCase))
                 throw new TrackingException(ErrorCode.InvalidParameterValue,
                     $"'{uri}' names the remote host '{authority}'; only local file: URIs are supported.");
-            rest = afterAuthority < 0 ? "/" : rest[afterAuthority..];
+            // "file://" or "file://localhost" names a host but no path: refused rather than read as the file system root.
+            rest = afterAuthority < 0 ? "" : rest[afterAuthority..];
         }
         rest = Uri.UnescapeDataString(rest);
         // file:/C:/x on Windows
