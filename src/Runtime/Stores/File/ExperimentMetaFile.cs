@@ -49,7 +49,7 @@ internal static class ExperimentMetaFile
         var id = meta.GetString("experiment_id") ?? folderName;
         if (id != folderName)
         {
-            problem = $"meta.yaml names experiment '{id}' but its folder is '{folderName}'";
+            problem = $"meta.yaml names experiment '{MetaFields.Shorten(id)}' but its folder is '{folderName}'";
             return null;
         }
         if (!MetaFields.TryStage(meta, "lifecycle_stage", out var stage, out problem)

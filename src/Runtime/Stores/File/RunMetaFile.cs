@@ -49,7 +49,7 @@ internal static class RunMetaFile
         var runId = meta.GetString("run_id") ?? meta.GetString("run_uuid") ?? folderName;
         if (runId != folderName)
         {
-            problem = $"meta.yaml names run '{runId}' but its folder is '{folderName}'";
+            problem = $"meta.yaml names run '{MetaFields.Shorten(runId)}' but its folder is '{folderName}'";
             return null;
         }
         var experimentId = meta.GetString("experiment_id");
