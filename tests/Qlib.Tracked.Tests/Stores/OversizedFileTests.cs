@@ -112,4 +112,29 @@ public sealed class OversizedFileTests : IDisposable
         Assert.Equal([2, 4], bad.Select(b => b.Line));
         Assert.All(bad, b => Assert.Contains($"longer than {MetricFile.ChunkBytes} bytes", b.Reason));
     }
+
+    [Fact]
+    public async Task APipeInPlaceOfAStoreFile_IsRefusedWithAWarning_NeverOpened()
+    {
+        if (!OperatingSystem.IsLinux()) return; // the check is a Linux statx; elsewhere a pipe is opened as before
+        var runFolder = Path.Combine(_root, _experimentId, _runId);
+        string[] pipes = [Path.Combine(runFolder, "params", "notes"), Path.Combine(runFolder, "metrics", "loss"), Path.Combine(_root, _experimentId, _otherRunId, "meta.yaml")];
+        foreach (var pipe in pipes) File.Delete(pipe);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipes)) mkfifo.WaitForExit();
+        var store = new FileStore(_root);
+        var warnings = new List<StoreWarning>();
+        store.Warning += warnings.Add;
+
+        // An open of a FIFO without a writer never returns: bound the wait so a regression fails instead of hanging.
+        var search = Task.Run(() => store.SearchRuns([_experimentId], null, ViewType.All, 10, null, null).Items);
+        var finished = await Task.WhenAny(search, Task.Delay(TimeSpan.FromSeconds(20)));
+        Assert.True(finished == search, "a pipe in the store was opened");
+
+        var run = Assert.Single(await search);
+        Assert.Equal(_runId, run.Info.RunId);
+        Assert.False(run.Data.Params.ContainsKey("notes"));
+        Assert.False(run.Data.Metrics.ContainsKey("loss"));
+        foreach (var pipe in pipes)
+            Assert.Contains(warnings, w => w.Path == StoreLayout.Relative(_root, pipe) && w.Message.Contains("not a regular file", StringComparison.Ordinal));
+    }
 }

@@ -70,10 +70,18 @@ internal static class AtomicFile
     public static bool TryReadExact(string path, int maxBytes, out string? text, out string? refused) =>
         TryReadBounded(path, maxBytes, out text, out refused);
 
+    /// <summary>Why a FIFO, socket or device in place of a store file is not opened (a FIFO's open would wait for a writer forever).</summary>
+    public const string SpecialFileRefusal = "it is not a regular file (a pipe, socket or device), which no store writer makes (not opened)";
+
     private static bool TryReadBounded(string path, int maxBytes, out string? text, out string? refused)
     {
         text = null;
         refused = null;
+        if (Index.LinuxStat.IsSpecialFile(path))
+        {
+            refused = SpecialFileRefusal;
+            return false;
+        }
         try
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);

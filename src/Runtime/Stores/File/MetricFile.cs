@@ -100,10 +100,16 @@ internal static class MetricFile
     /// <summary>
     /// Reads every point in file order. Lines with 2 fields (step 0), 3 fields, or 5 fields (3.x
     /// dataset columns) are accepted; anything else, or a number that does not parse, is skipped
-    /// and reported through <paramref name="onBadLine"/> (1-based line number, reason).
+    /// and reported through <paramref name="onBadLine"/> (1-based line number, reason; line 0 when the file as a whole
+    /// is refused — a pipe or device in its place).
     /// </summary>
     public static MetricPoints ReadHistory(string path, string key, Action<int, string>? onBadLine)
     {
+        if (Index.LinuxStat.IsSpecialFile(path))
+        {
+            onBadLine?.Invoke(0, $"Metric '{key}' is unreadable; {AtomicFile.SpecialFileRefusal}");
+            return new MetricPoints();
+        }
         SafeFileHandle handle;
         try
         {
