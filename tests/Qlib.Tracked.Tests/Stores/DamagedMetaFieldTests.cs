@@ -25,6 +25,8 @@ public sealed class DamagedMetaFieldTests : IDisposable
     [InlineData("status", "status: {a: b}", "not a run status")]
     [InlineData("lifecycle_stage", "lifecycle_stage: gone", "not a lifecycle stage")]
     [InlineData("deleted_time", "deleted_time: yesterday", "not a time")]
+    [InlineData("run_name", "run_name: [a, b]", "not text")]
+    [InlineData("user_id", "user_id: {who: me}", "not text")]
     public void AnUnreadableRunField_SkipsTheRunWithAWarning_AndGetRunIsATypedError(string field, string line, string rule)
     {
         foreach (var mode in new[] { RunIndexMode.Verified, RunIndexMode.Off })

@@ -40,6 +40,11 @@ internal static class ExperimentMetaFile
             problem = "meta.yaml is empty or not a YAML mapping";
             return null;
         }
+        if (!MetaFields.TryTexts(meta, out problem, "name", "experiment_id", "artifact_location"))
+        {
+            problem = "meta.yaml is unreadable: " + problem;
+            return null;
+        }
         var name = meta.GetString("name");
         if (name is null)
         {

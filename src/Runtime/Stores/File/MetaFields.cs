@@ -16,6 +16,24 @@ internal static class MetaFields
     private static readonly long EarliestTime = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
     private static readonly long LatestTime = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
+    /// <summary>
+    /// False (with the problem) when one of the text fields <paramref name="keys"/> holds a list or mapping: read as
+    /// absent, it would quietly become an empty name or user, or a run name taken from elsewhere.
+    /// </summary>
+    public static bool TryTexts(YamlMeta meta, out string? problem, params ReadOnlySpan<string> keys)
+    {
+        foreach (var key in keys)
+        {
+            if (meta.HasValue(key) && meta.GetString(key) is null)
+            {
+                problem = $"its {key} is a list or mapping, not text";
+                return false;
+            }
+        }
+        problem = null;
+        return true;
+    }
+
     /// <summary>An epoch-millisecond time; null when absent or null.</summary>
     public static bool TryTime(YamlMeta meta, string key, out long? value, out string? problem)
     {

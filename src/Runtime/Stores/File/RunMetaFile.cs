@@ -46,6 +46,11 @@ internal static class RunMetaFile
             problem = "meta.yaml is empty or not a YAML mapping";
             return null;
         }
+        if (!MetaFields.TryTexts(meta, out problem, "run_id", "run_uuid", "experiment_id", "run_name", "user_id", "artifact_uri"))
+        {
+            problem = "meta.yaml is unreadable: " + problem;
+            return null;
+        }
         var runId = meta.GetString("run_id") ?? meta.GetString("run_uuid") ?? folderName;
         if (runId != folderName)
         {
