@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Qlib.Tracked.Tool.Commands;
 
 namespace Qlib.Tracked.Tool;
@@ -26,7 +27,7 @@ public static class Cli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) stderr.WriteLine($"error: {error.Message}");
+            foreach (var error in parsed.Errors) stderr.WriteLine($"error: {Describe(error)}");
             stderr.WriteLine("Run 'qtrack --help' for usage.");
             return ExitCodes.UsageError;
         }
@@ -46,6 +47,22 @@ public static class Cli
             stderr.WriteLine($"error: unexpected failure: {e}");
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// The parser's message, led by the option or argument it is about when the message does not name it
+    /// ("Argument 'xml' not recognized" alone does not say which of several options got it).
+    /// </summary>
+    private static string Describe(ParseError error)
+    {
+        var symbol = error.SymbolResult switch
+        {
+            OptionResult option => option.Option.Name,
+            ArgumentResult { Parent: OptionResult option } => option.Option.Name,
+            ArgumentResult argument => argument.Argument.Name,
+            _ => null,
+        };
+        return symbol is null || error.Message.Contains(symbol, StringComparison.Ordinal) ? error.Message : $"{symbol}: {error.Message}";
     }
 
     private static RootCommand BuildRoot(CliContext context)

@@ -57,25 +57,58 @@ public sealed class CliContext
     /// </summary>
     public ITrackingStore OpenStore(ParseResult parsed)
     {
-        var location = ResolveStoreLocation(parsed);
-        if (TrackingUri.GetScheme(location) == "file")
-        {
-            var path = TrackingUri.ToLocalPath(location);
-            if (!Directory.Exists(path))
-                throw TrackingException.DoesNotExist($"No store at '{location}': the folder '{path}' does not exist. Pass --store DIR or set {StoreEnvironmentVariable}.");
-        }
-        var store = TrackingStoreRegistry.Open(location, StoreOptions(parsed));
+        var (location, source) = CheckStoreLocation(parsed);
+        var options = StoreOptions(parsed);
+        var store = NamingTheSource(source, () => TrackingStoreRegistry.Open(location, options));
         store.Warning += warning => Error.WriteLine($"warning: skipped {warning}");
         return store;
     }
 
-    /// <summary>The store location <c>--store</c>, <c>QLIB_MLFLOW_URI</c> or <c>./mlruns</c> names (in that order).</summary>
-    public string ResolveStoreLocation(ParseResult parsed)
+    /// <summary>
+    /// The store location (see <see cref="OpenStore"/>), checked as <see cref="OpenStore"/> checks it but not opened:
+    /// for <c>qtrack ui</c>, whose web host opens the store itself.
+    /// </summary>
+    public string CheckedStoreLocation(ParseResult parsed) => CheckStoreLocation(parsed).Location;
+
+    private (string Location, string Source) CheckStoreLocation(ParseResult parsed)
+    {
+        var (location, source) = ResolveStoreLocationAndSource(parsed);
+        if (TrackingUri.GetScheme(location) != "file") return (location, source);
+        var path = NamingTheSource(source, () => TrackingUri.ToLocalPath(location));
+        if (File.Exists(path))
+            throw TrackingException.DoesNotExist($"No store at '{location}' ({source}): '{path}' is a file, and a store is a folder (an mlruns directory). Pass --store DIR or set {StoreEnvironmentVariable}.");
+        if (!Directory.Exists(path))
+            throw TrackingException.DoesNotExist($"No store at '{location}' ({source}): the folder '{path}' does not exist. Pass --store DIR or set {StoreEnvironmentVariable}.");
+        return (location, source);
+    }
+
+    /// <summary>The store's refusal of a URI names the URI and the rule; the user also needs to know where the URI came from.</summary>
+    private static T NamingTheSource<T>(string source, Func<T> open)
+    {
+        try
+        {
+            return open();
+        }
+        catch (TrackingException e) when (e.Code is ErrorCode.InvalidParameterValue or ErrorCode.NotImplemented)
+        {
+            throw new TrackingException(e.Code, $"Invalid {source}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The store location <c>--store</c>, <c>QLIB_MLFLOW_URI</c> or <c>./mlruns</c> names (in that order), and which of them named it.</summary>
+    private (string Location, string Source) ResolveStoreLocationAndSource(ParseResult parsed)
     {
         var location = parsed.GetValue(StoreOption);
-        if (string.IsNullOrWhiteSpace(location)) location = _environment(StoreEnvironmentVariable);
-        if (string.IsNullOrWhiteSpace(location)) location = DefaultStore;
-        return location;
+        if (location is not null)
+        {
+            // An empty --store (an unset shell variable, say) must not quietly fall back to ./mlruns.
+            if (string.IsNullOrWhiteSpace(location))
+                throw TrackingException.InvalidParameter("Invalid --store '': it is empty; give the mlruns folder or a file: URI.");
+            return (location, "--store");
+        }
+        location = _environment(StoreEnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(location)) return (location, "$" + StoreEnvironmentVariable);
+        return (DefaultStore, "default store " + DefaultStore);
     }
 
     /// <summary>As <see cref="Execute"/>, for commands that run until cancelled (<c>qtrack ui</c>).</summary>

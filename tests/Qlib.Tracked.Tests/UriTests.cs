@@ -45,3 +45,40 @@ public class TrackingUriTests
         Assert.Contains("otherhost", ex.Message);
     }
 }
+
+/// <summary>Opening a store from a URI that names no usable folder is a typed error naming the URI and the rule.</summary>
+public sealed class TrackingStoreRegistryOpenTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("file:", "names no path")]
+    [InlineData("file://", "names no path")]
+    [InlineData("file://localhost", "names no path")]
+    [InlineData("   ", "empty")]
+    [InlineData("file:/tmp/a%00b", "NUL")]
+    [InlineData("file://elsewhere/mlruns", "remote host")]
+    [InlineData("s3://bucket/mlruns", "'s3'")]
+    public void AnUnusableUri_IsATypedError(string uri, string rule)
+    {
+        var error = Assert.Throws<TrackingException>(() => TrackingStoreRegistry.Open(uri));
+        Assert.Contains(rule, error.Message);
+    }
+
+    [Fact]
+    public void APathThatIsAFile_OrBelowOne_IsATypedErrorNamingTheFile()
+    {
+        var file = _dir.Combine("mlruns.txt");
+        File.WriteAllText(file, "not a store");
+
+        var atFile = Assert.Throws<TrackingException>(() => TrackingStoreRegistry.Open(file));
+        var belowFile = Assert.Throws<TrackingException>(() => TrackingStoreRegistry.Open("file:" + Path.Combine(file, "sub", "mlruns")));
+
+        Assert.Equal(ErrorCode.InvalidParameterValue, atFile.Code);
+        Assert.Contains($"'{file}': it is a file", atFile.Message);
+        Assert.Contains($"'{file}' is a file", belowFile.Message);
+        Assert.Equal("not a store", File.ReadAllText(file));
+    }
+}

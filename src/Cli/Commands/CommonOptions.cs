@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 
 namespace Qlib.Tracked.Tool.Commands;
 
@@ -30,4 +31,33 @@ internal static class CommonOptions
             Description = $"Which {what} to include: active (default), deleted (soft-deleted only) or all.",
             DefaultValueFactory = _ => "active",
         }.AcceptOnlyFromAmong("active", "deleted", "all");
+
+    /// <summary>Refuses values of <paramref name="option"/> below <paramref name="minimum"/> at parse time (exit 2, option named).</summary>
+    public static Option<T> AtLeast<T>(this Option<T> option, int minimum)
+    {
+        option.Validators.Add(result =>
+        {
+            // Read from the token: a value that is not a number at all is the parser's error, reported already.
+            foreach (var token in result.Tokens)
+            {
+                if (int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && number < minimum)
+                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"Invalid {option.Name} {number}: it must be at least {minimum}."));
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Refuses an empty or blank value (an unset shell variable, say) instead of passing it on as a path or name.</summary>
+    public static Option<T> NotBlank<T>(this Option<T> option)
+    {
+        option.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+            {
+                if (string.IsNullOrWhiteSpace(token.Value))
+                    result.AddError($"Invalid {option.Name} '{token.Value}': it is empty.");
+            }
+        });
+        return option;
+    }
 }

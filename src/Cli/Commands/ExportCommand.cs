@@ -16,15 +16,15 @@ internal static class ExportCommand
             Description = "The file to write (replaced atomically if it exists).",
             HelpName = "FILE",
             Required = true,
-        };
+        }.NotBlank();
         var experiments = new Option<string[]>("--experiment", "-e")
         {
             Description = "An experiment name or id (repeatable; default: every active experiment).",
             HelpName = "NAME|ID",
-        };
+        }.NotBlank();
         var filter = new Option<string?>("--filter", "-f") { Description = "An MLflow filter string.", HelpName = "F" };
         var orderBy = new Option<string[]>("--order-by", "-o") { Description = "\"KEY [ASC|DESC]\" (repeatable).", HelpName = "KEY [ASC|DESC]" };
-        var max = new Option<int?>("--max", "-n") { Description = "At most this many runs (default: all)." };
+        var max = new Option<int?>("--max", "-n") { Description = "At most this many runs (default: all)." }.AtLeast(1);
         var view = CommonOptions.View("runs");
         var format = new Option<string?>("--format")
         {
@@ -40,6 +40,8 @@ internal static class ExportCommand
             var requested = parsed.GetValue(experiments) ?? [];
             var experimentIds = requested.Length == 0 ? ExperimentResolver.AllActive(store) : ExperimentResolver.Resolve(store, requested);
             var path = parsed.GetValue(output)!;
+            if (Directory.Exists(path))
+                throw TrackingException.InvalidParameter($"Invalid --out '{path}': it is a folder; give the file to write, e.g. {Path.Combine(path, "runs.parquet")}.");
             var table = context.WithStatus("Reading runs...", () => RunsSearch.Table(store, experimentIds, parsed.GetValue(filter),
                 CliContext.ParseView(parsed.GetValue(view)), parsed.GetValue(orderBy) ?? [], parsed.GetValue(max)));
             var csv = parsed.GetValue(format) is { } chosen

@@ -10,7 +10,8 @@ namespace Qlib.Tracked.Tool.Commands;
 
 /// <summary>
 /// <c>qtrack gc</c>: hard-deletes what is marked deleted (MLflow's <c>mlflow gc</c>) and, with
-/// <c>--stale-after</c>, marks runs whose process died while RUNNING as KILLED.
+/// <c>--stale-after</c>, marks runs whose process died while RUNNING as KILLED. It also removes the temp files
+/// of atomic writes whose process was killed between writing and renaming (<c>.meta.yaml.&lt;id&gt;.tmp</c>, …).
 /// </summary>
 internal static class GcCommand
 {
@@ -27,7 +28,7 @@ internal static class GcCommand
             HelpName = "DURATION",
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print what would be removed or marked, change nothing." };
-        var command = new Command("gc", "Permanently delete deleted runs and experiments; mark stale RUNNING runs KILLED.")
+        var command = new Command("gc", "Permanently delete deleted runs and experiments; mark stale RUNNING runs KILLED; remove temp files of killed writes.")
         {
             olderThan, staleAfter, dryRun,
         };
@@ -65,6 +66,7 @@ internal static class GcCommand
                 var swept = store.SweepInterruptedPurges();
                 if (swept > 0) context.Out.WriteLine($"finished {swept} removal(s) an earlier gc left incomplete");
             }
+            var tempFilesFailed = SweepTempFiles(context, store, options.DryRun, interrupt.Token);
             var gc = new GarbageCollector(store, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
             var plan = context.WithStatus("Scanning the store for deleted and stale runs...", () => gc.Plan(options));
             var outcomes = context.ErrorIsTerminal && plan.Count > 0
@@ -77,12 +79,28 @@ internal static class GcCommand
                 context.Error.WriteLine($"interrupted: {outcomes.Count} of {plan.Count} step(s) done; the rest were not started. The store is consistent; run gc again to finish.");
                 return ExitCodes.Interrupted;
             }
-            return outcomes.Any(o => o.Failed) ? ExitCodes.Failure : ExitCodes.Success;
+            return outcomes.Any(o => o.Failed) || tempFilesFailed ? ExitCodes.Failure : ExitCodes.Success;
         }
         finally
         {
             if (onCancel is not null) Console.CancelKeyPress -= onCancel;
         }
+    }
+
+    /// <summary>
+    /// Removes (or in a dry run lists) temp files atomic writes left behind when their process was killed; see
+    /// <see cref="FileStore.SweepStaleTempFiles"/> for which and how old. True when one could not be removed.
+    /// </summary>
+    private static bool SweepTempFiles(CliContext context, FileStore store, bool dryRun, CancellationToken cancellation)
+    {
+        var temps = context.WithStatus("Looking for temp files left by interrupted writes...",
+            () => store.SweepStaleTempFiles(DateTime.UtcNow, dryRun, cancellation));
+        foreach (var temp in temps)
+        {
+            if (temp.Error is not null) context.Out.WriteLine($"failed: remove stale temp file {temp.Path}: {temp.Error}");
+            else context.Out.WriteLine($"{(dryRun ? "would remove" : "removed")} stale temp file {temp.Path}");
+        }
+        return temps.Any(t => t.Error is not null);
     }
 
     /// <summary>A live progress bar on the terminal's stderr; the result lines are printed after it, so they never interleave.</summary>

@@ -22,7 +22,7 @@ internal static class GetCommand
         {
             Description = "Where to copy: a new path, an existing folder to copy into, or '-' to write a file to stdout (default: the current folder).",
             HelpName = "FILE|DIR|-",
-        };
+        }.NotBlank();
         var force = new Option<bool>("--force") { Description = "Replace the destination if it exists." };
         var command = new Command("get", "Copy an artifact file or folder out of a run.") { runId, path, output, force };
         command.SetAction(parsed => context.Execute(() =>

@@ -29,6 +29,6 @@ internal sealed record RunColumn(string Header, Func<Run, string> Cell, bool IsN
             }
         }
         throw TrackingException.InvalidParameter(
-            $"Invalid column '{spec}': use params.KEY, metrics.KEY or tags.KEY.");
+            $"Invalid --columns '{spec}': use params.KEY, metrics.KEY or tags.KEY.");
     }
 }

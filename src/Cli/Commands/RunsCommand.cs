@@ -22,7 +22,7 @@ internal static class RunsCommand
         {
             Description = "An experiment name or id to search (repeatable; default: every active experiment).",
             HelpName = "NAME|ID",
-        };
+        }.NotBlank();
         var filter = new Option<string?>("--filter", "-f")
         {
             Description = "An MLflow filter, e.g. \"metrics.ic > 0.02 AND params.model_class = 'LGBModel'\".",
@@ -37,7 +37,7 @@ internal static class RunsCommand
         {
             Description = $"At most this many runs (default {DefaultMax}).",
             DefaultValueFactory = _ => DefaultMax,
-        };
+        }.AtLeast(1);
         var columns = new Option<string[]>("--columns", "-c")
         {
             Description = "Extra table columns: params.KEY, metrics.KEY or tags.KEY (repeatable).",

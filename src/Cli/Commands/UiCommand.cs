@@ -26,6 +26,15 @@ internal static class UiCommand
             DefaultValueFactory = _ => 5000,
             HelpName = "N",
         };
+        port.Validators.Add(result =>
+        {
+            // Read from the token: a value that is not a number at all is the parser's error, reported already.
+            foreach (var token in result.Tokens)
+            {
+                if (int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value is < 0 or > 65535)
+                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"Invalid --port {value}: it must be 0-65535 (0 picks a free port)."));
+            }
+        });
         var allowWrites = new Option<bool>("--allow-writes")
         {
             Description = "Enable the endpoints that delete/restore runs and rename experiments (off: read-only).",
@@ -37,11 +46,13 @@ internal static class UiCommand
         command.SetAction((parsed, cancellation) => context.ExecuteAsync(async () =>
         {
             var portValue = parsed.GetValue(port);
-            if (portValue is < 0 or > 65535)
-                throw TrackingException.InvalidParameter($"--port must be 0-65535 (0 picks a free port), got {portValue.ToString(CultureInfo.InvariantCulture)}.");
+            var storePath = context.CheckedStoreLocation(parsed);
+            if (Stores.TrackingUri.GetScheme(storePath) != "file")
+                throw new TrackingException(ErrorCode.NotImplemented,
+                    $"qtrack ui serves local file stores only, and '{storePath}' uses the scheme '{Stores.TrackingUri.GetScheme(storePath)}'.");
             var options = new WebOptions
             {
-                StorePath = context.ResolveStoreLocation(parsed),
+                StorePath = storePath,
                 ArtifactRoots = context.StoreOptions(parsed).ArtifactRoots,
                 Host = parsed.GetValue(host)!,
                 Port = portValue,

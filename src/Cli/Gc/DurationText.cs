@@ -9,6 +9,12 @@ namespace Qlib.Tracked.Tool.Gc;
 /// </summary>
 public static class DurationText
 {
+    /// <summary>
+    /// The longest duration accepted: <see cref="TimeSpan.MaxValue"/> in whole days (about 29 000 years). Anything
+    /// longer cannot be represented, and "older than now minus it" would overflow the epoch-millisecond arithmetic.
+    /// </summary>
+    public static readonly TimeSpan Longest = TimeSpan.FromDays(Math.Floor(TimeSpan.MaxValue.TotalDays));
+
     public static TimeSpan Parse(string text, string optionName)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -20,15 +26,19 @@ public static class DurationText
             var start = i;
             while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
             if (i == start || i == text.Length) throw Invalid(text, optionName);
-            var number = long.Parse(text.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture);
-            total += text[i] switch
+            var unit = text[i] switch
             {
-                'd' => TimeSpan.FromDays(number),
-                'h' => TimeSpan.FromHours(number),
-                'm' => TimeSpan.FromMinutes(number),
-                's' => TimeSpan.FromSeconds(number),
+                'd' => TimeSpan.TicksPerDay,
+                'h' => TimeSpan.TicksPerHour,
+                'm' => TimeSpan.TicksPerMinute,
+                's' => TimeSpan.TicksPerSecond,
                 _ => throw Invalid(text, optionName),
             };
+            // Checked in ticks, so a number of any length is either a duration or this error, never an overflow.
+            if (!long.TryParse(text.AsSpan(start, i - start), NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                || number > (Longest.Ticks - total.Ticks) / unit)
+                throw TooLong(text, optionName);
+            total += TimeSpan.FromTicks(number * unit);
             i++;
             parts++;
         }
@@ -39,4 +49,8 @@ public static class DurationText
     private static TrackingException Invalid(string text, string optionName) =>
         TrackingException.InvalidParameter(
             $"Invalid {optionName} '{text}': use NUMBER followed by d, h, m or s, e.g. 30d, 12h, 90m or 1d12h.");
+
+    private static TrackingException TooLong(string text, string optionName) =>
+        TrackingException.InvalidParameter(string.Create(CultureInfo.InvariantCulture,
+            $"Invalid {optionName} '{text}': longer than the longest duration supported, {(long)Longest.TotalDays}d."));
 }

@@ -56,6 +56,17 @@ public sealed class YamlMeta
 
     public bool Contains(string key) => _flat?.ContainsKey(key) ?? _node!.Children.ContainsKey(new YamlScalarNode(key));
 
+    /// <summary>
+    /// True when <paramref name="key"/> holds something other than a YAML null: a scalar, or a list or mapping (which
+    /// <see cref="GetString"/> does not return, so a reader can tell "absent" from "there, but not a scalar").
+    /// </summary>
+    public bool HasValue(string key)
+    {
+        if (_flat is not null)
+            return _flat.TryGetValue(key, out var flat) && !(flat.IsPlain && flat.Value is { } text && IsNullText(text));
+        return _node!.Children.TryGetValue(new YamlScalarNode(key), out var value) && !(value is YamlScalarNode scalar && IsNull(scalar));
+    }
+
     /// <summary>The scalar at <paramref name="key"/> as text; null when missing or a YAML null.</summary>
     public string? GetString(string key)
     {

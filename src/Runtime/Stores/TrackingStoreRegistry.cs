@@ -24,7 +24,9 @@ public static class TrackingStoreRegistry
     /// <summary>Opens the store for <paramref name="uri"/> with <paramref name="options"/> (defaults when null).</summary>
     public static ITrackingStore Open(string uri, TrackingStoreOptions? options = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(uri);
+        ArgumentNullException.ThrowIfNull(uri);
+        if (string.IsNullOrWhiteSpace(uri))
+            throw new TrackingException(ErrorCode.InvalidParameterValue, "The tracking URI is empty: give a folder, a file: URI or a supported scheme.");
         var scheme = TrackingUri.GetScheme(uri);
         if (Builders.TryGetValue(scheme, out var build)) return build(uri, options ?? new TrackingStoreOptions());
         throw new TrackingException(ErrorCode.NotImplemented,

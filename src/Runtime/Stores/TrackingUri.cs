@@ -31,7 +31,7 @@ public static class TrackingUri
         if (GetScheme(uri) != "file")
             throw new TrackingException(ErrorCode.InvalidParameterValue, $"'{uri}' is not a file: URI or a local path.");
         if (!uri.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
-            return Path.GetFullPath(uri);
+            return FullPath(uri, uri);
 
         var rest = uri["file:".Length..];
         if (rest.StartsWith("//", StringComparison.Ordinal))
@@ -41,12 +41,26 @@ public static class TrackingUri
             if (authority.Length > 0 && !authority.Equals("localhost", StringComparison.OrdinalIgnoreCase))
                 throw new TrackingException(ErrorCode.InvalidParameterValue,
                     $"'{uri}' names the remote host '{authority}'; only local file: URIs are supported.");
-            rest = afterAuthority < 0 ? "/" : rest[afterAuthority..];
+            // "file://" or "file://localhost" names a host but no path: refused rather than read as the file system root.
+            rest = afterAuthority < 0 ? "" : rest[afterAuthority..];
         }
         rest = Uri.UnescapeDataString(rest);
         // file:/C:/x on Windows
         if (rest.Length >= 3 && rest[0] == '/' && char.IsAsciiLetter(rest[1]) && rest[2] == ':') rest = rest[1..];
-        return Path.GetFullPath(rest);
+        return FullPath(rest, uri);
+    }
+
+    /// <summary>
+    /// <paramref name="path"/> made absolute, or the rule it breaks: <see cref="Path.GetFullPath(string)"/> would throw
+    /// an untyped ArgumentException for an empty path (<c>file:</c>) or one holding a NUL (<c>file:/a%00b</c>).
+    /// </summary>
+    private static string FullPath(string path, string uri)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new TrackingException(ErrorCode.InvalidParameterValue, $"Tracking URI '{uri}' names no path: write file:/abs/path, file:rel/path or a plain path.");
+        if (path.Contains('\0', StringComparison.Ordinal))
+            throw new TrackingException(ErrorCode.InvalidParameterValue, $"Tracking URI '{uri}' holds a NUL character, which no file path can contain.");
+        return Path.GetFullPath(path);
     }
 
     /// <summary>The <c>file://</c> URI MLflow writes for an absolute local path (<c>file:///abs/path</c>).</summary>

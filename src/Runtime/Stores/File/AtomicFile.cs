@@ -13,8 +13,7 @@ internal static class AtomicFile
 
     public static void WriteAllText(string path, string text)
     {
-        var folder = Path.GetDirectoryName(path)!;
-        var temp = Path.Combine(folder, "." + Path.GetFileName(path) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        var temp = TempFileNames.ForReplace(path);
         try
         {
             var bytes = Utf8NoBom.GetBytes(text);
@@ -36,27 +35,81 @@ internal static class AtomicFile
     }
 
     /// <summary>
-    /// Reads a small text file, retrying briefly when it is empty: a writer that does not replace
-    /// atomically (older MLflow) truncates before writing (MLflow retries the same way).
+    /// The most a <c>meta.yaml</c> is read with: far above what MLflow writes (a run's is under 1 KiB; an experiment's
+    /// grows with its tags, each value at most 5000 characters), so only a damaged or hostile file is over it.
     /// </summary>
-    public static string? ReadTextWithRetry(string path)
+    public const int MaxMetaBytes = 16 << 20;
+
+    /// <summary>
+    /// The most a param or tag value file is read with: MLflow caps values at 8000 characters (32 KB of UTF-8), so only
+    /// a damaged or hostile file is over it.
+    /// </summary>
+    public const int MaxValueBytes = 1 << 20;
+
+    /// <summary>
+    /// Reads a small text file, retrying briefly when it is empty: a writer that does not replace
+    /// atomically (older MLflow) truncates before writing (MLflow retries the same way). Null when the file does not
+    /// exist, or (with <paramref name="refused"/> saying why) when it is over <see cref="MaxMetaBytes"/> — checked
+    /// before reading, so a huge file is never read into memory — or cannot be read at all (no permission, a folder).
+    /// </summary>
+    public static string? ReadTextWithRetry(string path, out string? refused)
     {
         for (var attempt = 0; ; attempt++)
         {
-            string text;
-            try
-            {
-                text = Utf8NoBom.GetString(File.ReadAllBytes(path));
-            }
-            catch (FileNotFoundException) { return null; }
-            catch (DirectoryNotFoundException) { return null; }
-            if (text.Length > 0 || attempt == 2) return text;
+            if (!TryReadBounded(path, MaxMetaBytes, out var text, out refused)) return null;
+            if (text!.Length > 0 || attempt == 2) return text;
             Thread.Sleep(100 * (attempt + 1));
         }
     }
 
-    /// <summary>The file's bytes as UTF-8 text exactly (no BOM stripping, no newline translation), as MLflow's <c>codecs.open</c>.</summary>
-    public static string ReadExact(string path) => Utf8NoBom.GetString(File.ReadAllBytes(path));
+    /// <summary>
+    /// The file's bytes as UTF-8 text exactly (no BOM stripping, no newline translation), as MLflow's <c>codecs.open</c>;
+    /// false when it does not exist, or (with <paramref name="refused"/> saying why) is over <paramref name="maxBytes"/>
+    /// or cannot be read.
+    /// </summary>
+    public static bool TryReadExact(string path, int maxBytes, out string? text, out string? refused) =>
+        TryReadBounded(path, maxBytes, out text, out refused);
+
+    /// <summary>Why a FIFO, socket or device in place of a store file is not opened (a FIFO's open would wait for a writer forever).</summary>
+    public const string SpecialFileRefusal = "it is not a regular file (a pipe, socket or device), which no store writer makes (not opened)";
+
+    private static bool TryReadBounded(string path, int maxBytes, out string? text, out string? refused)
+    {
+        text = null;
+        refused = null;
+        if (Index.LinuxStat.IsSpecialFile(path))
+        {
+            refused = SpecialFileRefusal;
+            return false;
+        }
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var length = RandomAccess.GetLength(handle);
+            if (length > maxBytes)
+            {
+                refused = $"it is {length} bytes, over the {maxBytes} bytes such a file may have (not read)";
+                return false;
+            }
+            var bytes = new byte[length];
+            var filled = 0;
+            while (filled < bytes.Length)
+            {
+                var read = RandomAccess.Read(handle, bytes.AsSpan(filled), filled);
+                if (read <= 0) break; // truncated meanwhile: what is there
+                filled += read;
+            }
+            text = Utf8NoBom.GetString(bytes, 0, filled);
+            return true;
+        }
+        catch (FileNotFoundException) { return false; }
+        catch (DirectoryNotFoundException) { return false; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            refused = $"it cannot be read: {e.Message}";
+            return false;
+        }
+    }
 
     /// <summary>Writes a value file exactly (UTF-8, nothing added), creating parent folders for '/' keys.</summary>
     public static void WriteExact(string path, string value)

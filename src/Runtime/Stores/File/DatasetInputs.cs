@@ -17,7 +17,7 @@ internal static class DatasetInputs
         foreach (var inputFolder in Directory.EnumerateDirectories(inputsFolder))
         {
             var inputMetaPath = Path.Combine(inputFolder, StoreLayout.MetaFile);
-            var input = YamlMeta.TryParse(AtomicFile.ReadTextWithRetry(inputMetaPath) ?? "");
+            var input = YamlMeta.TryParse(AtomicFile.ReadTextWithRetry(inputMetaPath, out _) ?? "");
             if (input is null)
             {
                 warn(inputFolder, "Skipped an input without a readable meta.yaml.");
@@ -26,8 +26,9 @@ internal static class DatasetInputs
             // Only dataset inputs are read; 3.x model inputs (source_type MODEL) are not datasets.
             if (input.GetString("source_type") is { } sourceType && sourceType != "DATASET") continue;
             var datasetId = input.GetString("source_id");
-            var datasetMetaPath = datasetId is null ? null : Path.Combine(experimentFolder, StoreLayout.DatasetsFolder, datasetId, StoreLayout.MetaFile);
-            var dataset = datasetMetaPath is null ? null : YamlMeta.TryParse(AtomicFile.ReadTextWithRetry(datasetMetaPath) ?? "");
+            // The id names a folder under <experiment>/datasets: a hostile one ('../..') must not lead the read elsewhere.
+            var datasetMetaPath = datasetId is null || !IsFolderName(datasetId) ? null : Path.Combine(experimentFolder, StoreLayout.DatasetsFolder, datasetId, StoreLayout.MetaFile);
+            var dataset = datasetMetaPath is null ? null : YamlMeta.TryParse(AtomicFile.ReadTextWithRetry(datasetMetaPath, out _) ?? "");
             if (dataset is null)
             {
                 warn(inputMetaPath, $"Skipped an input whose dataset '{datasetId}' has no readable meta.yaml.");
@@ -45,4 +46,7 @@ internal static class DatasetInputs
         }
         return result;
     }
+
+    private static bool IsFolderName(string id) =>
+        id.Length > 0 && id is not ("." or "..") && id.IndexOfAny(['/', '\\', '\0']) < 0;
 }

@@ -40,6 +40,11 @@ internal static class ExperimentMetaFile
             problem = "meta.yaml is empty or not a YAML mapping";
             return null;
         }
+        if (!MetaFields.TryTexts(meta, out problem, "name", "experiment_id", "artifact_location"))
+        {
+            problem = "meta.yaml is unreadable: " + problem;
+            return null;
+        }
         var name = meta.GetString("name");
         if (name is null)
         {
@@ -49,20 +54,23 @@ internal static class ExperimentMetaFile
         var id = meta.GetString("experiment_id") ?? folderName;
         if (id != folderName)
         {
-            problem = $"meta.yaml names experiment '{id}' but its folder is '{folderName}'";
+            problem = $"meta.yaml names experiment '{MetaFields.Shorten(id)}' but its folder is '{folderName}'";
             return null;
         }
-        problem = null;
+        if (!MetaFields.TryStage(meta, "lifecycle_stage", out var stage, out problem)
+            || !MetaFields.TryTime(meta, "creation_time", out var creationTime, out problem)
+            || !MetaFields.TryTime(meta, "last_update_time", out var lastUpdateTime, out problem))
+        {
+            problem = "meta.yaml is unreadable: " + problem;
+            return null;
+        }
         return new ExperimentInfo(
             id,
             name,
             meta.GetString("artifact_location") ?? "",
-            ParseStage(meta.GetString("lifecycle_stage")),
-            meta.GetLong("creation_time"),
-            meta.GetLong("last_update_time"),
+            stage,
+            creationTime,
+            lastUpdateTime,
             tags);
     }
-
-    public static LifecycleStage ParseStage(string? text) =>
-        string.Equals(text, "deleted", StringComparison.OrdinalIgnoreCase) ? LifecycleStage.Deleted : LifecycleStage.Active;
 }

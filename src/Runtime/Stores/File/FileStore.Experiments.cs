@@ -207,7 +207,7 @@ public sealed partial class FileStore
         if (!stamp.Exists) return GetExperiment(experimentId);
         if (_experimentMetas.TryGetValue(folder, out var entry) && entry.WriteTimeUtc == stamp.LastWriteTimeUtc && entry.Length == stamp.Length)
             return entry.Info;
-        var text = AtomicFile.ReadTextWithRetry(stamp.FullName);
+        var text = AtomicFile.ReadTextWithRetry(stamp.FullName, out _); // a refused file takes GetExperiment's path, which reports it
         var info = text is null ? null : ExperimentMetaFile.Parse(text, experimentId, NoTags, out _);
         if (info is null) return GetExperiment(experimentId); // reports the problem as GetExperiment does
         if (_experimentMetas.Count >= 4096) _experimentMetas.Clear();
@@ -260,13 +260,13 @@ public sealed partial class FileStore
 
     private ExperimentInfo? ReadExperiment(string folder, out string? problem)
     {
-        var text = AtomicFile.ReadTextWithRetry(Path.Combine(folder, StoreLayout.MetaFile));
+        var text = AtomicFile.ReadTextWithRetry(Path.Combine(folder, StoreLayout.MetaFile), out var refused);
         if (text is null)
         {
-            problem = "it has no meta.yaml";
+            problem = refused is null ? "it has no meta.yaml" : "its meta.yaml is unreadable: " + refused;
             return null;
         }
-        var tags = KeyValueFolder.ReadAll(Path.Combine(folder, StoreLayout.TagsFolder));
+        var tags = KeyValueFolder.ReadAll(Path.Combine(folder, StoreLayout.TagsFolder), (path, message) => Warn(path, message));
         return ExperimentMetaFile.Parse(text, Path.GetFileName(folder), tags, out problem);
     }
 

@@ -149,11 +149,14 @@ public sealed partial class FileStore
         if (useCache && stamp.Exists && _runMetas.TryGet(folder, stamp, out var cached))
             return (folder, cached);
 
-        var text = AtomicFile.ReadTextWithRetry(metaPath) ?? throw TrackingException.DoesNotExist($"Run '{runId}' not found");
-        var info = RunMetaFile.Parse(text, runId, out var nameFromMeta, out var problem)
+        var text = AtomicFile.ReadTextWithRetry(metaPath, out var refused);
+        string? problem = refused is null ? null : "meta.yaml is unreadable: " + refused;
+        if (text is null && problem is null) throw TrackingException.DoesNotExist($"Run '{runId}' not found");
+        var nameFromMeta = false;
+        var info = (text is null ? null : RunMetaFile.Parse(text, runId, out nameFromMeta, out problem))
             ?? throw new TrackingException(ErrorCode.InternalError,
                 $"Run '{runId}' is malformed: {problem} ({StoreLayout.Relative(RootDirectory, metaPath)}).");
-        if (!nameFromMeta) info = info with { RunName = ReadRunNameTag(folder) }; // MLflow 1.x meta has no run_name
+        if (!nameFromMeta) info = info with { RunName = ReadRunNameTag(folder, runId) }; // MLflow 1.x meta has no run_name
         _runMetas.Put(folder, stamp, info);
         return (folder, info);
     }
@@ -186,7 +189,12 @@ public sealed partial class FileStore
             var name = Path.GetFileName(folder);
             if (StoreLayout.IsReservedExperimentChild(name)) continue;
             var metaPath = Path.Combine(folder, StoreLayout.MetaFile);
-            var text = AtomicFile.ReadTextWithRetry(metaPath);
+            var text = AtomicFile.ReadTextWithRetry(metaPath, out var refused);
+            if (refused is not null)
+            {
+                Warn(metaPath, $"Skipped an unreadable run: meta.yaml is unreadable: {refused}.", name);
+                continue;
+            }
             if (text is null)
             {
                 Warn(folder, "Skipped a folder that is not a run: it has no meta.yaml.");
@@ -198,21 +206,26 @@ public sealed partial class FileStore
                 Warn(metaPath, $"Skipped an unreadable run: {problem}.", name);
                 continue;
             }
-            if (!nameFromMeta) info = info with { RunName = ReadRunNameTag(folder) };
+            if (!nameFromMeta) info = info with { RunName = ReadRunNameTag(folder, info.RunId) };
             _runs.Remember(info.RunId, folder);
             if (viewType.Includes(info.LifecycleStage)) result.Add((folder, info));
         }
         return result;
     }
 
-    private static string ReadRunNameTag(string folder) =>
-        KeyValueFolder.TryRead(StoreLayout.KeyPath(Path.Combine(folder, StoreLayout.TagsFolder), RunNameTag)) ?? "";
+    private string ReadRunNameTag(string folder, string runId)
+    {
+        var path = StoreLayout.KeyPath(Path.Combine(folder, StoreLayout.TagsFolder), RunNameTag);
+        var name = KeyValueFolder.TryRead(path, out var refused);
+        if (refused is not null) Warn(path, $"Left the run name out: {refused}.", runId);
+        return name ?? "";
+    }
 
     /// <summary>A whole run: latest metric per key, params, tags and dataset inputs.</summary>
     private Run ReadRun(string folder, RunInfo info)
     {
-        var tags = KeyValueFolder.ReadAll(Path.Combine(folder, StoreLayout.TagsFolder));
-        var parameters = KeyValueFolder.ReadAll(Path.Combine(folder, StoreLayout.ParamsFolder));
+        var tags = KeyValueFolder.ReadAll(Path.Combine(folder, StoreLayout.TagsFolder), (path, message) => Warn(path, message, info.RunId));
+        var parameters = KeyValueFolder.ReadAll(Path.Combine(folder, StoreLayout.ParamsFolder), (path, message) => Warn(path, message, info.RunId));
         var metrics = ReadLatestMetrics(folder, info.RunId);
         var inputs = DatasetInputs.Read(folder, Path.GetDirectoryName(folder)!, (path, message) => Warn(path, message, info.RunId));
         return new Run(info, new RunData(metrics, parameters, tags), inputs);

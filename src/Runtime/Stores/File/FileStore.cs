@@ -70,12 +70,28 @@ public sealed partial class FileStore : ITrackingStore
     /// <summary>Creates the root, <c>.trash</c> and the default experiment "0" when they are missing (as MLflow does on first use).</summary>
     private void EnsureInitialized()
     {
+        RefuseFileInPlaceOfFolder(RootDirectory);
         Directory.CreateDirectory(RootDirectory);
         Directory.CreateDirectory(TrashDirectory);
         if (ExperimentFolderExists(StoreLayout.DefaultExperimentId)) return;
         using var _ = CreationLock.Acquire(RootDirectory);
         if (ExperimentFolderExists(StoreLayout.DefaultExperimentId) || FindExperimentByName(StoreLayout.DefaultExperimentName, ViewType.All) is not null) return;
         WriteNewExperiment(StoreLayout.DefaultExperimentId, StoreLayout.DefaultExperimentName, null, null);
+    }
+
+    /// <summary>
+    /// A store root that is a file, or lies below one, is a wrong path rather than an I/O accident: say which file,
+    /// instead of the "file already exists" IOException creating the folder would throw.
+    /// </summary>
+    private static void RefuseFileInPlaceOfFolder(string root)
+    {
+        for (var path = root; !string.IsNullOrEmpty(path) && !Directory.Exists(path); path = Path.GetDirectoryName(path))
+        {
+            if (File.Exists(path))
+                throw TrackingException.InvalidParameter(path == root
+                    ? $"Cannot open a file store at '{root}': it is a file, and a store is a folder (an mlruns directory)."
+                    : $"Cannot open a file store at '{root}': '{path}' is a file, so no folder can be made below it.");
+        }
     }
 
     private bool ExperimentFolderExists(string id) =>

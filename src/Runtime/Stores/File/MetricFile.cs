@@ -173,10 +173,16 @@ internal static class MetricFile
     /// <summary>
     /// Reads every point in file order. Lines with 2 fields (step 0), 3 fields, or 5 fields (3.x
     /// dataset columns) are accepted; anything else, or a number that does not parse, is skipped
-    /// and reported through <paramref name="onBadLine"/> (1-based line number, reason).
+    /// and reported through <paramref name="onBadLine"/> (1-based line number, reason; line 0 when the file as a whole
+    /// is refused — a pipe or device in its place).
     /// </summary>
     public static MetricPoints ReadHistory(string path, string key, Action<int, string>? onBadLine)
     {
+        if (Index.LinuxStat.IsSpecialFile(path))
+        {
+            onBadLine?.Invoke(0, $"Metric '{key}' is unreadable; {AtomicFile.SpecialFileRefusal}");
+            return new MetricPoints();
+        }
         SafeFileHandle handle;
         try
         {
@@ -198,21 +204,35 @@ internal static class MetricFile
                 var reader = new HistoryParser(key, onBadLine);
                 long offset = 0;
                 var filled = 0;
+                var skippingOverlongLine = false;
                 while (remaining > 0)
                 {
                     if (filled == buffer.Length)
                     {
-                        // One line longer than the buffer (a corrupt file): grow it.
-                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, filled).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = bigger;
+                        // A whole chunk without a line end: no writer makes such a line (the longest MLflow writes is a
+                        // few hundred bytes), so it is damage or hostility. Skip to its end instead of growing the buffer
+                        // without bound.
+                        reader.SkipOverlongLine();
+                        skippingOverlongLine = true;
+                        filled = 0;
                     }
                     var read = RandomAccess.Read(handle, buffer.AsSpan(filled, (int)Math.Min(buffer.Length - filled, remaining)), offset);
                     if (read <= 0) break; // truncated meanwhile
                     offset += read;
                     remaining -= read;
                     filled += read;
+                    if (skippingOverlongLine)
+                    {
+                        var lineEnd = buffer.AsSpan(0, filled).IndexOf((byte)'\n');
+                        if (lineEnd < 0)
+                        {
+                            filled = 0;
+                            continue;
+                        }
+                        buffer.AsSpan(lineEnd + 1, filled - lineEnd - 1).CopyTo(buffer);
+                        filled -= lineEnd + 1;
+                        skippingOverlongLine = false;
+                    }
                     var consumed = reader.ParseCompleteLines(buffer.AsSpan(0, filled));
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
@@ -227,7 +247,8 @@ internal static class MetricFile
         }
     }
 
-    private const int ChunkBytes = 256 * 1024;
+    /// <summary>The read chunk, and so the longest line read (longer ones are reported and skipped).</summary>
+    internal const int ChunkBytes = 256 * 1024;
 
     /// <summary>Parses metric lines chunk by chunk into one list, counting line numbers across chunks.</summary>
     private sealed class HistoryParser(string key, Action<int, string>? onBadLine)
@@ -249,6 +270,13 @@ internal static class MetricFile
                 lines = lines[(newline + 1)..];
             }
             return end + 1;
+        }
+
+        /// <summary>Counts and reports a line longer than a read chunk, which is skipped unread.</summary>
+        public void SkipOverlongLine()
+        {
+            _lineNumber++;
+            onBadLine?.Invoke(_lineNumber, $"Metric '{key}' is malformed; the line is longer than {ChunkBytes} bytes (skipped unread)");
         }
 
         /// <summary>The bytes after the last '\n' (normally none; else a line torn by a crash).</summary>

@@ -46,10 +46,15 @@ internal static class RunMetaFile
             problem = "meta.yaml is empty or not a YAML mapping";
             return null;
         }
+        if (!MetaFields.TryTexts(meta, out problem, "run_id", "run_uuid", "experiment_id", "run_name", "user_id", "artifact_uri"))
+        {
+            problem = "meta.yaml is unreadable: " + problem;
+            return null;
+        }
         var runId = meta.GetString("run_id") ?? meta.GetString("run_uuid") ?? folderName;
         if (runId != folderName)
         {
-            problem = $"meta.yaml names run '{runId}' but its folder is '{folderName}'";
+            problem = $"meta.yaml names run '{MetaFields.Shorten(runId)}' but its folder is '{folderName}'";
             return null;
         }
         var experimentId = meta.GetString("experiment_id");
@@ -58,26 +63,27 @@ internal static class RunMetaFile
             problem = "meta.yaml has no experiment_id";
             return null;
         }
+        if (!MetaFields.TryStatus(meta, "status", RunStatus.Running, out var status, out problem)
+            || !MetaFields.TryTime(meta, "start_time", out var startTime, out problem)
+            || !MetaFields.TryTime(meta, "end_time", out var endTime, out problem)
+            || !MetaFields.TryTime(meta, "deleted_time", out var deletedTime, out problem)
+            || !MetaFields.TryStage(meta, "lifecycle_stage", out var stage, out problem))
+        {
+            problem = "meta.yaml is unreadable: " + problem;
+            return null;
+        }
         var runName = meta.GetString("run_name");
         nameFromMeta = runName is not null;
-        problem = null;
         return new RunInfo(
             runId,
             experimentId,
             runName ?? "",
             meta.GetString("user_id") ?? "",
-            ParseStatus(meta.GetString("status")),
-            meta.GetLong("start_time") ?? 0,
-            meta.GetLong("end_time"),
+            status,
+            startTime ?? 0, // MLflow writes start_time: null for a run created without one
+            endTime,
             meta.GetString("artifact_uri") ?? "",
-            ExperimentMetaFile.ParseStage(meta.GetString("lifecycle_stage")),
-            meta.GetLong("deleted_time"));
-    }
-
-    private static RunStatus ParseStatus(string? text)
-    {
-        if (text is null) return RunStatus.Running;
-        if (int.TryParse(text, out var code) && Enum.IsDefined((RunStatus)code)) return (RunStatus)code;
-        return EntityNames.TryParseRunStatus(text, out var status) ? status : RunStatus.Running;
+            stage,
+            deletedTime);
     }
 }

@@ -32,13 +32,12 @@ internal sealed class ExactTextReader : IKeyedFileReader<string>
 
     public bool TryRead(string path, string key, Action<string, string> warn, out string value)
     {
-        try
+        if (AtomicFile.TryReadExact(path, AtomicFile.MaxValueBytes, out var text, out var refused))
         {
-            value = AtomicFile.ReadExact(path);
+            value = text!;
             return true;
         }
-        catch (FileNotFoundException) { }
-        catch (DirectoryNotFoundException) { }
+        if (refused is not null) warn(path, $"Skipped the value of '{key}': {refused}.");
         value = null!;
         return false;
     }

@@ -64,6 +64,27 @@ internal static partial class LinuxStat
         return true;
     }
 
+    /// <summary>
+    /// True when <paramref name="path"/> is there and is neither a regular file nor a folder: a FIFO, socket or device,
+    /// which no store writer makes and on which opening or reading can block forever (a FIFO without a writer). False
+    /// when it is not, or cannot be told here (then the caller just opens it, as before).
+    /// </summary>
+    public static unsafe bool IsSpecialFile(string path)
+    {
+        if (!s_usable) return false;
+        var maxBytes = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
+        if (maxBytes > MaxPathBytes) return false;
+        Span<byte> bytes = stackalloc byte[maxBytes];
+        var written = Encoding.UTF8.GetBytes(path, bytes);
+        bytes[written] = 0;
+        var buffer = stackalloc byte[StatxBufferSize];
+        int result;
+        fixed (byte* p = bytes) result = Statx(AtFdCwd, p, 0, StatxType, buffer);
+        if (result != 0) return false;
+        var type = *(ushort*)(buffer + ModeOffset) & 0xF000;
+        return type is not (0x8000 or 0x4000); // S_IFREG, S_IFDIR
+    }
+
     private static void Append(Span<byte> path, ref int written, string part)
     {
         if (part.Length == 0) return;

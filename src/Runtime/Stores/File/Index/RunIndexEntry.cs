@@ -221,11 +221,11 @@ internal sealed class RunIndexEntry(string folderName)
     private void ReadMeta(string runFolder, string metaPath, FileStamp stamp, RunIndexContext context)
     {
         MetaStamp = stamp;
-        var text = AtomicFile.ReadTextWithRetry(metaPath);
+        var text = AtomicFile.ReadTextWithRetry(metaPath, out var refused);
         if (text is null)
         {
             Info = null;
-            Problem = null;
+            Problem = refused is null ? null : "meta.yaml is unreadable: " + refused;
             return;
         }
         var info = RunMetaFile.Parse(text, FolderName, out var nameFromMeta, out var problem);

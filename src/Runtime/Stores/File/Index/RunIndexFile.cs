@@ -38,7 +38,7 @@ internal static class RunIndexFile
         payload.CopyTo(bytes, HeaderLength);
 
         var path = PathOf(index.Folder);
-        var temp = Path.Combine(index.Folder, "." + FileName + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        var temp = TempFileNames.ForReplace(path);
         try
         {
             File.WriteAllBytes(temp, bytes);
@@ -65,6 +65,11 @@ internal static class RunIndexFile
         problem = null;
         memory = null;
         IndexFileMemory file;
+        if (LinuxStat.IsSpecialFile(PathOf(index.Folder)))
+        {
+            problem = AtomicFile.SpecialFileRefusal;
+            return LoadResult.Corrupt;
+        }
         try { file = IndexFileMemory.Open(PathOf(index.Folder)); }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException) { return LoadResult.Missing; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
