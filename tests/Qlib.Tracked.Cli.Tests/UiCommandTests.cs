@@ -123,8 +123,8 @@ public sealed partial class UiCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("70000", "--port must be 0-65535")]
-    [InlineData("-5", "--port must be 0-65535")]
+    [InlineData("70000", "Invalid --port 70000: it must be 0-65535")]
+    [InlineData("-5", "Invalid --port -5: it must be 0-65535")]
     [InlineData("abc", "'abc' for option '--port'")]
     public void Ui_WithAPortOutOfRange_IsAUsageErrorNamingPort(string port, string message)
     {

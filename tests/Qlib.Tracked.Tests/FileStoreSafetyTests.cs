@@ -110,17 +110,17 @@ public sealed class FileStoreSafetyTests : IDisposable
             expected.Add(point);
             text.Append(System.FormattableString.Invariant($"{point.Item1} {PythonFloatText(point.Item2)} {point.Item3}\n"));
         }
-        text.Append("1700000099999 0.5"); // torn last line (2 fields: still a valid point, step 0)
-        expected.Add((1_700_000_099_999, 0.5, 0));
+        text.Append("1700000099999 0.5"); // unfinished last line: reported, not a point (it may be "… 0.55 7")
         File.WriteAllText(metricPath, text.ToString());
         Assert.True(new FileInfo(metricPath).Length > 1024 * 1024);
 
         var history = _store.GetMetricHistory(runId, "loss");
         Assert.Equal(expected, history.Select(m => (m.Timestamp, m.Value, m.Step)));
         var lines = _warnings.Select(w => w.Message).Where(m => m.Contains("Skipped line")).ToList();
-        Assert.Equal(2, lines.Count);
+        Assert.Equal(3, lines.Count);
         Assert.Contains("Skipped line 7:", lines[0]);
         Assert.Contains("Skipped line 45000:", lines[1]);
+        Assert.Contains("Skipped line 60001:", lines[2]);
     }
 
     private static string PythonFloatText(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) is var r && !r.Contains('.') && !r.Contains('E') ? r + ".0" : r;
@@ -133,7 +133,7 @@ public sealed class FileStoreSafetyTests : IDisposable
         File.WriteAllText(metricPath, "1700000000001 0.5 0\n17000\nabc 0.1 1\n1700000000003 zz 2\n1700000000004 0.25 3\n1700000000005 0.");
         var run = _store.GetRun(runId);
         Assert.Equal(0.25, run.Data.Metrics["loss"].Value);
-        Assert.Equal([0.5, 0.25, 0.0], _store.GetMetricHistory(runId, "loss").Select(m => m.Value)); // "1700000000005 0." parses as 0.0
+        Assert.Equal([0.5, 0.25], _store.GetMetricHistory(runId, "loss").Select(m => m.Value)); // "1700000000005 0." is unfinished: not 0.0
         Assert.Single(_store.SearchRuns([experimentId], "metrics.loss < 1", ViewType.ActiveOnly, 10, null, null).Items);
         Assert.NotEmpty(_warnings);
         Assert.All(_warnings, w =>
@@ -154,6 +154,17 @@ public sealed class FileStoreSafetyTests : IDisposable
         Assert.Equal(0.5, Assert.Single(_store.GetMetricHistory(runId, "m")).Value);
         Assert.Equal(0.5, _store.GetRun(runId).Data.Metrics["m"].Value);
         Assert.Contains(_warnings, w => w.Message.Contains("no trailing newline"));
+    }
+
+    [Fact]
+    public void AnUnfinishedLastLineThatWouldParse_IsNotReadAsAPoint()
+    {
+        var (_, runId, folder) = NewRun();
+        // What a reader sees while another process's "1700000000002 0.45 12\n" is half copied.
+        File.WriteAllText(Path.Combine(folder, "metrics", "m"), "1700000000001 0.5 0\n1700000000002 0.4");
+        Assert.Equal(0.5, Assert.Single(_store.GetMetricHistory(runId, "m")).Value);
+        Assert.Equal(0.5, _store.GetRun(runId).Data.Metrics["m"].Value);
+        Assert.Contains(_warnings, w => w.Message.Contains("the last line has no trailing newline"));
     }
 
     [Fact]

@@ -121,7 +121,7 @@ internal static class CompareEndpoints
         {
             return context.Store.GetRun(runId);
         }
-        catch (Exception e) when (e is TrackingException { Code: ErrorCode.InternalError } or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is TrackingException { Code: ErrorCode.InvalidState or ErrorCode.InternalError } or IOException or UnauthorizedAccessException)
         {
             // The run's folder is unknown when its meta.yaml cannot be read; the store's message names the file.
             warnings.Add(context.Warn(new StoreWarning(runId, "Left out of the comparison: " + e.Message)));

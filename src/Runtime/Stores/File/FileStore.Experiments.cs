@@ -83,7 +83,7 @@ public sealed partial class FileStore
         var folder = FindExperimentFolder(experimentId)
             ?? throw TrackingException.DoesNotExist($"Could not find experiment with ID {experimentId}");
         return ReadExperiment(folder, out var problem)
-            ?? throw new TrackingException(ErrorCode.InternalError, $"Experiment {experimentId} is malformed: {problem} ({StoreLayout.Relative(RootDirectory, folder)}).");
+            ?? throw new TrackingException(ErrorCode.InvalidState, $"Experiment {experimentId} is malformed: {problem} ({StoreLayout.Relative(RootDirectory, folder)}).");
     }
 
     public ExperimentInfo? GetExperimentByName(string name)

@@ -64,7 +64,7 @@ public sealed partial class FileStore
             var path = StoreLayout.KeyPath(paramsFolder, param.Key);
             var existing = KeyValueFolder.TryRead(path, out var refused);
             if (refused is not null)
-                throw new TrackingException(ErrorCode.InternalError,
+                throw new TrackingException(ErrorCode.InvalidState,
                     $"Cannot check param '{param.Key}' of run '{runId}' against the value already logged: its file {path}: {refused}.");
             if (existing is null) toWrite.Add((path, param.Value));
             else if (existing != param.Value)

@@ -154,7 +154,8 @@ public sealed partial class FileStore
         if (text is null && problem is null) throw TrackingException.DoesNotExist($"Run '{runId}' not found");
         var nameFromMeta = false;
         var info = (text is null ? null : RunMetaFile.Parse(text, runId, out nameFromMeta, out problem))
-            ?? throw new TrackingException(ErrorCode.InternalError,
+            // MLflow's code for a run whose metadata cannot be read (INVALID_STATE): a store problem, not a bug here.
+            ?? throw new TrackingException(ErrorCode.InvalidState,
                 $"Run '{runId}' is malformed: {problem} ({StoreLayout.Relative(RootDirectory, metaPath)}).");
         if (!nameFromMeta) info = info with { RunName = ReadRunNameTag(folder, runId) }; // MLflow 1.x meta has no run_name
         _runMetas.Put(folder, stamp, info);
@@ -235,8 +236,7 @@ public sealed partial class FileStore
     {
         var result = new Dictionary<string, Metric>(StringComparer.Ordinal);
         var metricsFolder = Path.Combine(folder, StoreLayout.MetricsFolder);
-        if (!Directory.Exists(metricsFolder)) return result;
-        foreach (var file in Directory.EnumerateFiles(metricsFolder, "*", SearchOption.AllDirectories))
+        foreach (var (file, _, _) in KeyFileListing.List(metricsFolder, (path, message) => Warn(path, message, runId)))
         {
             var key = file[(metricsFolder.Length + 1)..].Replace(Path.DirectorySeparatorChar, '/');
             var history = MetricFile.ReadHistory(file, key, (line, reason) => Warn(file, $"Skipped line {line}: {reason}.", runId));

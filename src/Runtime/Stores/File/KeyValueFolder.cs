@@ -12,9 +12,8 @@ internal static class KeyValueFolder
     public static Dictionary<string, string> ReadAll(string folder, Action<string, string> warn)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!Directory.Exists(folder)) return result;
         var prefixLength = folder.Length + 1;
-        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
+        foreach (var (file, _, _) in KeyFileListing.List(folder, warn))
         {
             var key = file[prefixLength..];
             if (Path.DirectorySeparatorChar != '/') key = key.Replace(Path.DirectorySeparatorChar, '/');

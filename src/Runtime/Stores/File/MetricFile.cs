@@ -266,7 +266,7 @@ internal static class MetricFile
             while (lines.Length > 0)
             {
                 var newline = lines.IndexOf((byte)'\n');
-                Parse(lines[..newline], torn: false);
+                Parse(lines[..newline]);
                 lines = lines[(newline + 1)..];
             }
             return end + 1;
@@ -279,13 +279,20 @@ internal static class MetricFile
             onBadLine?.Invoke(_lineNumber, $"Metric '{key}' is malformed; the line is longer than {ChunkBytes} bytes (skipped unread)");
         }
 
-        /// <summary>The bytes after the last '\n' (normally none; else a line torn by a crash).</summary>
+        /// <summary>
+        /// The bytes after the last '\n': normally none. Otherwise another process's append still being copied, or a line
+        /// cut off by a crash — either way not a point yet: "1700000000005 0." may be the start of 0.5, and "… 1" of step
+        /// 12. It is reported and left out, never read as a value (every writer, ours and MLflow's, ends each line with '\n').
+        /// </summary>
         public void ParseLastLine(ReadOnlySpan<byte> rest)
         {
-            if (rest.Length > 0) Parse(rest, torn: true);
+            if (rest.Trim(" \t\r"u8).IsEmpty) return;
+            _lineNumber++;
+            onBadLine?.Invoke(_lineNumber,
+                $"Metric '{key}' is malformed; the last line has no trailing newline (a write in progress, or torn by a crash): not read as a point");
         }
 
-        private void Parse(ReadOnlySpan<byte> line, bool torn)
+        private void Parse(ReadOnlySpan<byte> line)
         {
             _lineNumber++;
             if (TryParseCanonicalLine(line, out var timestamp, out var value, out var step))
@@ -296,7 +303,7 @@ internal static class MetricFile
             // Anything else (2 or 5 fields, CR/LF, padding, bad numbers) takes the general path.
             if (line.Trim(" \t\r"u8).IsEmpty) return;
             if (TryParseLine(line, key, out var metric, out var reason)) Result.Add(metric);
-            else onBadLine?.Invoke(_lineNumber, torn ? reason + " (last line, no trailing newline: torn write?)" : reason);
+            else onBadLine?.Invoke(_lineNumber, reason);
         }
     }
 

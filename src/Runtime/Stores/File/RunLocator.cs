@@ -32,7 +32,9 @@ internal sealed class RunLocator(string root)
     /// <summary>The run's folder, or null when no experiment (active or in trash) holds it.</summary>
     public string? Find(string runId)
     {
-        if (_folders.TryGetValue(runId, out var cached) && File.Exists(Path.Combine(cached, StoreLayout.MetaFile))) return cached;
+        // Path.Exists, not File.Exists: a run whose meta.yaml is damaged into a folder (or a pipe) is a malformed run,
+        // reported as such by the reader, not a missing one.
+        if (_folders.TryGetValue(runId, out var cached) && Path.Exists(Path.Combine(cached, StoreLayout.MetaFile))) return cached;
         var found = Probe(root, runId) ?? Probe(Path.Combine(root, StoreLayout.TrashFolder), runId);
         if (found is null) _folders.TryRemove(runId, out _);
         else Remember(runId, found);
@@ -46,7 +48,7 @@ internal sealed class RunLocator(string root)
         {
             if (Path.GetFileName(experiment).StartsWith('.')) continue; // .trash is probed separately
             var candidate = Path.Combine(experiment, runId);
-            if (File.Exists(Path.Combine(candidate, StoreLayout.MetaFile))) return candidate;
+            if (Path.Exists(Path.Combine(candidate, StoreLayout.MetaFile))) return candidate;
         }
         return null;
     }

@@ -279,20 +279,12 @@ internal sealed class RunIndexEntry(string folderName)
         var folder = Path.Combine(runFolder, kindFolder);
         var statTime = DateTime.UtcNow;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var directory = new DirectoryInfo(folder);
-        if (directory.Exists)
         {
             var prefixLength = folder.Length + 1;
-            IEnumerable<FileInfo> listing;
-            try { listing = directory.EnumerateFiles("*", SearchOption.AllDirectories).ToList(); }
-            catch (DirectoryNotFoundException) { listing = []; }
-            foreach (var file in listing)
+            foreach (var file in KeyFileListing.List(folder, context.WarnFor(files, runFolder)))
             {
-                var key = context.Intern(file.FullName[prefixLength..].Replace(Path.DirectorySeparatorChar, '/'));
-                FileStamp stamp;
-                try { stamp = file.Exists ? new FileStamp(file.LastWriteTimeUtc.Ticks, file.Length) : FileStamp.Missing; }
-                catch (FileNotFoundException) { stamp = FileStamp.Missing; }
-                if (!stamp.Exists) continue;
+                var key = context.Intern(file.FullPath[prefixLength..].Replace(Path.DirectorySeparatorChar, '/'));
+                var stamp = new FileStamp(file.LastWriteTicks, file.Length);
                 var i = files.IndexOf(key);
                 if (i >= 0 && files.StampAt(i).Confirms(stamp))
                 {
@@ -300,7 +292,7 @@ internal sealed class RunIndexEntry(string folderName)
                     continue;
                 }
                 reads++;
-                if (reader.TryRead(file.FullName, key, context.WarnFor(files, runFolder), out var value))
+                if (reader.TryRead(file.FullPath, key, context.WarnFor(files, runFolder), out var value))
                 {
                     files.Set(key, value, stamp.Settled(statTime));
                     seen.Add(key);
