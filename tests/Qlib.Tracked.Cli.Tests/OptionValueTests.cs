@@ -127,6 +127,27 @@ public sealed class OptionValueTests : IDisposable
     }
 
     [Fact]
+    public void ExportOverAPipe_IsRefused_AndThePipeStaysAPipe()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // A FIFO stands in for /dev/full: the atomic rename used to put a Parquet file in the device's place.
+        var fifo = _store.Combine("pipe");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) mkfifo.WaitForExit();
+
+        var result = CliRunner.Run("--store", _store.Store, "export", "--out", fifo);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is a pipe, socket or device, not a file", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+        using (var isFifo = System.Diagnostics.Process.Start("test", ["-p", fifo]))
+        {
+            isFifo.WaitForExit();
+            Assert.True(isFifo.ExitCode == 0, "the pipe was replaced");
+        }
+        Assert.Empty(Directory.GetFiles(_store.Root, ".qlib-tmp-*"));
+    }
+
+    [Fact]
     public void TheLongestDuration_IsAccepted_AndRemovesNothingNewer()
     {
         var result = CliRunner.Run("--store", _store.Store, "gc", "--older-than", "10675199d", "--stale-after", "10675199d", "--dry-run");

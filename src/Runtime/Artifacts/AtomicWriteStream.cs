@@ -20,6 +20,11 @@ public sealed class AtomicWriteStream : Stream
     internal AtomicWriteStream(string targetPath)
     {
         _targetPath = targetPath;
+        // The final rename would put a regular file in place of a device or pipe (as root, `--out /dev/full` would
+        // replace the device): refuse before anything is written.
+        if (Stores.FileBacked.Index.LinuxStat.IsSpecialFile(targetPath))
+            throw TrackingException.InvalidParameter(
+                $"Cannot write '{targetPath}': it is a pipe, socket or device, not a file, and writing replaces the file at that path whole.");
         var folder = Path.GetDirectoryName(targetPath)!;
         // Same folder as the target so the final rename stays on one file system and is atomic.
         _tempPath = Path.Combine(folder, $"{TempPrefix}{Guid.NewGuid():N}-{Path.GetFileName(targetPath)}");
