@@ -25,6 +25,7 @@ internal sealed class PostgresDialect : SqlDialect
             Timeout = 15,
         };
         if (uri.Port is { } port) builder.Port = port;
+        if (uri.Options is { } options) builder.Options = options; // e.g. -csearch_path=schema: MLflow's tables in another schema
         if (uri.SslMode is { } sslMode)
         {
             if (!Enum.TryParse<SslMode>(sslMode.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var mode))

@@ -10,10 +10,10 @@ public enum SqlEngine
 /// <summary>
 /// A parsed SQL tracking URI in MLflow's (SQLAlchemy's) spellings: <c>sqlite:///relative.db</c>,
 /// <c>sqlite:////abs/path.db</c>, <c>postgresql://user:pw@host:port/db</c> (and <c>postgresql+psycopg2://</c>;
-/// <c>?host=/socket/dir</c> and <c>?sslmode=…</c> are understood).
+/// <c>?host=/socket/dir</c>, <c>?sslmode=…</c> and libpq's <c>?options=-csearch_path%3Dschema</c> are understood).
 /// </summary>
 public sealed record SqlStoreUri(SqlEngine Engine, string Uri, string? DatabasePath, string? Host, int? Port,
-    string? User, string? Password, string? Database, string? SslMode)
+    string? User, string? Password, string? Database, string? SslMode, string? Options = null)
 {
     /// <summary>The URI with any password replaced by <c>***</c> (what the store reports as its tracking URI).</summary>
     public string Redacted => Redact(Uri);
@@ -88,7 +88,7 @@ public sealed record SqlStoreUri(SqlEngine Engine, string Uri, string? DatabaseP
             }
             host = authority.Trim('[', ']');
         }
-        string? sslMode = null;
+        string? sslMode = null, options = null;
         if (query is not null)
         {
             foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
@@ -100,11 +100,12 @@ public sealed record SqlStoreUri(SqlEngine Engine, string Uri, string? DatabaseP
                 {
                     case "host": host = value; break;
                     case "sslmode": sslMode = value; break;
-                    default: throw Invalid(uri, $"the option '{name}' is not supported (supported: host, sslmode)");
+                    case "options": options = value; break;
+                    default: throw Invalid(uri, $"the option '{name}' is not supported (supported: host, sslmode, options)");
                 }
             }
         }
-        return new SqlStoreUri(SqlEngine.PostgreSql, uri, null, string.IsNullOrEmpty(host) ? "localhost" : host, port, user, password, database, sslMode);
+        return new SqlStoreUri(SqlEngine.PostgreSql, uri, null, string.IsNullOrEmpty(host) ? "localhost" : host, port, user, password, database, sslMode, options);
     }
 
     private static TrackingException Invalid(string uri, string why) =>

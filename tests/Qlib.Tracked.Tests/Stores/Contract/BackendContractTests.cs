@@ -20,7 +20,7 @@ public sealed class SqliteStoreContractTests : StoreContractTests
         TrackingStoreRegistry.Open("sqlite:///" + Temp.Combine("mlflow.db"), new TrackingStoreOptions { DefaultArtifactRoot = ArtifactRoot });
 }
 
-/// <summary>The contract on MLflow's SQL store over a real PostgreSQL server (a fresh database per test).</summary>
+/// <summary>The contract on MLflow's SQL store over a real PostgreSQL server (a database per test class, a fresh schema per test).</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresStoreContractTests(PostgresCluster cluster) : StoreContractTests
 {
@@ -29,6 +29,6 @@ public sealed class PostgresStoreContractTests(PostgresCluster cluster) : StoreC
     protected override ITrackingStore OpenStore()
     {
         Skip.If(cluster.Unavailable is not null, cluster.Unavailable);
-        return TrackingStoreRegistry.Open(cluster.CreateDatabase(), new TrackingStoreOptions { DefaultArtifactRoot = ArtifactRoot });
+        return TrackingStoreRegistry.Open(cluster.CreateSchema(GetType()), new TrackingStoreOptions { DefaultArtifactRoot = ArtifactRoot });
     }
 }

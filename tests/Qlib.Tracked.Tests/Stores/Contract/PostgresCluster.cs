@@ -58,15 +58,45 @@ public sealed class PostgresCluster : IDisposable
     public int Port { get; }
 
     /// <summary>A fresh, empty database and its <c>postgresql://</c> URI.</summary>
-    public string CreateDatabase()
+    public string CreateDatabase() => Uri(CreateDatabase("template0"));
+
+    /// <summary>
+    /// A fresh, empty schema (MLflow's tables then live there, through libpq's <c>options=-csearch_path</c>) in the
+    /// database this cluster keeps for <paramref name="testClass"/>: one database per test class, one schema per test,
+    /// which costs a fraction of a database per test.
+    /// </summary>
+    public string CreateSchema(Type testClass)
+    {
+        string database;
+        lock (_databasesByClass)
+        {
+            if (!_databasesByClass.TryGetValue(testClass, out database!))
+                _databasesByClass[testClass] = database = CreateDatabase("template0");
+        }
+        var schema = $"s{Interlocked.Increment(ref _schemas)}";
+        Execute(database, $"CREATE SCHEMA {schema}");
+        return Uri(database) + "?options=-csearch_path%3D" + schema;
+    }
+
+    private readonly Dictionary<Type, string> _databasesByClass = [];
+    private int _schemas;
+
+    private string Uri(string database) => $"postgresql://postgres:unused@127.0.0.1:{Port}/{database}";
+
+    private string CreateDatabase(string template)
     {
         var name = $"qtrk_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid().ToString("N")[..8]}";
-        using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false");
+        Execute("postgres", $"CREATE DATABASE {name} TEMPLATE {template}");
+        return name;
+    }
+
+    private void Execute(string database, string sql)
+    {
+        using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=false");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"CREATE DATABASE {name}";
+        command.CommandText = sql;
         command.ExecuteNonQuery();
-        return $"postgresql://postgres:unused@127.0.0.1:{Port}/{name}";
     }
 
     public void Dispose()
