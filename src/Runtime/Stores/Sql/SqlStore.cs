@@ -87,41 +87,60 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
     /// <summary>
     /// An empty database gets MLflow 2.12's schema and the Default experiment; an MLflow database must be at
     /// revision <see cref="SqlSchema.Revision"/>; anything else is refused untouched (<see cref="SchemaRevisionException"/>).
+    /// A database that is ready is only read (no write lock is taken, so opening never waits for a busy writer).
     /// </summary>
-    private void EnsureSchema() => Write("open the database", (connection, transaction) =>
+    private void EnsureSchema()
     {
-        _dialect.LockForSchemaCreation(connection, transaction);
-        var tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        using (var list = SqlCommands.Create(connection, transaction, _dialect.ListTablesSql))
-        using (var reader = list.ExecuteReader())
+        var ready = Read("open the database", (connection, transaction) =>
         {
-            while (reader.Read()) tables.Add(reader.GetString(0));
-        }
-        if (tables.Count == 0)
-        {
-            foreach (var statement in SqlSchema.CreateStatements(_dialect.Engine))
-            {
-                using var create = SqlCommands.Create(connection, transaction, statement);
-                create.ExecuteNonQuery();
-            }
-        }
-        else
-        {
+            var tables = ListTables(connection, transaction);
+            if (tables.Count == 0) return false;
             RequireMlflowRevision(connection, transaction, tables);
-        }
-        using (var count = SqlCommands.Create(connection, transaction, "SELECT COUNT(*) FROM experiments"))
+            return CountExperiments(connection, transaction) > 0;
+        });
+        if (ready) return;
+        Write("create MLflow's schema", (connection, transaction) =>
         {
-            if (Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0) return 0;
-        }
-        // MLflow inserts the Default experiment with the explicit id 0 (the autoincrement then continues at 1).
-        var now = NowMillis();
-        using var insert = SqlCommands.Create(connection, transaction,
-            "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) " +
-            "VALUES (0, @name, @location, 'active', @now, @now)")
-            .With("@name", DefaultExperimentName).With("@location", AppendUriPath(_defaultArtifactRoot, DefaultExperimentId)).With("@now", now);
-        insert.ExecuteNonQuery();
-        return 0;
-    });
+            _dialect.LockForSchemaCreation(connection, transaction);
+            var tables = ListTables(connection, transaction); // again: another process may have created it meanwhile
+            if (tables.Count == 0)
+            {
+                foreach (var statement in SqlSchema.CreateStatements(_dialect.Engine))
+                {
+                    using var create = SqlCommands.Create(connection, transaction, statement);
+                    create.ExecuteNonQuery();
+                }
+            }
+            else
+            {
+                RequireMlflowRevision(connection, transaction, tables);
+            }
+            if (CountExperiments(connection, transaction) > 0) return 0;
+            // MLflow inserts the Default experiment with the explicit id 0 (the autoincrement then continues at 1).
+            var now = NowMillis();
+            using var insert = SqlCommands.Create(connection, transaction,
+                "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time) " +
+                "VALUES (0, @name, @location, 'active', @now, @now)")
+                .With("@name", DefaultExperimentName).With("@location", AppendUriPath(_defaultArtifactRoot, DefaultExperimentId)).With("@now", now);
+            insert.ExecuteNonQuery();
+            return 0;
+        });
+    }
+
+    private HashSet<string> ListTables(DbConnection connection, DbTransaction transaction)
+    {
+        var tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using var list = SqlCommands.Create(connection, transaction, _dialect.ListTablesSql);
+        using var reader = list.ExecuteReader();
+        while (reader.Read()) tables.Add(reader.GetString(0));
+        return tables;
+    }
+
+    private static long CountExperiments(DbConnection connection, DbTransaction transaction)
+    {
+        using var count = SqlCommands.Create(connection, transaction, "SELECT COUNT(*) FROM experiments");
+        return Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
 
     private void RequireMlflowRevision(DbConnection connection, DbTransaction transaction, HashSet<string> tables)
     {

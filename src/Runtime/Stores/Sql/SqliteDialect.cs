@@ -62,5 +62,10 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string InsertionOrder => "rowid";
 
-    public override void Dispose() => SqliteConnection.ClearAllPools();
+    /// <summary>Closes this database's pooled connections (other databases' pools are left alone).</summary>
+    public override void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
 }
