@@ -14,6 +14,8 @@ internal sealed class SqliteDialect : SqlDialect
     /// <summary>How long one statement waits for another process's lock before SQLITE_BUSY.</summary>
     public const int BusyTimeoutSeconds = 30;
 
+    private const string BusyTimeoutPragma = "PRAGMA busy_timeout = 30000";
+
     private readonly string _connectionString;
 
     public SqliteDialect(string path)
@@ -41,6 +43,11 @@ internal sealed class SqliteDialect : SqlDialect
             throw TrackingException.InvalidParameter($"Cannot open the {Describe}: the folder '{directory}' does not exist.");
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
+        // SQLite's own busy handler waits in steps of 1–100 ms; without it, Microsoft.Data.Sqlite retries a busy
+        // statement every 150 ms, which under contention from another process costs most of the wait.
+        using var command = connection.CreateCommand();
+        command.CommandText = BusyTimeoutPragma;
+        command.ExecuteNonQuery();
         return connection;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
@@ -187,5 +188,51 @@ public sealed class SqliteStoreTests : IDisposable
             Assert.Equal(batches - 1, run.Data.Metrics["own-" + w].Value);
             Assert.Equal((batches - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), run.Data.Tags["last-" + w]);
         }
+    }
+
+    /// <summary>
+    /// Another process (Python's sqlite3, writing rows in transactions the way MLflow's SQLAlchemy store does) and this
+    /// store write the same run of one database file at the same time: every point of both arrives and each key's
+    /// latest point is right. Skipped where python3 is missing.
+    /// </summary>
+    [SkippableFact]
+    public void AnotherProcessWritingTheSameFile_AndThisStore_LoseNothing()
+    {
+        Skip.If(!File.Exists("/usr/bin/python3") && !File.Exists("/usr/local/bin/python3"), "python3 is not installed on this machine.");
+        using var store = Open();
+        var runId = store.CreateRun("0", null, 1, null, "shared").Info.RunId;
+        const int pythonPoints = 300, perBatch = 50;
+        const string script = """
+            import sqlite3, sys
+            db, run, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+            c = sqlite3.connect(db, timeout=30, isolation_level=None)
+            c.execute("PRAGMA synchronous = OFF")  # this connection only: the test is about locks, not the disk
+            for i in range(n):
+                c.execute("BEGIN")
+                c.execute("INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ('py', ?, ?, ?, ?, 0)", (float(i), 2000000000000 + i, run, i))
+                row = c.execute("SELECT step FROM latest_metrics WHERE key = 'py' AND run_uuid = ?", (run,)).fetchone()
+                if row is None:
+                    c.execute("INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES ('py', ?, ?, ?, 0, ?)", (float(i), 2000000000000 + i, i, run))
+                elif i > row[0]:
+                    c.execute("UPDATE latest_metrics SET value = ?, timestamp = ?, step = ? WHERE key = 'py' AND run_uuid = ?", (float(i), 2000000000000 + i, i, run))
+                c.execute("COMMIT")
+            """;
+        var info = new ProcessStartInfo("python3") { RedirectStandardError = true };
+        foreach (var argument in new[] { "-c", script, DatabasePath, runId, pythonPoints.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(argument);
+        using var python = Process.Start(info)!;
+        var batches = 0;
+        while (!python.HasExited || batches < 20)
+        {
+            var b = batches++;
+            store.LogBatch(runId, Enumerable.Range(0, perBatch).Select(i => new Metric("ours", i, b * 1000L + i, b * perBatch + i)).ToList(), [], []);
+        }
+        python.WaitForExit();
+        Assert.True(python.ExitCode == 0, python.StandardError.ReadToEnd());
+        Assert.Equal(pythonPoints, store.GetMetricHistory(runId, "py").Count);
+        Assert.Equal(batches * perBatch, store.GetMetricHistory(runId, "ours").Count);
+        var latest = store.GetRun(runId).Data.Metrics;
+        Assert.Equal(pythonPoints - 1, latest["py"].Step);
+        Assert.Equal(batches * perBatch - 1, latest["ours"].Step);
     }
 }
