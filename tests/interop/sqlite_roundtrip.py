@@ -132,7 +132,7 @@ def part_a(db):
 
 
 def part_b(db):
-    uri = "sqlite:///" + db
+    uri = db if "://" in db else "sqlite:///" + db
     client = MlflowClient(uri)
     alpha = client.create_experiment("interop-alpha")
     beta = client.create_experiment("interop-beta", tags={"team": "quant"})
@@ -185,7 +185,7 @@ def part_b(db):
 
 
 if __name__ == "__main__":
-    part = sys.argv[1]
+    part = sys.argv[1]  # a DB_PATH | b DB_PATH_OR_URI
     (part_a if part == "a" else part_b)(sys.argv[2])
     print(f"{part.upper()}: {len(failures)} failure(s)")
     sys.exit(1 if failures else 0)
