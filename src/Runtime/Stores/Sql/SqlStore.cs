@@ -200,6 +200,12 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
                 throw new TrackingException(ErrorCode.InternalError,
                     $"Could not {operation}: the {_dialect.Describe} stayed locked by other writers through {MaxAttempts} attempts ({e.Message}).", e);
             }
+            catch (DbException e) when (_dialect.IsUniqueViolation(e))
+            {
+                // Another process created the same name or key between this call's check and its insert.
+                throw new TrackingException(ErrorCode.ResourceAlreadyExists,
+                    $"Could not {operation}: another writer of the {_dialect.Describe} created it first ({e.Message}).", e);
+            }
             catch (DbException e)
             {
                 throw new TrackingException(ErrorCode.InternalError, $"Could not {operation} in the {_dialect.Describe}: {e.Message}", e);
