@@ -70,6 +70,9 @@ internal sealed class PostgresDialect : SqlDialect
     public override string ListTablesSql => "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()";
 
     // Metric rows are only ever inserted (and deleted with their run), so their physical order is insertion order.
+    public override string ListColumnsSql =>
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @table";
+
     public override string InsertionOrder => "ctid";
 
     /// <summary>A transaction-scoped advisory lock: two processes creating the schema of one empty database take turns.</summary>

@@ -36,6 +36,9 @@ internal abstract class SqlDialect : IDisposable
     /// <summary>The statement listing the tables that exist (one column: the name).</summary>
     public abstract string ListTablesSql { get; }
 
+    /// <summary>The statement listing the columns of the table named by the <c>@table</c> parameter (one column: the name).</summary>
+    public abstract string ListColumnsSql { get; }
+
     /// <summary>SQL that orders metric rows as they were inserted (the file store's "file order").</summary>
     public abstract string InsertionOrder { get; }
 

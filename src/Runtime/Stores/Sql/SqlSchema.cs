@@ -11,6 +11,34 @@ internal static class SqlSchema
     /// <summary>The alembic revision MLflow 2.12 creates and requires.</summary>
     public const string Revision = "acf3f17fdcc7";
 
+    /// <summary>
+    /// The revisions before <see cref="Revision"/> (MLflow 2.12's migration chain, oldest first): a database at one of
+    /// them was made by an older MLflow and is upgraded with <c>mlflow db upgrade</c>. Any other revision comes from a
+    /// newer MLflow.
+    /// </summary>
+    public static readonly string[] OlderRevisions =
+    [
+        "451aebb31d03", "90e64c465722", "181f10493468", "df50e92ffc5e", "7ac759974ad8", "89d4b8295536", "2b4d017a5e9b",
+        "cfd24bdc0731", "0a8213491aaa", "728d730b5ebd", "27a6a02d2cf1", "84291f40a231", "a8c4a736bde6", "39d1c3be5f05",
+        "c48cb773bb87", "bd07f7e963c5", "0c779009ac13", "cc1f77228345", "97727af70f4d", "3500859a5d39", "7f2a7d5fae7d",
+        "2d6e25af4d3e",
+    ];
+
+    /// <summary>The tracking columns this store reads, per table: a newer MLflow's database must still have them to be read.</summary>
+    public static readonly (string Table, string[] Columns)[] ColumnsRead =
+    [
+        ("experiments", ["experiment_id", "name", "artifact_location", "lifecycle_stage", "creation_time", "last_update_time"]),
+        ("experiment_tags", ["key", "value", "experiment_id"]),
+        ("runs", ["run_uuid", "experiment_id", "name", "user_id", "status", "start_time", "end_time", "artifact_uri", "lifecycle_stage", "deleted_time"]),
+        ("metrics", ["key", "value", "timestamp", "run_uuid", "step", "is_nan"]),
+        ("latest_metrics", ["key", "value", "timestamp", "step", "is_nan", "run_uuid"]),
+        ("params", ["key", "value", "run_uuid"]),
+        ("tags", ["key", "value", "run_uuid"]),
+        ("inputs", ["input_uuid", "source_type", "source_id", "destination_type", "destination_id"]),
+        ("input_tags", ["input_uuid", "name", "value"]),
+        ("datasets", ["dataset_uuid", "name", "digest", "dataset_source_type", "dataset_source", "dataset_schema", "dataset_profile"]),
+    ];
+
     /// <summary>Every table MLflow 2.12 creates (its tracking and model-registry tables and <c>alembic_version</c>).</summary>
     public static readonly string[] Tables =
         ["experiments", "experiment_tags", "runs", "metrics", "latest_metrics", "params", "tags", "datasets", "inputs", "input_tags", "registered_models", "model_versions", "registered_model_tags", "model_version_tags", "registered_model_aliases", "alembic_version"];

@@ -96,7 +96,7 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
             var tables = ListTables(connection, transaction);
             if (tables.Count == 0) return false;
             RequireMlflowRevision(connection, transaction, tables);
-            return CountExperiments(connection, transaction) > 0;
+            return ReadOnlyReason is not null || CountExperiments(connection, transaction) > 0;
         });
         if (ready) return;
         Write("create MLflow's schema", (connection, transaction) =>
@@ -142,6 +142,11 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
         return Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// Accepts MLflow 2.12's revision (every table present); refuses an older MLflow's revision (upgrade it) and a
+    /// database that is not MLflow's. A newer MLflow's revision is opened read-only when every column this store reads
+    /// is still there (<see cref="ReadOnlyReason"/>), and refused naming the missing ones otherwise.
+    /// </summary>
     private void RequireMlflowRevision(DbConnection connection, DbTransaction transaction, HashSet<string> tables)
     {
         if (!tables.Contains("alembic_version"))
@@ -154,25 +159,59 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
         {
             while (reader.Read()) revisions.Add(reader.GetString(0));
         }
-        var found = revisions.Count == 1 ? revisions[0] : null;
-        if (found != SqlSchema.Revision)
+        if (revisions.Count != 1)
+            throw new SchemaRevisionException(_dialect.Describe, null,
+                $"The {_dialect.Describe} has {revisions.Count} rows in alembic_version ('{string.Join("', '", revisions)}'); an MLflow database has exactly one. " +
+                "Nothing in the database was changed.");
+        var found = revisions[0];
+        if (found == SqlSchema.Revision)
+        {
+            var missing = SqlSchema.Tables.Where(t => !tables.Contains(t)).ToArray();
+            if (missing.Length > 0)
+                throw new SchemaRevisionException(_dialect.Describe, found,
+                    $"The {_dialect.Describe} records revision '{found}' but lacks the tables {string.Join(", ", missing)}; it is damaged. " +
+                    "Restore it from a backup. Nothing in the database was changed.");
+            return;
+        }
+        if (SqlSchema.OlderRevisions.Contains(found))
             throw new SchemaRevisionException(_dialect.Describe, found,
-                $"The {_dialect.Describe} is at MLflow schema revision " +
-                (found is null ? $"'{string.Join("', '", revisions)}' (alembic_version should hold exactly one row)" : $"'{found}'") +
-                $", but this store reads and writes revision '{SqlSchema.Revision}' (MLflow 2.12). If an older MLflow created it, " +
-                $"upgrade it with `mlflow db upgrade <uri>` using MLflow 2.12 (back it up first); if a newer MLflow created it, " +
-                "open it with that MLflow: this version cannot use it yet. Nothing in the database was changed.");
-        var missing = SqlSchema.Tables.Where(t => !tables.Contains(t)).ToArray();
-        if (missing.Length > 0)
+                $"The {_dialect.Describe} is at MLflow schema revision '{found}', which an older MLflow created, but this store reads and writes " +
+                $"revision '{SqlSchema.Revision}' (MLflow 2.12). Back it up, then upgrade it with `mlflow db upgrade <uri>` using MLflow 2.12. " +
+                "Nothing in the database was changed.");
+
+        // A newer MLflow: its tracking tables keep the columns this store reads, or the database cannot be read at all.
+        var absent = new List<string>();
+        foreach (var (table, columns) in SqlSchema.ColumnsRead)
+        {
+            var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            using (var list = SqlCommands.Create(connection, transaction, _dialect.ListColumnsSql).With("@table", table))
+            using (var reader = list.ExecuteReader())
+            {
+                while (reader.Read()) present.Add(reader.GetString(0));
+            }
+            absent.AddRange(columns.Where(c => !present.Contains(c)).Select(c => table + "." + c));
+        }
+        if (absent.Count > 0)
             throw new SchemaRevisionException(_dialect.Describe, found,
-                $"The {_dialect.Describe} records revision '{found}' but lacks the tables {string.Join(", ", missing)}; it is damaged. " +
-                "Restore it from a backup. Nothing in the database was changed.");
+                $"The {_dialect.Describe} is at MLflow schema revision '{found}' (not MLflow 2.12's '{SqlSchema.Revision}'), and lacks columns this store " +
+                $"reads: {string.Join(", ", absent)}. Open it with the MLflow that created it. Nothing in the database was changed.");
+        ReadOnlyReason =
+            $"it is at MLflow schema revision '{found}', which a newer MLflow than 2.12 created; this store reads it but writes only " +
+            $"MLflow 2.12's revision '{SqlSchema.Revision}', so it does not risk rows the newer schema would reject or misread. Write with that MLflow";
     }
+
+    /// <summary>Why this store refuses writes (a newer MLflow's database, read as far as its columns allow); null when it writes.</summary>
+    public string? ReadOnlyReason { get; private set; }
 
     // ----- transactions -----
 
     /// <summary>Runs <paramref name="work"/> in one write transaction, retrying it whole on transient conflicts.</summary>
-    private T Write<T>(string operation, Func<DbConnection, DbTransaction, T> work) => Execute(operation, write: true, work);
+    private T Write<T>(string operation, Func<DbConnection, DbTransaction, T> work)
+    {
+        if (ReadOnlyReason is { } why)
+            throw new TrackingException(ErrorCode.InvalidState, $"Cannot {operation}: the {_dialect.Describe} is open read-only because {why}.");
+        return Execute(operation, write: true, work);
+    }
 
     /// <summary>Runs <paramref name="work"/> in one read transaction (one snapshot).</summary>
     private T Read<T>(string operation, Func<DbConnection, DbTransaction, T> work) => Execute(operation, write: false, work);

@@ -67,6 +67,8 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override string ListTablesSql => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
 
+    public override string ListColumnsSql => "SELECT name FROM pragma_table_info(@table)";
+
     public override string InsertionOrder => "rowid";
 
     /// <summary>Closes this database's pooled connections (other databases' pools are left alone).</summary>

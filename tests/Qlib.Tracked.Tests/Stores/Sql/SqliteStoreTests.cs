@@ -85,6 +85,47 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(DatabasePath));
     }
 
+    /// <summary>A newer MLflow's database (an unknown revision, extra tables and columns): read, never written.</summary>
+    [Fact]
+    public void NewerMlflowsDatabase_IsReadButOpenedReadOnly_SayingWhy()
+    {
+        string runId;
+        using (var store = Open())
+        {
+            runId = store.CreateRun("0", null, 1, null, "before-upgrade").Info.RunId;
+            store.LogBatch(runId, [new Metric("m", 0.5, 2, 0)], [new Param("p", "1")], []);
+        }
+        Execute("UPDATE alembic_version SET version_num = 'ffffffffffff'");
+        Execute("ALTER TABLE metrics ADD COLUMN model_id VARCHAR(32)");
+        Execute("CREATE TABLE logged_models (model_id VARCHAR(36) PRIMARY KEY)");
+        var before = File.ReadAllBytes(DatabasePath);
+        using (var store = Open())
+        {
+            Assert.Contains("'ffffffffffff'", store.ReadOnlyReason);
+            var run = store.GetRun(runId);
+            Assert.Equal("1", run.Data.Params["p"]);
+            Assert.Equal(0.5, Assert.Single(store.GetMetricHistory(runId, "m")).Value);
+            Assert.Single(store.SearchRuns(["0"], "params.p = '1'", ViewType.ActiveOnly, 10, null, null).Items);
+            var e = Assert.Throws<TrackingException>(() => store.LogMetric(runId, new Metric("m", 1, 3, 1)));
+            Assert.Equal(ErrorCode.InvalidState, e.Code);
+            Assert.Contains("read-only", e.Message);
+            Assert.Contains("'ffffffffffff'", e.Message);
+            Assert.Throws<TrackingException>(() => store.CreateExperiment("new"));
+        }
+        Assert.Equal(before, File.ReadAllBytes(DatabasePath));
+    }
+
+    [Fact]
+    public void NewerMlflowsDatabase_WithoutAColumnThisStoreReads_IsRefusedNamingIt()
+    {
+        using (Open()) { }
+        Execute("UPDATE alembic_version SET version_num = 'ffffffffffff'");
+        Execute("ALTER TABLE runs DROP COLUMN deleted_time");
+        var e = Assert.Throws<SchemaRevisionException>(Open);
+        Assert.Contains("runs.deleted_time", e.Message);
+        Assert.Equal("ffffffffffff", e.FoundRevision);
+    }
+
     [Fact]
     public void DatabaseWithOtherTables_IsRefusedAsNotMlflows_AndLeftAlone()
     {
