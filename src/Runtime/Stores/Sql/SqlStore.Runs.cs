@@ -196,9 +196,8 @@ public sealed partial class SqlStore
             using var reader = command.ExecuteReader();
             while (reader.Read()) infos.Add(ReadRunInfo(reader));
         }
-        var data = new Dictionary<string, (Dictionary<string, Metric> Metrics, Dictionary<string, string> Params, Dictionary<string, string> Tags, List<DatasetInput> Inputs)>(infos.Count, StringComparer.Ordinal);
-        foreach (var info in infos)
-            data[info.RunId] = (new(StringComparer.Ordinal), new(StringComparer.Ordinal), new(StringComparer.Ordinal), []);
+        var data = new Dictionary<string, RunParts>(infos.Count, StringComparer.Ordinal);
+        foreach (var info in infos) data[info.RunId] = new RunParts();
         if (infos.Count == 0) return [];
         var runsOf = $"SELECT run_uuid FROM runs WHERE {where}";
 
@@ -225,8 +224,8 @@ public sealed partial class SqlStore
         });
     }
 
-    private static void ReadKeyValues<TData>(DbConnection connection, DbTransaction transaction, string sql, Action<DbCommand> bind,
-        Dictionary<string, TData> data, Func<TData, Dictionary<string, string>> target)
+    private static void ReadKeyValues(DbConnection connection, DbTransaction transaction, string sql, Action<DbCommand> bind,
+        Dictionary<string, RunParts> data, Func<RunParts, Dictionary<string, string>> target)
     {
         using var command = SqlCommands.Create(connection, transaction, sql);
         bind(command);
@@ -239,7 +238,7 @@ public sealed partial class SqlStore
 
     /// <summary>Dataset inputs (inputs → datasets, with input_tags), in dataset name then digest order.</summary>
     private static void ReadInputs(DbConnection connection, DbTransaction transaction, string runsOf, Action<DbCommand> bind,
-        Dictionary<string, (Dictionary<string, Metric> Metrics, Dictionary<string, string> Params, Dictionary<string, string> Tags, List<DatasetInput> Inputs)> data)
+        Dictionary<string, RunParts> data)
     {
         var inputTags = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         using (var command = SqlCommands.Create(connection, transaction,
@@ -269,5 +268,17 @@ public sealed partial class SqlStore
                 run.Inputs.Add(new DatasetInput(dataset, inputTags.TryGetValue(reader.GetString(1), out var tags) ? tags : new Dictionary<string, string>(StringComparer.Ordinal)));
             }
         }
+    }
+
+    /// <summary>A run's data as its rows arrive, table by table.</summary>
+    private sealed class RunParts
+    {
+        public Dictionary<string, Metric> Metrics { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, string> Params { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, string> Tags { get; } = new(StringComparer.Ordinal);
+
+        public List<DatasetInput> Inputs { get; } = [];
     }
 }

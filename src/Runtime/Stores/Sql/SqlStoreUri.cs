@@ -26,7 +26,7 @@ public sealed record SqlStoreUri(SqlEngine Engine, string Uri, string? DatabaseP
         return scheme switch
         {
             "sqlite" => ParseSqlite(uri),
-            "postgresql" or "postgresql+psycopg2" or "postgres" => ParsePostgres(uri, scheme),
+            "postgresql" or "postgresql+psycopg2" => ParsePostgres(uri, scheme),
             _ => throw Invalid(uri, $"the scheme '{scheme}' is not a SQL store (sqlite:, postgresql:)"),
         };
     }
