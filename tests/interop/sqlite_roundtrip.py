@@ -184,8 +184,39 @@ def part_b(db):
     check(histories_ok, "B: MLflow's own histories are what it logged (sanity)")
 
 
+CONCURRENT_POINTS = 1500
+
+
+def part_c_write(db):
+    """MLflow logs one metric per call into the database while QuickStart writes runs into it (started by the .sh)."""
+    client = MlflowClient("sqlite:///" + db)
+    experiment = client.get_experiment_by_name("concurrent") or client.get_experiment(client.create_experiment("concurrent"))
+    run = client.create_run(experiment.experiment_id, run_name="mlflow-concurrent")
+    for i in range(CONCURRENT_POINTS):
+        client.log_metric(run.info.run_id, "tick", float(i), timestamp=1700000000000 + i, step=i)
+    client.set_terminated(run.info.run_id, "FINISHED")
+
+
+def part_c_check(db):
+    uri = "sqlite:///" + db
+    client = MlflowClient(uri)
+    experiments = [e.experiment_id for e in client.search_experiments()]
+    runs = client.search_runs(experiments, max_results=5000)
+    mine = [r for r in runs if r.info.run_name == "mlflow-concurrent"]
+    check(len(mine) == 1 and len(client.get_metric_history(mine[0].info.run_id, "tick")) == CONCURRENT_POINTS,
+          f"C: MLflow's {CONCURRENT_POINTS} log_metric calls made while QuickStart wrote all arrived")
+    ours = [r for r in runs if r.info.run_name != "mlflow-concurrent"]
+    if mine:
+        span = (mine[0].info.start_time, mine[0].info.end_time)
+        inside = [r for r in ours if span[0] < r.info.start_time and r.info.end_time < span[1]]
+        check(len(inside) >= 1, f"C: {len(inside)} QuickStart run(s) started and ended while MLflow was logging (the writes overlapped)")
+    check(len(ours) >= 2 and all(r.info.status == "FINISHED" and r.data.params and r.data.metrics for r in ours),
+          f"C: the {len(ours)} QuickStart runs written meanwhile are FINISHED with params and metrics in MLflow's reading")
+    compare_reads(client, uri, experiments, "C")
+
+
 if __name__ == "__main__":
-    part = sys.argv[1]  # a DB_PATH | b DB_PATH_OR_URI
-    (part_a if part == "a" else part_b)(sys.argv[2])
+    part = sys.argv[1]  # a DB_PATH | b DB_PATH_OR_URI | c-write DB_PATH | c-check DB_PATH
+    {"a": part_a, "b": part_b, "c-write": part_c_write, "c-check": part_c_check}[part](sys.argv[2])
     print(f"{part.upper()}: {len(failures)} failure(s)")
     sys.exit(1 if failures else 0)
