@@ -19,16 +19,22 @@ public sealed class PostgresCluster : IDisposable
     private readonly bool _asPostgresUser;
     private int _databases;
 
-    public PostgresCluster()
+    public PostgresCluster() : this("/usr/lib/postgresql", IsCi)
     {
-        _bin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.EnumerateDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
+    }
+
+    /// <param name="versionsFolder">Where Debian keeps one folder per server version, each with <c>bin/initdb</c>.</param>
+    /// <param name="ci">True under CI, where missing binaries fail instead of skipping.</param>
+    internal PostgresCluster(string versionsFolder, bool ci)
+    {
+        _bin = Directory.Exists(versionsFolder)
+            ? Directory.EnumerateDirectories(versionsFolder).Select(d => Path.Combine(d, "bin"))
                 .Where(b => File.Exists(Path.Combine(b, "initdb"))).OrderByDescending(b => b, StringComparer.Ordinal).FirstOrDefault()
             : null;
         if (_bin is null)
         {
-            Unavailable = "no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb); install Debian's postgresql package";
-            if (IsCi) throw new InvalidOperationException($"CI=true but {Unavailable}.");
+            Unavailable = $"no PostgreSQL server binaries ({versionsFolder}/*/bin/initdb); install Debian's postgresql package";
+            if (ci) throw new InvalidOperationException($"CI=true but {Unavailable}.");
             return;
         }
         _asPostgresUser = Environment.UserName == "root";
