@@ -185,9 +185,11 @@ public sealed partial class SqlStore
     /// <summary>
     /// The runs matching <paramref name="where"/> (a condition on the runs table with parameters added by
     /// <paramref name="bind"/>), each with its latest metrics, params, tags and (when asked) dataset inputs: one query
-    /// per table, whatever the number of runs.
+    /// per table, whatever the number of runs. With <paramref name="only"/>, just the keys it names are read (what a
+    /// search's filter and order need).
     /// </summary>
-    private List<Run> LoadRuns(DbConnection connection, DbTransaction transaction, string where, Action<DbCommand> bind, bool withInputs)
+    private List<Run> LoadRuns(DbConnection connection, DbTransaction transaction, string where, Action<DbCommand> bind, bool withInputs,
+        SearchKeys? only = null)
     {
         var infos = new List<RunInfo>();
         using (var command = SqlCommands.Create(connection, transaction, $"SELECT {RunColumns} FROM runs WHERE {where}"))
@@ -201,10 +203,12 @@ public sealed partial class SqlStore
         if (infos.Count == 0) return [];
         var runsOf = $"SELECT run_uuid FROM runs WHERE {where}";
 
-        using (var command = SqlCommands.Create(connection, transaction,
-                   $"SELECT run_uuid, \"key\", value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid IN ({runsOf})"))
+        if (only is null || only.Metrics.Count > 0)
         {
+            using var command = SqlCommands.Create(connection, transaction,
+                $"SELECT run_uuid, \"key\", value, timestamp, step, is_nan FROM latest_metrics WHERE run_uuid IN ({runsOf})");
             bind(command);
+            if (only is not null) command.CommandText += $" AND \"key\" IN ({command.InList("mk", only.Metrics)})";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -213,8 +217,10 @@ public sealed partial class SqlStore
                 run.Metrics[key] = new Metric(key, reader.Boolean(5) ? double.NaN : reader.GetDouble(2), reader.NullableInt64(3) ?? 0, reader.NullableInt64(4) ?? 0);
             }
         }
-        ReadKeyValues(connection, transaction, $"SELECT run_uuid, \"key\", value FROM params WHERE run_uuid IN ({runsOf})", bind, data, static d => d.Params);
-        ReadKeyValues(connection, transaction, $"SELECT run_uuid, \"key\", value FROM tags WHERE run_uuid IN ({runsOf})", bind, data, static d => d.Tags);
+        if (only is null || only.Params.Count > 0)
+            ReadKeyValues(connection, transaction, $"SELECT run_uuid, \"key\", value FROM params WHERE run_uuid IN ({runsOf})", bind, only?.Params, data, static d => d.Params);
+        if (only is null || only.Tags.Count > 0)
+            ReadKeyValues(connection, transaction, $"SELECT run_uuid, \"key\", value FROM tags WHERE run_uuid IN ({runsOf})", bind, only?.Tags, data, static d => d.Tags);
         if (withInputs) ReadInputs(connection, transaction, runsOf, bind, data);
 
         return infos.ConvertAll(info =>
@@ -225,10 +231,11 @@ public sealed partial class SqlStore
     }
 
     private static void ReadKeyValues(DbConnection connection, DbTransaction transaction, string sql, Action<DbCommand> bind,
-        Dictionary<string, RunParts> data, Func<RunParts, Dictionary<string, string>> target)
+        IReadOnlyList<string>? keys, Dictionary<string, RunParts> data, Func<RunParts, Dictionary<string, string>> target)
     {
         using var command = SqlCommands.Create(connection, transaction, sql);
         bind(command);
+        if (keys is not null) command.CommandText += $" AND \"key\" IN ({command.InList("k", keys)})";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

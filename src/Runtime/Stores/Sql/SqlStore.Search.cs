@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores.Sql;
@@ -37,19 +38,36 @@ public sealed partial class SqlStore
         if (keys.Count == 0) return new PagedList<Run>([], null);
         var names = string.Join(", ", keys.Select((_, i) => "@e" + i.ToString(CultureInfo.InvariantCulture)));
         var where = $"experiment_id IN ({names}) AND lifecycle_stage IN ({StagesOf(viewType)})";
-        var candidates = Read("search runs", (connection, transaction) => LoadRuns(connection, transaction, where, command =>
+        void BindExperiments(DbCommand command)
         {
             for (var i = 0; i < keys.Count; i++) command.With("@e" + i.ToString(CultureInfo.InvariantCulture), keys[i]);
-        }, withInputs: true));
-        var matches = new List<Run>();
-        foreach (var run in candidates)
-        {
-            if (SqlSearchRules.Matches(query.Filter, run)) matches.Add(run);
         }
-        var needed = (int)Math.Min((long)query.Offset + query.MaxResults, int.MaxValue);
-        query.Ordering.SortTop(matches, needed);
-        return RunSearch.Page(matches, query.Offset, query.MaxResults);
+        var needed = SearchKeys.Of(query.Filter, orderBy);
+        return Read("search runs", (connection, transaction) =>
+        {
+            // Filter and order over the candidates with just the keys they name, then read the page's runs whole.
+            var candidates = LoadRuns(connection, transaction, where, BindExperiments, withInputs: needed.Inputs, needed);
+            var matches = new List<Run>();
+            foreach (var run in candidates)
+            {
+                if (SqlSearchRules.Matches(query.Filter, run)) matches.Add(run);
+            }
+            var end = (int)Math.Min((long)query.Offset + query.MaxResults, int.MaxValue);
+            query.Ordering.SortTop(matches, end);
+            var page = RunSearch.Page(matches, query.Offset, query.MaxResults);
+            if (page.Items.Count == 0) return page;
+            var ids = page.Items.Select(r => r.Info.RunId).ToList();
+            var whole = ids.Count <= MaxRunsByIdList
+                ? LoadRuns(connection, transaction, $"run_uuid IN ({string.Join(", ", ids.Select((_, i) => "@r" + i.ToString(CultureInfo.InvariantCulture)))})",
+                    command => { for (var i = 0; i < ids.Count; i++) command.With("@r" + i.ToString(CultureInfo.InvariantCulture), ids[i]); }, withInputs: true)
+                : LoadRuns(connection, transaction, where, BindExperiments, withInputs: true);
+            var byId = whole.ToDictionary(r => r.Info.RunId, StringComparer.Ordinal);
+            return new PagedList<Run>(ids.ConvertAll(id => byId[id]), page.NextPageToken);
+        });
     }
+
+    /// <summary>Pages up to this many runs are read by id; larger ones re-read the candidates (parameter limits).</summary>
+    private const int MaxRunsByIdList = 2000;
 
     /// <summary>How many runs of an experiment are in the view (one COUNT, no run data read).</summary>
     public int CountRuns(string experimentId, ViewType viewType)
