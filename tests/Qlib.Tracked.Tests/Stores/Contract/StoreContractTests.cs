@@ -420,6 +420,24 @@ public abstract class StoreContractTests : IDisposable
     }
 
     [SkippableFact]
+    public void Search_ReturnsWholeRuns_WhateverKeysTheFilterAndOrderName()
+    {
+        var (exp, ids) = SearchCorpus();
+        var found = Store.SearchRuns([exp], "params.lr = '0.1'", ViewType.ActiveOnly, 10, ["metrics.loss DESC"], null).Items;
+        Assert.Equal(["a", "c"], found.Select(r => r.Info.RunName));
+        foreach (var run in found)
+        {
+            var whole = Store.GetRun(run.Info.RunId);
+            Assert.Equal(whole.Info, run.Info);
+            Assert.Equal(whole.Data.Params.OrderBy(p => p.Key, StringComparer.Ordinal), run.Data.Params.OrderBy(p => p.Key, StringComparer.Ordinal));
+            Assert.Equal(whole.Data.Tags.OrderBy(p => p.Key, StringComparer.Ordinal), run.Data.Tags.OrderBy(p => p.Key, StringComparer.Ordinal));
+            Assert.Equal(whole.Data.Metrics.OrderBy(p => p.Key, StringComparer.Ordinal), run.Data.Metrics.OrderBy(p => p.Key, StringComparer.Ordinal));
+        }
+        Assert.Equal("LGBModel", found[0].Data.Tags["model"]); // a tag neither the filter nor the order names
+        Assert.Equal(ids["a"], found[0].Info.RunId);
+    }
+
+    [SkippableFact]
     public void Search_PagesWithTokens_AndRefusesBadInputWithInvalidParameter()
     {
         var (exp, _) = SearchCorpus();
