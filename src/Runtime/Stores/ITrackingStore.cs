@@ -25,7 +25,10 @@ public interface ITrackingStore
     /// <summary>By id, active or deleted; RESOURCE_DOES_NOT_EXIST when unknown.</summary>
     ExperimentInfo GetExperiment(string experimentId);
 
-    /// <summary>Active experiments only (MLflow 2.12 file store); null when none has the name.</summary>
+    /// <summary>
+    /// Null when no experiment has the name. The file store finds active experiments only (MLflow 2.12's file store);
+    /// MLflow's SQL store finds a deleted one too.
+    /// </summary>
     ExperimentInfo? GetExperimentByName(string name);
 
     /// <summary>Experiments in MLflow's file-store order: creation_time DESC, experiment_id ASC.</summary>

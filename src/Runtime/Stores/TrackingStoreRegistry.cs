@@ -4,7 +4,8 @@ namespace Qlib.Tracked.Stores;
 
 /// <summary>
 /// Picks a store implementation by URI scheme (MLflow's tracking store registry). <c>file:</c> URIs
-/// and plain paths open a <see cref="FileStore"/>; any other scheme is refused with a clear error
+/// and plain paths open a <see cref="FileStore"/>, <c>sqlite:</c>, <c>postgresql:</c> and
+/// <c>postgresql+psycopg2:</c> a <see cref="SqlStore"/>; any other scheme is refused with a clear error
 /// until a store for it is registered.
 /// </summary>
 public static class TrackingStoreRegistry
@@ -16,6 +17,10 @@ public static class TrackingStoreRegistry
             DefaultArtifactRoot = options.DefaultArtifactRoot,
             ArtifactRoots = options.ArtifactRoots,
         }),
+        // MLflow's SQL store (SQLAlchemy URI spellings).
+        ["sqlite"] = (uri, options) => new SqlStore(uri, options),
+        ["postgresql"] = (uri, options) => new SqlStore(uri, options),
+        ["postgresql+psycopg2"] = (uri, options) => new SqlStore(uri, options),
     };
 
     /// <summary>Registers (or replaces) the builder for a scheme.</summary>

@@ -14,13 +14,15 @@ public static class ExperimentSearch
 {
     private static readonly IReadOnlyList<string> DefaultOrder = ["creation_time DESC", "experiment_id ASC"];
 
+    /// <summary>Filters, orders and pages <paramref name="experiments"/>; <paramref name="numericIds"/> is true for stores whose
+    /// ids are integers (MLflow's SQL store), where experiment_id orders as a number.</summary>
     public static PagedList<ExperimentInfo> Apply(IEnumerable<ExperimentInfo> experiments, string? filter, int maxResults,
-        IReadOnlyList<string>? orderBy, string? pageToken)
+        IReadOnlyList<string>? orderBy, string? pageToken, bool numericIds = false)
     {
         ArgumentNullException.ThrowIfNull(experiments);
         Validation.MlflowValidation.ValidateMaxResults(maxResults);
         var conditions = ParseFilter(filter);
-        var keys = ParseOrder(orderBy is null || orderBy.Count == 0 ? DefaultOrder : orderBy);
+        var keys = ParseOrder(orderBy is null || orderBy.Count == 0 ? DefaultOrder : orderBy, numericIds);
         var offset = SearchPageToken.Decode(pageToken);
 
         var matches = new List<ExperimentInfo>();
@@ -49,7 +51,7 @@ public static class ExperimentSearch
         return parsed.Comparisons.Select(c => new ExperimentCondition(c)).ToArray();
     }
 
-    private static List<ExperimentOrderKey> ParseOrder(IReadOnlyList<string> orderBy)
+    private static List<ExperimentOrderKey> ParseOrder(IReadOnlyList<string> orderBy, bool numericIds)
     {
         var keys = new List<ExperimentOrderKey>();
         foreach (var clause in orderBy)
@@ -57,9 +59,9 @@ public static class ExperimentSearch
             var text = clause ?? "";
             var parsed = SearchFilterParser.ParseOrderBy(text, SearchTarget.Experiments);
             SearchErrors.ThrowIfInvalid(parsed, text, "order_by clause");
-            keys.Add(new ExperimentOrderKey(parsed.Order!.Key, parsed.Order.Descending));
+            keys.Add(new ExperimentOrderKey(parsed.Order!.Key, parsed.Order.Descending, numericIds));
         }
-        if (!keys.Any(k => k.Key == "experiment_id")) keys.Add(new ExperimentOrderKey("experiment_id", Descending: true));
+        if (!keys.Any(k => k.Key == "experiment_id")) keys.Add(new ExperimentOrderKey("experiment_id", Descending: true, numericIds));
         return keys;
     }
 
@@ -80,7 +82,7 @@ public static class ExperimentSearch
         }
     }
 
-    private sealed record ExperimentOrderKey(string Key, bool Descending)
+    private sealed record ExperimentOrderKey(string Key, bool Descending, bool NumericIds)
     {
         public int Compare(ExperimentInfo a, ExperimentInfo b)
         {
@@ -91,7 +93,10 @@ public static class ExperimentSearch
                     c = string.CompareOrdinal(a.Name, b.Name);
                     break;
                 case "experiment_id":
-                    c = string.CompareOrdinal(a.ExperimentId, b.ExperimentId);
+                    // Integer ids (no sign, no leading zeros) order as numbers when the shorter is the smaller.
+                    c = NumericIds && a.ExperimentId.Length != b.ExperimentId.Length
+                        ? a.ExperimentId.Length.CompareTo(b.ExperimentId.Length)
+                        : string.CompareOrdinal(a.ExperimentId, b.ExperimentId);
                     break;
                 default:
                     var x = Key == "creation_time" ? a.CreationTime : a.LastUpdateTime;

@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores;
+using Qlib.Tracked.Stores.Sql;
+
+namespace Qlib.Tracked.Tests.Stores.Sql;
+
+/// <summary>What only the SQL store has: MLflow's schema and revision, URIs, and several writers on one SQLite file.</summary>
+public sealed class SqliteStoreTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string DatabasePath => _temp.Combine("mlflow.db");
+
+    private string Uri => "sqlite:///" + DatabasePath;
+
+    private SqlStore Open() => new(Uri, new TrackingStoreOptions { DefaultArtifactRoot = _temp.Combine("artifacts") });
+
+    private List<string> Query(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read()) rows.Add(reader.IsDBNull(0) ? "" : reader.GetValue(0).ToString()!);
+        return rows;
+    }
+
+    private void Execute(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=false");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string Normalize(string ddl) => string.Join(' ', ddl.Split([' ', '\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries));
+
+    [Fact]
+    public void NewDatabase_HasMlflow212sSchemaStatementForStatement()
+    {
+        using (Open()) { }
+        var expected = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "mlflow-sqlite-reference", "schema.sql"))
+            .Split(';').Select(s => string.Join('\n', s.Split('\n').Where(l => !l.StartsWith("--", StringComparison.Ordinal))))
+            .Where(s => s.Trim().Length > 0).Select(Normalize).Order(StringComparer.Ordinal).ToList();
+        var actual = Query("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL").Select(Normalize).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(expected, actual);
+        Assert.Equal(["acf3f17fdcc7"], Query("SELECT version_num FROM alembic_version"));
+    }
+
+    [Fact]
+    public void DefaultExperimentIsZero_NewOnesCountFromOne_ArtifactLocationsArePlainAbsolutePaths()
+    {
+        using var store = new SqlStore(Uri); // default artifact root: ./mlruns resolved now, as MLflow does
+        var root = Path.GetFullPath("mlruns");
+        Assert.Equal(root + "/0", store.GetExperiment("0").ArtifactLocation);
+        Assert.Equal("1", store.CreateExperiment("one"));
+        Assert.Equal("2", store.CreateExperiment("two"));
+        Assert.Equal(root + "/2", store.GetExperiment("2").ArtifactLocation);
+        // Experiment ids order as numbers in the SQL store.
+        for (var i = 3; i <= 10; i++) store.CreateExperiment("e" + i);
+        var ids = store.SearchExperiments(null, ViewType.All, 100, ["experiment_id ASC"]).Items.Select(e => e.ExperimentId);
+        Assert.Equal(Enumerable.Range(0, 11).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), ids);
+    }
+
+    [Fact]
+    public void DatabaseAtAnotherRevision_IsRefusedNamingBothRevisionsAndWhatToDo_UntouchedByTheAttempt()
+    {
+        using (Open()) { }
+        Execute("UPDATE alembic_version SET version_num = 'a8c4a736bde6'");
+        var before = File.ReadAllBytes(DatabasePath);
+        var e = Assert.Throws<SchemaRevisionException>(Open);
+        Assert.Equal(ErrorCode.InvalidState, e.Code);
+        Assert.Equal("a8c4a736bde6", e.FoundRevision);
+        Assert.Contains("'a8c4a736bde6'", e.Message);
+        Assert.Contains("'acf3f17fdcc7'", e.Message);
+        Assert.Contains("mlflow db upgrade", e.Message);
+        Assert.Contains(DatabasePath, e.Message);
+        Assert.Equal(before, File.ReadAllBytes(DatabasePath));
+    }
+
+    /// <summary>A newer MLflow's database (an unknown revision, extra tables and columns): read, never written.</summary>
+    [Fact]
+    public void NewerMlflowsDatabase_IsReadButOpenedReadOnly_SayingWhy()
+    {
+        string runId;
+        using (var store = Open())
+        {
+            runId = store.CreateRun("0", null, 1, null, "before-upgrade").Info.RunId;
+            store.LogBatch(runId, [new Metric("m", 0.5, 2, 0)], [new Param("p", "1")], []);
+        }
+        Execute("UPDATE alembic_version SET version_num = 'ffffffffffff'");
+        Execute("ALTER TABLE metrics ADD COLUMN model_id VARCHAR(32)");
+        Execute("CREATE TABLE logged_models (model_id VARCHAR(36) PRIMARY KEY)");
+        var before = File.ReadAllBytes(DatabasePath);
+        using (var store = Open())
+        {
+            Assert.Contains("'ffffffffffff'", store.ReadOnlyReason);
+            var run = store.GetRun(runId);
+            Assert.Equal("1", run.Data.Params["p"]);
+            Assert.Equal(0.5, Assert.Single(store.GetMetricHistory(runId, "m")).Value);
+            Assert.Single(store.SearchRuns(["0"], "params.p = '1'", ViewType.ActiveOnly, 10, null, null).Items);
+            var e = Assert.Throws<TrackingException>(() => store.LogMetric(runId, new Metric("m", 1, 3, 1)));
+            Assert.Equal(ErrorCode.InvalidState, e.Code);
+            Assert.Contains("read-only", e.Message);
+            Assert.Contains("'ffffffffffff'", e.Message);
+            Assert.Throws<TrackingException>(() => store.CreateExperiment("new"));
+        }
+        Assert.Equal(before, File.ReadAllBytes(DatabasePath));
+    }
+
+    [Fact]
+    public void NewerMlflowsDatabase_WithoutAColumnThisStoreReads_IsRefusedNamingIt()
+    {
+        using (Open()) { }
+        Execute("UPDATE alembic_version SET version_num = 'ffffffffffff'");
+        Execute("ALTER TABLE runs DROP COLUMN deleted_time");
+        var e = Assert.Throws<SchemaRevisionException>(Open);
+        Assert.Contains("runs.deleted_time", e.Message);
+        Assert.Equal("ffffffffffff", e.FoundRevision);
+    }
+
+    [Fact]
+    public void DatabaseWithOtherTables_IsRefusedAsNotMlflows_AndLeftAlone()
+    {
+        Execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)");
+        var e = Assert.Throws<SchemaRevisionException>(Open);
+        Assert.Contains("not an MLflow tracking database", e.Message);
+        Assert.Contains("invoices", e.Message);
+        Assert.Equal(["invoices"], Query("SELECT name FROM sqlite_master WHERE type = 'table'"));
+    }
+
+    [Fact]
+    public void DatabaseMissingATable_IsRefusedAsDamaged()
+    {
+        using (Open()) { }
+        Execute("DROP TABLE latest_metrics");
+        var e = Assert.Throws<SchemaRevisionException>(Open);
+        Assert.Contains("latest_metrics", e.Message);
+    }
+
+    [Fact]
+    public void Registry_OpensSqlUris_AndRefusesUnknownSchemes()
+    {
+        using (var store = TrackingStoreRegistry.Open(Uri) as SqlStore)
+        {
+            Assert.NotNull(store);
+            Assert.Equal(SqlEngine.Sqlite, store.Engine);
+            Assert.Equal(Uri, store.TrackingUri);
+        }
+        var e = Assert.Throws<TrackingException>(() => TrackingStoreRegistry.Open("mysql://u:p@h/db"));
+        Assert.Equal(ErrorCode.NotImplemented, e.Code);
+    }
+
+    [Fact]
+    public void Uris_ParseMlflowsSpellings()
+    {
+        Assert.Equal(Path.GetFullPath("rel/mlflow.db"), SqlStoreUri.Parse("sqlite:///rel/mlflow.db").DatabasePath);
+        Assert.Equal("/abs/path.db", SqlStoreUri.Parse("sqlite:////abs/path.db").DatabasePath);
+        var pg = SqlStoreUri.Parse("postgresql://alice:s%40cret@db.example:5433/mlflow?sslmode=require");
+        Assert.Equal((SqlEngine.PostgreSql, "db.example", 5433, "alice", "s@cret", "mlflow", "require"), (pg.Engine, pg.Host, pg.Port, pg.User, pg.Password, pg.Database, pg.SslMode));
+        Assert.Equal("postgresql://alice:***@db.example:5433/mlflow?sslmode=require", pg.Redacted);
+        var psycopg = SqlStoreUri.Parse("postgresql+psycopg2://bob@localhost/runs");
+        Assert.Equal(("localhost", (int?)null, "bob", (string?)null, "runs"), (psycopg.Host, psycopg.Port, psycopg.User, psycopg.Password, psycopg.Database));
+        Assert.Equal("/var/run/postgresql", SqlStoreUri.Parse("postgresql://u@/db?host=/var/run/postgresql").Host);
+    }
+
+    [Theory]
+    [InlineData("sqlite://", "sqlite:///relative")]
+    [InlineData("sqlite:///", "in-memory")]
+    [InlineData("sqlite:///x.db?timeout=5", "query options")]
+    [InlineData("postgresql://u:pw@host:5432", "name one database")]
+    [InlineData("postgresql://u:pw@host:port/db", "the port 'port'")]
+    [InlineData("postgresql://u:pw@host/db?application_name=x", "'application_name' is not supported")]
+    public void BadUris_AreInvalidParameterNamingTheProblem_WithoutThePassword(string uri, string problem)
+    {
+        var e = Assert.Throws<TrackingException>(() => SqlStoreUri.Parse(uri));
+        Assert.Equal(ErrorCode.InvalidParameterValue, e.Code);
+        Assert.Contains(problem, e.Message);
+        Assert.DoesNotContain(":pw@", e.Message);
+    }
+
+    [Fact]
+    public void MissingFolder_IsAClearError()
+    {
+        var e = Assert.Throws<TrackingException>(() => new SqlStore("sqlite:///" + _temp.Combine("no", "such", "dir", "m.db")));
+        Assert.Contains("does not exist", e.Message);
+    }
+
+    [Fact]
+    public void Disposed_StoreRefusesCalls()
+    {
+        var store = Open();
+        store.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => store.GetExperiment("0"));
+    }
+
+    /// <summary>Several stores (each its own connections, as separate processes have) write one run at once: nothing is lost.</summary>
+    [Fact]
+    public void ConcurrentWriters_OnOneFile_LoseNothing_AndLatestIsTheGlobalLatest()
+    {
+        string runId;
+        using (var store = Open()) runId = store.CreateRun("0", null, 1, null, "shared").Info.RunId;
+        const int writers = 4, batches = 25, points = 20;
+        Parallel.For(0, writers, new ParallelOptions { MaxDegreeOfParallelism = writers }, w =>
+        {
+            using var store = Open();
+            for (var b = 0; b < batches; b++)
+            {
+                var metrics = Enumerable.Range(0, points).Select(p => new Metric("shared", w * 1_000_000 + b * 1000 + p, 1000 + b, (w * batches + b) * points + p)).ToList();
+                metrics.Add(new Metric("own-" + w, b, 1000 + b, b));
+                store.LogBatch(runId, metrics, [new Param($"w{w}b{b}", "x")], [new RunTag("last-" + w, b.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+            }
+        });
+        using var reader = Open();
+        Assert.Equal(writers * batches * points, reader.GetMetricHistory(runId, "shared").Count);
+        var run = reader.GetRun(runId);
+        var maxStep = writers * batches * points - 1;
+        Assert.Equal(maxStep, run.Data.Metrics["shared"].Step);
+        Assert.Equal(writers * batches + 0, run.Data.Params.Count);
+        for (var w = 0; w < writers; w++)
+        {
+            Assert.Equal(batches - 1, run.Data.Metrics["own-" + w].Value);
+            Assert.Equal((batches - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), run.Data.Tags["last-" + w]);
+        }
+    }
+
+    /// <summary>
+    /// Another process (Python's sqlite3, writing rows in transactions the way MLflow's SQLAlchemy store does) and this
+    /// store write the same run of one database file at the same time: every point of both arrives and each key's
+    /// latest point is right. Skipped where python3 is missing.
+    /// </summary>
+    [SkippableFact]
+    public void AnotherProcessWritingTheSameFile_AndThisStore_LoseNothing()
+    {
+        Skip.If(!File.Exists("/usr/bin/python3") && !File.Exists("/usr/local/bin/python3"), "python3 is not installed on this machine.");
+        using var store = Open();
+        var runId = store.CreateRun("0", null, 1, null, "shared").Info.RunId;
+        const int pythonPoints = 300, perBatch = 50;
+        const string script = """
+            import sqlite3, sys
+            db, run, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+            c = sqlite3.connect(db, timeout=30, isolation_level=None)
+            c.execute("PRAGMA synchronous = OFF")  # this connection only: the test is about locks, not the disk
+            for i in range(n):
+                c.execute("BEGIN")
+                c.execute("INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES ('py', ?, ?, ?, ?, 0)", (float(i), 2000000000000 + i, run, i))
+                row = c.execute("SELECT step FROM latest_metrics WHERE key = 'py' AND run_uuid = ?", (run,)).fetchone()
+                if row is None:
+                    c.execute("INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid) VALUES ('py', ?, ?, ?, 0, ?)", (float(i), 2000000000000 + i, i, run))
+                elif i > row[0]:
+                    c.execute("UPDATE latest_metrics SET value = ?, timestamp = ?, step = ? WHERE key = 'py' AND run_uuid = ?", (float(i), 2000000000000 + i, i, run))
+                c.execute("COMMIT")
+            """;
+        var info = new ProcessStartInfo("python3") { RedirectStandardError = true };
+        foreach (var argument in new[] { "-c", script, DatabasePath, runId, pythonPoints.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(argument);
+        using var python = Process.Start(info)!;
+        var batches = 0;
+        while (!python.HasExited || batches < 20)
+        {
+            var b = batches++;
+            store.LogBatch(runId, Enumerable.Range(0, perBatch).Select(i => new Metric("ours", i, b * 1000L + i, b * perBatch + i)).ToList(), [], []);
+        }
+        python.WaitForExit();
+        Assert.True(python.ExitCode == 0, python.StandardError.ReadToEnd());
+        Assert.Equal(pythonPoints, store.GetMetricHistory(runId, "py").Count);
+        Assert.Equal(batches * perBatch, store.GetMetricHistory(runId, "ours").Count);
+        var latest = store.GetRun(runId).Data.Metrics;
+        Assert.Equal(pythonPoints - 1, latest["py"].Step);
+        Assert.Equal(batches * perBatch - 1, latest["ours"].Step);
+    }
+}
