@@ -55,6 +55,28 @@ public sealed class StoreDisposalTests : IDisposable
     }
 
     [Fact]
+    public void A_disposed_file_store_unmaps_the_run_index_it_loaded()
+    {
+        if (!OperatingSystem.IsLinux()) return; // /proc/self/maps
+        var root = _temp.Combine("mlruns");
+        string experimentId;
+        using (var writer = new FileStore(root))
+        {
+            experimentId = writer.CreateExperiment("indexed");
+            for (var i = 0; i < 3; i++) writer.CreateRun(experimentId, "u", 100 + i, [], "r" + i);
+            writer.SearchRuns([experimentId], null, ViewType.ActiveOnly, 10, [], null); // builds and saves the index
+        }
+        var indexFile = Path.Combine(root, experimentId, ".qtrk-run-index");
+        Assert.True(File.Exists(indexFile), "the first search should have saved the run index");
+
+        var reader = new FileStore(root);
+        Assert.Equal(3, reader.SearchRuns([experimentId], null, ViewType.ActiveOnly, 10, [], null).Items.Count);
+        Assert.Contains(indexFile, File.ReadAllText("/proc/self/maps"), StringComparison.Ordinal);
+        reader.Dispose();
+        Assert.DoesNotContain(indexFile, File.ReadAllText("/proc/self/maps"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_disposed_sqlite_store_lets_its_database_file_be_deleted_and_reopened()
     {
         var database = _temp.Combine("mlflow.db");
