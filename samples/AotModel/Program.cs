@@ -2,7 +2,7 @@ using System.Globalization;
 using AotModel;
 using Qlib.Tracked;
 
-// Usage: AotModel [--uri DIR|file:URI]   (default ./mlruns)
+// Usage: AotModel [--uri DIR|URI]   (a folder, file:, sqlite:///FILE.db or postgresql:// URI; default ./mlruns)
 // Trains a [Tracked] model, records it through generated code, reloads it by run id and prints what
 // came back. Everything printed is deterministic except the run id line, so a JIT run and a NativeAOT
 // run can be compared (samples/AotModel/compare-aot.sh).

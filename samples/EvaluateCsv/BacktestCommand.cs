@@ -97,7 +97,7 @@ public static class BacktestCommand
         var input = Read(options.Backtest ?? throw new InputException("--backtest DIR is required."));
         Validate(input);
 
-        var manager = new ExperimentManager(options.Uri);
+        using var manager = new ExperimentManager(options.Uri);
         var experiment = manager.GetExp(experimentName: options.ExperimentName);
         var recorder = experiment.Start(recorderName: "evaluate_csv");
         PortAnaResult result;

@@ -166,7 +166,7 @@ public static class EvaluateCsvCommand
         var panel = CsvInput.ReadPanel(options.Panel ?? throw new InputException("--panel FILE is required."));
         var report = options.Report is null ? null : CsvInput.ReadReport(options.Report);
 
-        var manager = new ExperimentManager(options.Uri);
+        using var manager = new ExperimentManager(options.Uri);
         var experiment = manager.GetExp(experimentName: options.ExperimentName);
         var recorder = experiment.Start(recorderName: "evaluate_csv");
         SignalAnalysisResult? signal;

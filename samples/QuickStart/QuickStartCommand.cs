@@ -18,8 +18,8 @@ public static class QuickStartCommand
     public const int MinInstruments = 10, MaxInstruments = 10_000, MinDays = 20, MaxDays = 10_000, MaxCells = 5_000_000;
 
     public const string Usage =
-        "Usage: QuickStart [--uri DIR|file:URI] [--experiment NAME] [--seed N] [--instruments N] [--days N]\n" +
-        "  --uri          the mlruns store: a folder or file: URI (default: $QLIB_MLFLOW_URI, else ./mlruns)\n" +
+        "Usage: QuickStart [--uri DIR|URI] [--experiment NAME] [--seed N] [--instruments N] [--days N]\n" +
+        "  --uri          the store: a folder, file: URI, sqlite:///FILE.db or postgresql:// URI (default: $QLIB_MLFLOW_URI, else ./mlruns)\n" +
         "  --experiment   experiment to record the run in (default quickstart)\n" +
         "  --seed         seed of the synthetic market (default 42)\n" +
         "  --instruments  instruments in the synthetic market, 10-10000 (default 300)\n" +
@@ -92,10 +92,7 @@ public static class QuickStartCommand
         var given = NotBlank("--uri", uri);
         try
         {
-            if (TrackingUri.GetScheme(given) != "file")
-                throw new TrackingException(ErrorCode.NotImplemented,
-                    $"it uses the scheme '{TrackingUri.GetScheme(given)}', which is not supported; give a folder or a file: URI.");
-            TrackingUri.ToLocalPath(given);
+            TrackingStoreRegistry.Check(given);
         }
         catch (TrackingException e)
         {

@@ -23,7 +23,7 @@ public sealed class CliContext
         _environment = environment;
         StoreOption = new Option<string?>("--store", "-s")
         {
-            Description = $"The mlruns folder or file: URI (default: ${StoreEnvironmentVariable}, else {DefaultStore}).",
+            Description = $"The mlruns folder, file: URI, sqlite:///FILE.db or postgresql:// URI (default: ${StoreEnvironmentVariable}, else {DefaultStore}).",
             HelpName = "DIR",
             Recursive = true,
         };
@@ -51,9 +51,9 @@ public sealed class CliContext
         new() { ArtifactRoots = parsed.GetValue(ArtifactRootOption) ?? [] };
 
     /// <summary>
-    /// Opens the store named by <c>--store</c>, <c>QLIB_MLFLOW_URI</c> or <c>./mlruns</c>. A local folder
-    /// that does not exist is an error rather than a new empty store: a read command must not create one
-    /// from a typo. Corrupt entries the store skips are reported on stderr.
+    /// Opens the store named by <c>--store</c>, <c>QLIB_MLFLOW_URI</c> or <c>./mlruns</c>. A local folder or
+    /// SQLite file that does not exist is an error rather than a new empty store: a read command must not create one
+    /// from a typo. The caller disposes of the store. Corrupt entries the store skips are reported on stderr.
     /// </summary>
     public ITrackingStore OpenStore(ParseResult parsed)
     {
@@ -73,12 +73,9 @@ public sealed class CliContext
     private (string Location, string Source) CheckStoreLocation(ParseResult parsed)
     {
         var (location, source) = ResolveStoreLocationAndSource(parsed);
-        if (TrackingUri.GetScheme(location) != "file") return (location, source);
-        var path = NamingTheSource(source, () => TrackingUri.ToLocalPath(location));
-        if (File.Exists(path))
-            throw TrackingException.DoesNotExist($"No store at '{location}' ({source}): '{path}' is a file, and a store is a folder (an mlruns directory). Pass --store DIR or set {StoreEnvironmentVariable}.");
-        if (!Directory.Exists(path))
-            throw TrackingException.DoesNotExist($"No store at '{location}' ({source}): the folder '{path}' does not exist. Pass --store DIR or set {StoreEnvironmentVariable}.");
+        // A missing folder (file:) or database file (sqlite:) would be created, empty, by opening it.
+        if (NamingTheSource(source, () => ExistingStore.Problem(location)) is { } problem)
+            throw TrackingException.DoesNotExist($"No store at '{location}' ({source}): {problem}. Pass --store DIR|URI or set {StoreEnvironmentVariable}.");
         return (location, source);
     }
 
@@ -103,7 +100,7 @@ public sealed class CliContext
         {
             // An empty --store (an unset shell variable, say) must not quietly fall back to ./mlruns.
             if (string.IsNullOrWhiteSpace(location))
-                throw TrackingException.InvalidParameter("Invalid --store '': it is empty; give the mlruns folder or a file: URI.");
+                throw TrackingException.InvalidParameter("Invalid --store '': it is empty; give the mlruns folder or a store URI.");
             return (location, "--store");
         }
         location = _environment(StoreEnvironmentVariable);

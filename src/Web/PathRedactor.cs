@@ -6,22 +6,41 @@ namespace Qlib.Tracked.Web;
 /// Keeps the server's file system out of every response. The store root is shown as <c>&lt;store&gt;</c>,
 /// artifact locations inside the store as paths relative to it (<c>./1/&lt;run&gt;/artifacts</c>), and file
 /// locations outside it are redacted. Error messages from the store name folders (a missing artifact
-/// "under file:///…"), so every message passes through <see cref="Redact"/> before it is sent.
+/// "under file:///…"), so every message passes through <see cref="Redact"/> before it is sent. For a database store
+/// the database file and URI are shown as <c>&lt;store&gt;</c> and locations are shown relative to its artifact root.
 /// </summary>
 internal sealed class PathRedactor
 {
     public const string StoreMarker = "<store>";
     public const string Redacted = "<redacted: outside the store>";
 
-    private readonly string _root;
+    private readonly string? _root;
     private readonly string[] _rootSpellings;
 
-    public PathRedactor(string storeRoot)
+    /// <summary>For a file store: its folder is the store root.</summary>
+    public PathRedactor(string storeRoot) : this(storeRoot, []) { }
+
+    /// <param name="artifactRoot">The folder artifact locations are shown relative to (a file store's folder, a database
+    /// store's local artifact root); null when it is not local, and every file location is then redacted.</param>
+    /// <param name="storeSpellings">Further strings that name the store and are shown as <c>&lt;store&gt;</c> (a SQLite
+    /// store's database path and URI).</param>
+    public PathRedactor(string? artifactRoot, IEnumerable<string> storeSpellings)
     {
-        _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(storeRoot));
-        var real = RealPath(_root);
+        var spellings = new List<string>();
+        if (artifactRoot is not null)
+        {
+            _root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(artifactRoot));
+            var real = RealPath(_root);
+            spellings.AddRange([TrackingUri.FromLocalPath(_root), "file:" + _root, _root, TrackingUri.FromLocalPath(real), "file:" + real, real]);
+        }
+        foreach (var spelling in storeSpellings)
+        {
+            if (string.IsNullOrEmpty(spelling)) continue;
+            spellings.Add(spelling);
+            if (Path.IsPathFullyQualified(spelling)) spellings.Add(RealPath(spelling));
+        }
         // Longest first, so "file:///tmp/x/mlruns" is replaced whole before its path part is.
-        _rootSpellings = new[] { TrackingUri.FromLocalPath(_root), "file:" + _root, _root, TrackingUri.FromLocalPath(real), "file:" + real, real }
+        _rootSpellings = spellings
             .Distinct(StringComparer.Ordinal)
             .OrderByDescending(s => s.Length)
             .ToArray();
@@ -49,7 +68,7 @@ internal sealed class PathRedactor
         try { local = TrackingUri.ToLocalPath(location); }
         catch (TrackingException) { return Redacted; }
         local = Path.TrimEndingDirectorySeparator(local);
-        foreach (var root in new[] { _root, RealPath(_root) })
+        foreach (var root in _root is null ? [] : new[] { _root, RealPath(_root) })
         {
             if (local.Equals(root, StringComparison.Ordinal)) return ".";
             if (local.StartsWith(root + "/", StringComparison.Ordinal))

@@ -23,8 +23,8 @@ public static class QtrackWeb
     public static WebApplication CreateApp(WebOptions options, string[]? hostArgs = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var context = new StoreContext(options);
         var plan = ListenPlan.For(options);
+        var context = new StoreContext(options);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = hostArgs ?? [],
@@ -35,7 +35,8 @@ public static class QtrackWeb
         // use) is reported by the caller in one sentence; the host's own report of it is a stack trace.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        builder.Services.AddSingleton(context);
+        // Registered through a factory so that the container owns it: disposing of the app disposes of the store.
+        builder.Services.AddSingleton(_ => context);
         builder.Services.AddSingleton(plan);
         builder.Services.AddSingleton<EmbeddedAssets>();
         // A page on another site can point a name it controls at this machine (DNS rebinding); refusing Host
@@ -47,6 +48,8 @@ public static class QtrackWeb
             o.AllowEmptyHosts = false;
         });
         var app = builder.Build();
+        // Resolved now, so the container (which disposes only what it created) owns it even if no request ever comes.
+        _ = app.Services.GetRequiredService<StoreContext>();
         Map(app);
         // The first listing of a large store loads (or builds) each experiment's run index: seconds at 100,000
         // runs. Doing it while the user opens the page makes the first answers come from a warm index.

@@ -3,26 +3,49 @@ using Qlib.Tracked.Stores;
 
 namespace Qlib.Tracked.Web;
 
-/// <summary>The one store the app serves, with the options it was started with and the path redactor.</summary>
-internal sealed class StoreContext
+/// <summary>
+/// The one store the app serves (any backend, opened from its URI through <see cref="TrackingStoreRegistry"/>), with
+/// the options it was started with and the path redactor. Disposed of with the app, which closes the store.
+/// </summary>
+internal sealed class StoreContext : IDisposable
 {
     private readonly object _warningsLock = new();
     private readonly Queue<StoreWarning> _recentWarnings = new();
+    private int _warming;
 
     public StoreContext(WebOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.StorePath);
         Options = options;
-        var root = TrackingUri.ToLocalPath(options.StorePath);
-        // Opening a FileStore on a missing folder would create an empty store; a UI pointed at a typo
-        // should say so instead.
-        if (!Directory.Exists(root))
-            throw TrackingException.DoesNotExist($"The store folder '{options.StorePath}' does not exist.");
-        Root = root;
-        Store = new FileStore(root, new FileStoreOptions { ArtifactRoots = options.ArtifactRoots });
-        Redactor = new PathRedactor(root);
+        // Opening a missing folder or SQLite file would create an empty store; a UI pointed at a typo should say so instead.
+        if (ExistingStore.Problem(options.StorePath) is { } problem)
+            throw TrackingException.DoesNotExist($"No store at '{options.StorePath}': {problem}.");
+        Store = TrackingStoreRegistry.Open(options.StorePath, new TrackingStoreOptions { ArtifactRoots = options.ArtifactRoots });
+        try
+        {
+            Redactor = RedactorFor(options.StorePath, Store);
+        }
+        catch
+        {
+            Store.Dispose();
+            throw;
+        }
         Store.Warning += Remember;
+    }
+
+    /// <summary>
+    /// A file store's folder is what answers show as <c>&lt;store&gt;</c>. A database store has two places on this
+    /// machine: the database file (a SQLite store; a server's is not local) and the artifact root runs keep their files
+    /// under, which answers show artifact locations relative to, as they are for a file store.
+    /// </summary>
+    private static PathRedactor RedactorFor(string uri, ITrackingStore store)
+    {
+        var local = ExistingStore.LocalData(uri);
+        if (local is { Kind: "folder" } folder) return new PathRedactor(folder.Path);
+        var artifactRoot = TrackingUri.GetScheme(store.DefaultArtifactRoot) == "file" ? TrackingUri.ToLocalPath(store.DefaultArtifactRoot) : null;
+        string[] database = local is { } file ? [file.Path, store.TrackingUri, uri] : [store.TrackingUri, uri];
+        return new PathRedactor(artifactRoot, database);
     }
 
     /// <summary>
@@ -31,6 +54,7 @@ internal sealed class StoreContext
     /// </summary>
     public void WarmRunIndex(CancellationToken stopping)
     {
+        Interlocked.Exchange(ref _warming, 1);
         try
         {
             foreach (var experiment in Store.SearchExperiments(ViewType.ActiveOnly))
@@ -53,9 +77,18 @@ internal sealed class StoreContext
     internal TaskCompletionSource WarmedUp { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public WebOptions Options { get; }
-    public string Root { get; }
     public ITrackingStore Store { get; }
     public PathRedactor Redactor { get; }
+
+    /// <summary>
+    /// Closes the store. The warm-up may still be counting runs when the host stops (it only checks the stop signal
+    /// between experiments), and a store must not be disposed of under a running query: wait for it first.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Volatile.Read(ref _warming) != 0) WarmedUp.Task.Wait(TimeSpan.FromSeconds(30));
+        Store.Dispose();
+    }
 
     /// <summary>The last warnings the store raised (corrupt or foreign files it skipped), newest last.</summary>
     public IReadOnlyList<StoreWarning> RecentWarnings

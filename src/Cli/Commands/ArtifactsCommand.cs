@@ -25,7 +25,7 @@ internal static class ArtifactsCommand
         var command = new Command("artifacts", "List a run's artifacts: path, file or folder, size in bytes.") { runId, path, recursive, format };
         command.SetAction(parsed => context.Execute(() =>
         {
-            var store = context.OpenStore(parsed);
+            using var store = context.OpenStore(parsed);
             var repository = store.GetArtifactRepository(parsed.GetValue(runId)!);
             var entries = List(repository, parsed.GetValue(path), parsed.GetValue(recursive));
             switch (parsed.GetValue(format))

@@ -34,7 +34,7 @@ internal static class CompareCommand
         };
         command.SetAction(parsed => context.Execute(() =>
         {
-            var store = context.OpenStore(parsed);
+            using var store = context.OpenStore(parsed);
             var ids = parsed.GetValue(runIds)!;
             var comparison = RunComparer.Compare(store, ids, onlyDifferences: !parsed.GetValue(all));
             var correlation = CorrelateIfAllHavePredictions(context, store, ids,

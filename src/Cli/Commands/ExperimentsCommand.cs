@@ -16,7 +16,7 @@ internal static class ExperimentsCommand
         var command = new Command("experiments", "List experiments (newest first, as MLflow) with their active run counts.") { view, format };
         command.SetAction(parsed => context.Execute(() =>
         {
-            var store = context.OpenStore(parsed);
+            using var store = context.OpenStore(parsed);
             var experiments = store.SearchExperiments(CliContext.ParseView(parsed.GetValue(view)));
             var counts = experiments.Select(e => CountRuns(store, e.ExperimentId)).ToArray();
             switch (parsed.GetValue(format))

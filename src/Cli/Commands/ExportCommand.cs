@@ -36,7 +36,7 @@ internal static class ExportCommand
         };
         command.SetAction(parsed => context.Execute(() =>
         {
-            var store = context.OpenStore(parsed);
+            using var store = context.OpenStore(parsed);
             var requested = parsed.GetValue(experiments) ?? [];
             var experimentIds = requested.Length == 0 ? ExperimentResolver.AllActive(store) : ExperimentResolver.Resolve(store, requested);
             var path = parsed.GetValue(output)!;

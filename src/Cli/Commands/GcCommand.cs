@@ -38,8 +38,12 @@ internal static class GcCommand
                 parsed.GetValue(olderThan) is { } older ? DurationText.Parse(older, "--older-than") : null,
                 parsed.GetValue(staleAfter) is { } stale ? DurationText.Parse(stale, "--stale-after") : null,
                 parsed.GetValue(dryRun));
-            var store = context.OpenStore(parsed) as FileStore
-                ?? throw new TrackingException(ErrorCode.NotImplemented, "qtrack gc works on local file stores (mlruns folders) only.");
+            using var opened = context.OpenStore(parsed);
+            // Purging deleted runs, sweeping temp files of killed writes and finishing interrupted removals are file-store
+            // operations (folders, .trash, temp names); a database store has none of them to do.
+            if (opened is not FileStore store)
+                throw new TrackingException(ErrorCode.NotImplemented,
+                    $"qtrack gc works on file stores (mlruns folders) only; '{opened.TrackingUri}' is a {Stores.TrackingUri.GetScheme(opened.TrackingUri)}: store.");
             return Run(context, store, options, cancellation);
         })));
         return command;

@@ -27,7 +27,7 @@ internal static class GetCommand
         var command = new Command("get", "Copy an artifact file or folder out of a run.") { runId, path, output, force };
         command.SetAction(parsed => context.Execute(() =>
         {
-            var store = context.OpenStore(parsed);
+            using var store = context.OpenStore(parsed);
             var repository = store.GetArtifactRepository(parsed.GetValue(runId)!);
             var artifact = parsed.GetValue(path)!;
             if (!repository.Exists(artifact))

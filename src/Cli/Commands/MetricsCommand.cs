@@ -16,7 +16,7 @@ internal static class MetricsCommand
         var command = new Command("metrics", "Print a metric's history (every logged point, duplicates kept, as MLflow).") { runId, key, format };
         command.SetAction(parsed => context.Execute(() =>
         {
-            var store = context.OpenStore(parsed);
+            using var store = context.OpenStore(parsed);
             var id = parsed.GetValue(runId)!;
             var metricKey = parsed.GetValue(key)!;
             var run = store.GetRun(id);

@@ -52,7 +52,7 @@ internal static class RunsCommand
         command.SetAction(parsed => context.Execute(() =>
         {
             var extraColumns = (parsed.GetValue(columns) ?? []).Select(RunColumn.Parse).ToArray();
-            var store = context.OpenStore(parsed);
+            using var store = context.OpenStore(parsed);
             var requested = parsed.GetValue(experiments) ?? [];
             var experimentIds = requested.Length == 0 ? ExperimentResolver.AllActive(store) : ExperimentResolver.Resolve(store, requested);
             var limit = parsed.GetValue(max);

@@ -17,7 +17,7 @@ internal static class ShowCommand
         var command = new Command("show", "Show a run: info, params, metrics (latest), tags and artifacts.") { runId, format };
         command.SetAction(parsed => context.Execute(() =>
         {
-            var store = context.OpenStore(parsed);
+            using var store = context.OpenStore(parsed);
             var run = store.GetRun(parsed.GetValue(runId)!);
             var artifacts = TryListTree(context, store, run.Info.RunId);
             if (parsed.GetValue(format) == CommonOptions.Json)

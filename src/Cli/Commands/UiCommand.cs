@@ -47,9 +47,6 @@ internal static class UiCommand
         {
             var portValue = parsed.GetValue(port);
             var storePath = context.CheckedStoreLocation(parsed);
-            if (Stores.TrackingUri.GetScheme(storePath) != "file")
-                throw new TrackingException(ErrorCode.NotImplemented,
-                    $"qtrack ui serves local file stores only, and '{storePath}' uses the scheme '{Stores.TrackingUri.GetScheme(storePath)}'.");
             var options = new WebOptions
             {
                 StorePath = storePath,

@@ -10,11 +10,18 @@ namespace Qlib.Tracked.Stores;
 /// <c>TrackingClient</c>; stores enforce what needs stored state (param
 /// immutability, lifecycle, existence) and never write outside their root.
 /// Every member throws <see cref="TrackingException"/> with an MLflow error code.
+/// A store may hold OS resources (connections, inotify handles, mapped files): whoever opened it disposes of it.
 /// </summary>
-public interface ITrackingStore
+public interface ITrackingStore : IDisposable
 {
     /// <summary>The tracking URI this store was opened with (e.g. <c>file:///abs/mlruns</c>).</summary>
     string TrackingUri { get; }
+
+    /// <summary>
+    /// Where new experiments keep their artifacts unless told otherwise: a <c>file:</c> URI, an absolute path or another
+    /// scheme's URI (the file store's own folder by default, MLflow's <c>./mlruns</c> made absolute for the SQL store).
+    /// </summary>
+    string DefaultArtifactRoot { get; }
 
     /// <summary>Raised for corrupt or foreign content that was skipped instead of failing a read.</summary>
     event Action<StoreWarning>? Warning;

@@ -34,8 +34,27 @@ public static class TrackingStoreRegistry
             throw new TrackingException(ErrorCode.InvalidParameterValue, "The tracking URI is empty: give a folder, a file: URI or a supported scheme.");
         var scheme = TrackingUri.GetScheme(uri);
         if (Builders.TryGetValue(scheme, out var build)) return build(uri, options ?? new TrackingStoreOptions());
-        throw new TrackingException(ErrorCode.NotImplemented,
+        throw Unsupported(uri, scheme);
+    }
+
+    /// <summary>
+    /// Checks <paramref name="uri"/> as <see cref="Open"/> would read it, without opening anything (so a command line is
+    /// refused before work starts): NOT_IMPLEMENTED for a scheme no store is registered for, INVALID_PARAMETER_VALUE for a
+    /// <c>file:</c> or SQL URI that names no path or database.
+    /// </summary>
+    public static void Check(string uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        if (string.IsNullOrWhiteSpace(uri))
+            throw new TrackingException(ErrorCode.InvalidParameterValue, "The tracking URI is empty: give a folder, a file: URI or a supported scheme.");
+        var scheme = TrackingUri.GetScheme(uri);
+        if (!Builders.ContainsKey(scheme)) throw Unsupported(uri, scheme);
+        if (scheme == "file") TrackingUri.ToLocalPath(uri);
+        else if (scheme is "sqlite" or "postgresql" or "postgresql+psycopg2") Sql.SqlStoreUri.Parse(uri);
+    }
+
+    private static TrackingException Unsupported(string uri, string scheme) =>
+        new(ErrorCode.NotImplemented,
             $"Tracking URI '{uri}' uses the scheme '{scheme}', which is not supported. " +
             $"Supported: {string.Join(", ", Builders.Keys.Order(StringComparer.Ordinal).Select(s => s + ":"))} URIs and plain paths.");
-    }
 }

@@ -9,19 +9,35 @@ namespace Qlib.Tracked.Tracking;
 /// ambient state; it validates all input once (MLflow's rules) and then calls the
 /// <see cref="ITrackingStore"/> chosen by the URI scheme. Errors are <see cref="TrackingException"/>s.
 /// </summary>
-public sealed class TrackingClient
+public sealed class TrackingClient : IDisposable
 {
     // Each distinct key is checked against MLflow's rules once per client, not once per point.
     private readonly Validation.ValidatedKeyCache _keys = new();
 
-    /// <summary>Opens the store for <paramref name="trackingUri"/> (<c>file:/abs/mlruns</c>, <c>file:///…</c> or a path).</summary>
-    public TrackingClient(string trackingUri) : this(TrackingStoreRegistry.Open(trackingUri)) { }
+    // True when this client opened the store from a URI, and so disposes of it; a store handed in belongs to the caller.
+    private readonly bool _ownsStore;
 
-    /// <summary>Wraps an already-open store (tests, custom backends).</summary>
-    public TrackingClient(ITrackingStore store)
+    /// <summary>
+    /// Opens the store for <paramref name="trackingUri"/> (<c>file:/abs/mlruns</c>, <c>file:///…</c>, a path,
+    /// <c>sqlite:///…</c>, <c>postgresql://…</c>); disposing of the client disposes of that store.
+    /// </summary>
+    public TrackingClient(string trackingUri, TrackingStoreOptions? options = null)
+        : this(TrackingStoreRegistry.Open(trackingUri, options), ownsStore: true) { }
+
+    /// <summary>Wraps an already-open store (tests, custom backends); the caller keeps it and disposes of it.</summary>
+    public TrackingClient(ITrackingStore store) : this(store, ownsStore: false) { }
+
+    private TrackingClient(ITrackingStore store, bool ownsStore)
     {
         ArgumentNullException.ThrowIfNull(store);
         Store = store;
+        _ownsStore = ownsStore;
+    }
+
+    /// <summary>Disposes of the store when this client opened it from a URI; a store handed in is left open.</summary>
+    public void Dispose()
+    {
+        if (_ownsStore) Store.Dispose();
     }
 
     public ITrackingStore Store { get; }

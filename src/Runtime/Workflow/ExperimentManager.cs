@@ -9,7 +9,7 @@ namespace Qlib.Tracked;
 /// experiment. The effective URI is the one passed to <see cref="StartExp"/> while that experiment is
 /// active, else <see cref="DefaultUri"/>.
 /// </summary>
-public sealed class ExperimentManager
+public sealed class ExperimentManager : IDisposable
 {
     /// <summary>Qlib's default experiment name.</summary>
     public const string DefaultExperimentNameValue = "Experiment";
@@ -64,11 +64,26 @@ public sealed class ExperimentManager
         {
             if (!_clients.TryGetValue(uri, out var client))
             {
-                client = new TrackingClient(TrackingStoreRegistry.Open(uri, Options.StoreOptions));
+                client = new TrackingClient(uri, Options.StoreOptions);
                 _clients[uri] = client;
             }
             return client;
         }
+    }
+
+    /// <summary>
+    /// Disposes of every store this manager opened (one per URI it was used with); a later call on another URI, or
+    /// on the same one, opens its store afresh.
+    /// </summary>
+    public void Dispose()
+    {
+        TrackingClient[] clients;
+        lock (_clients)
+        {
+            clients = [.. _clients.Values];
+            _clients.Clear();
+        }
+        foreach (var client in clients) client.Dispose();
     }
 
     /// <summary>

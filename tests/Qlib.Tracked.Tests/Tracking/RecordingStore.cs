@@ -24,6 +24,8 @@ internal sealed class RecordingStore : ITrackingStore
     public ManualResetEventSlim? Hold { get; set; }
 
     public string TrackingUri => "memory:";
+    public string DefaultArtifactRoot => "memory:";
+    public void Dispose() { }
     public event Action<StoreWarning>? Warning { add { } remove { } }
 
     public void LogBatch(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> parameters, IReadOnlyList<RunTag> tags)

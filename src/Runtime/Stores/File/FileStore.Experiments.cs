@@ -68,7 +68,7 @@ public sealed partial class FileStore
         var folder = Path.Combine(RootDirectory, id);
         Directory.CreateDirectory(folder);
         var now = StoreLayout.NowMillis();
-        var location = artifactLocation is null ? AppendUriPath(DefaultArtifactRootUri, id) : ToArtifactUri(artifactLocation);
+        var location = artifactLocation is null ? AppendUriPath(DefaultArtifactRoot, id) : ToArtifactUri(artifactLocation);
         var info = new ExperimentInfo(id, name, location, LifecycleStage.Active, now, now, new Dictionary<string, string>());
         if (tags is not null)
         {

@@ -83,6 +83,9 @@ public sealed partial class FileStore
     internal (long Stats, int Watches, int Overflows) RunIndexCounters() =>
         (_runIndex.Context.StatsIssued, _runIndex.Watcher?.WatchCount ?? 0, _runIndex.Watcher?.Overflows ?? 0);
 
+    /// <summary>Tests: the file descriptor of the run index's inotify instance, -1 when it holds none.</summary>
+    internal int RunIndexWatchDescriptor() => _runIndex.Watcher?.Descriptor ?? -1;
+
     private void SaveRunIndexes(IReadOnlyList<string> experimentIds)
     {
         if (Options.RunIndex == RunIndexMode.Off) return;

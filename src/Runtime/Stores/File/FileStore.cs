@@ -41,8 +41,8 @@ public sealed partial class FileStore : ITrackingStore
         Options = options ?? new FileStoreOptions();
         TrackingUri = Stores.TrackingUri.FromLocalPath(RootDirectory);
         TrashDirectory = Path.Combine(RootDirectory, StoreLayout.TrashFolder);
-        DefaultArtifactRootUri = Options.DefaultArtifactRoot is { } configured ? ToArtifactUri(configured) : TrackingUri;
-        ArtifactRoots = new ArtifactRoots([RootDirectory, DefaultArtifactRootUri, .. Options.ArtifactRoots]);
+        DefaultArtifactRoot = Options.DefaultArtifactRoot is { } configured ? ToArtifactUri(configured) : TrackingUri;
+        ArtifactRoots = new ArtifactRoots([RootDirectory, DefaultArtifactRoot, .. Options.ArtifactRoots]);
         _runs = new RunLocator(RootDirectory);
         _runIndex = new RunIndex(new RunIndexContext(
             (path, message, runId) => Warn(path, message, runId), (runId, folder) => _runs.Remember(runId, folder)),
@@ -60,12 +60,18 @@ public sealed partial class FileStore : ITrackingStore
     /// <summary>Where deleted experiments are moved (<c>&lt;root&gt;/.trash</c>).</summary>
     public string TrashDirectory { get; }
 
-    private string DefaultArtifactRootUri { get; }
+    public string DefaultArtifactRoot { get; }
 
     /// <summary>Where this store reads and writes artifacts: its folder, the default artifact root and <see cref="FileStoreOptions.ArtifactRoots"/>.</summary>
     public ArtifactRoots ArtifactRoots { get; }
 
     public event Action<StoreWarning>? Warning;
+
+    /// <summary>
+    /// Releases the run index's OS resources now: its inotify instance (with every watch) and its memory-mapped
+    /// index files. Searches afterwards throw <see cref="ObjectDisposedException"/>; disposing twice is harmless.
+    /// </summary>
+    public void Dispose() => _runIndex.Dispose();
 
     /// <summary>Creates the root, <c>.trash</c> and the default experiment "0" when they are missing (as MLflow does on first use).</summary>
     private void EnsureInitialized()

@@ -12,7 +12,7 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// the write path. With change notification (<see cref="RunWatcher"/>) a watched run without events since its last
 /// full check is answered from memory instead.
 /// </summary>
-internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher? watcher = null)
+internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher? watcher = null) : IDisposable
 {
     /// <summary>Save again once this share of the runs' files were re-read since the last save (1/N).</summary>
     private const int ResaveFraction = 20;
@@ -26,6 +26,23 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher
 
     // The loaded files whose bytes the experiments' entries still read (see IndexFileMemory).
     private readonly ConcurrentDictionary<string, IndexFileMemory> _loadedFrom = new(StringComparer.Ordinal);
+    private int _disposed;
+
+    /// <summary>
+    /// Closes the watcher's inotify instance and unmaps the loaded index files now rather than when they are collected
+    /// (a long-lived process that opens stores one after another would otherwise hold them until a GC). Queries
+    /// afterwards throw <see cref="ObjectDisposedException"/>; like any Dispose, not to be called while a query runs.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        watcher?.Dispose();
+        foreach (var folder in _loadedFrom.Keys)
+        {
+            if (_loadedFrom.TryRemove(folder, out var memory)) memory.Dispose();
+        }
+        _experiments.Clear();
+    }
 
     /// <summary>
     /// The experiment's index, dropped and rebuilt when the file its entries read from was written in place since it
@@ -33,6 +50,7 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher
     /// </summary>
     private ExperimentRunIndex Current(string experimentFolder)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var index = For(experimentFolder);
         if (!_loadedFrom.TryGetValue(experimentFolder, out var memory) || !memory.ChangedSinceOpened()) return index;
         var fresh = new ExperimentRunIndex(experimentFolder);

@@ -18,7 +18,7 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// Not seen by any watch: writes through a shared memory mapping (<c>mmap</c>), and writes on another machine
 /// (hence local file systems only, see <see cref="LocalFileSystem"/>).
 /// </remarks>
-internal sealed class RunWatcher
+internal sealed class RunWatcher : IDisposable
 {
     /// <summary>
     /// <see cref="RunIndexWatch.Auto"/> watches an experiment only from this many runs: below it a verified query
@@ -61,6 +61,27 @@ internal sealed class RunWatcher
     }
 
     public bool Active => _handle is not null;
+
+    /// <summary>Tests: the inotify instance's file descriptor, -1 when there is none (not started, or disposed of).</summary>
+    internal int Descriptor
+    {
+        get { lock (_sync) return _handle is { } handle ? (int)handle.DangerousGetHandle() : -1; }
+    }
+
+    /// <summary>
+    /// Closes the inotify instance now (the kernel frees every watch with it) instead of when the handle is collected;
+    /// nothing is watched afterwards. Reads in progress hold a reference on the handle, so they finish first.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_sync)
+        {
+            _unavailable = true;
+            _targets.Clear();
+            _handle?.Dispose();
+            _handle = null;
+        }
+    }
 
     /// <summary>Half the user's limit (<c>/proc/sys/fs/inotify/max_user_watches</c>), which every process of the user shares.</summary>
     private static int DefaultBudget()
