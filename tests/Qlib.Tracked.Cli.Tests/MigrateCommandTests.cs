@@ -159,6 +159,23 @@ public sealed class MigrateCommandTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public void A_run_the_destination_cannot_hold_is_named_and_the_others_are_copied()
+    {
+        using var temp = MigrateSourceStore.Create();
+        var source = new FileStore(temp.Store);
+        var experiment = source.GetExperimentByName("migrate_extra")!.ExperimentId;
+        var tooLong = source.CreateRun(experiment, "u", 1_700_000_500_000, [new RunTag("long", new string('x', 5_001))], "long-tag").Info.RunId;
+        var database = "sqlite:///" + temp.Combine("mlflow.db");
+
+        var result = CliRunner.Run("migrate", "--from", temp.Store, "--to", database, "--default-artifact-root", temp.Combine("artifacts"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"run {tooLong} 'long-tag' of experiment 'migrate_extra' not copied: Tag value for key 'long' is 5001 characters long", result.Error);
+        using var destination = (SqlStore)TrackingStoreRegistry.Open(database);
+        var copied = destination.SearchRuns([destination.GetExperimentByName("migrate_extra")!.ExperimentId], null, ViewType.All, 100, null, null).Items;
+        Assert.Equal(["failed", "finished", "still-running"], copied.Select(r => r.Info.RunName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_missing_source_is_an_error_that_creates_nothing()
     {
         using var temp = new TempStore(copyFixture: false);
@@ -167,6 +184,14 @@ public sealed class MigrateCommandTests(PostgresCluster cluster)
         Assert.Contains("No source store at --from", result.Error);
         Assert.False(Directory.Exists(temp.Combine("typo")));
         Assert.False(File.Exists(temp.Combine("new.db")));
+
+        var badScheme = CliRunner.Run("migrate", "--from", temp.Combine("typo"), "--to", "s3://bucket/mlruns");
+        Assert.NotEqual(0, badScheme.ExitCode);
+        Assert.Contains("--from", badScheme.Error);
+        Directory.CreateDirectory(temp.Combine("empty"));
+        var unsupported = CliRunner.Run("migrate", "--from", temp.Combine("empty"), "--to", "s3://bucket/mlruns");
+        Assert.NotEqual(0, unsupported.ExitCode);
+        Assert.Contains("Invalid --to 's3://bucket/mlruns'", unsupported.Error);
     }
 
     private static void Succeeds(CliResult result) => Assert.True(result.ExitCode == 0, $"qtrack migrate exited {result.ExitCode}:\n{result.Error}\n{result.Out}");

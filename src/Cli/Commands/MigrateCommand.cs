@@ -45,6 +45,8 @@ internal static class MigrateCommand
             RequireExistingSource(sourceUri);
             var storeOptions = context.StoreOptions(parsed);
             var source = Open("--from", sourceUri, storeOptions);
+            // Corrupt entries the source skips (torn metric lines, unreadable folders) are not copied: say which.
+            source.Warning += warning => context.Error.WriteLine($"warning: skipped {warning}");
             try
             {
                 var destination = Open("--to", destinationUri, storeOptions with { DefaultArtifactRoot = parsed.GetValue(artifactRoot) });

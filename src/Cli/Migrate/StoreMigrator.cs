@@ -65,7 +65,17 @@ internal sealed class StoreMigrator(ITrackingStore source, ITrackingStore destin
                     foreach (var key in run.Data.Metrics.Keys.Order(StringComparer.Ordinal)) history.AddRange(source.GetMetricHistory(runId, key));
                     var info = run.Info with { ExperimentId = destinationId };
                     if (options.KeepArtifactLocations) info = info with { ArtifactUri = CurrentArtifactLocation(run.Info) };
-                    importer.ImportRun(new RunImport(info, run.Data.Params, run.Data.Tags, history, run.Inputs, options.KeepArtifactLocations));
+                    try
+                    {
+                        importer.ImportRun(new RunImport(info, run.Data.Params, run.Data.Tags, history, run.Inputs, options.KeepArtifactLocations));
+                    }
+                    catch (TrackingException e)
+                    {
+                        // One run the destination cannot hold must not keep the others out; the exit code says it failed.
+                        summary.Problems.Add($"run {runId} '{run.Info.RunName}' of experiment '{experiment.Name}' not copied: {e.Message}");
+                        onRun?.Invoke(summary, run);
+                        continue;
+                    }
                     summary.RunsCopied++;
                     summary.MetricPoints += history.Count;
                 }

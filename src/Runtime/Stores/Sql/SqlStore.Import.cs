@@ -55,6 +55,8 @@ public sealed partial class SqlStore : IRunImporter
         var source = run.Info;
         MlflowValidation.ValidateRunId(source.RunId);
         if (run.KeepArtifactUri) ImportedArtifactLocation.Require(ArtifactRoots, source.RunId, source.ArtifactUri);
+        // The file store holds longer tag values than MLflow 2.12's tags.value column: refuse them by name, not by a database error.
+        foreach (var (key, value) in run.Tags) ValidateRunTag(new RunTag(key, value));
         return Write("import a run", (connection, transaction) =>
         {
             var experiment = FindExperiment(connection, transaction, source.ExperimentId) ?? throw ExperimentNotFound(source.ExperimentId);
