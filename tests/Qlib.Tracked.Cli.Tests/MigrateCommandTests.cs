@@ -176,6 +176,32 @@ public sealed class MigrateCommandTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public void A_database_real_MLflow_wrote_migrates_to_a_file_store_and_back_unchanged()
+    {
+        using var temp = new TempStore(copyFixture: false);
+        var database = temp.Combine("mlflow.db");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "mlflow-sqlite-reference", "mlflow.db"), database);
+        var again = "sqlite:///" + temp.Combine("again.db");
+
+        // MLflow recorded its artifacts under /home/researcher/…, which this store may not read: each such run is
+        // named, the rest of it is copied, and the exit code says something was left behind.
+        var toFile = CliRunner.Run("migrate", "--from", "sqlite:///" + database, "--to", temp.Store);
+        Assert.Equal(1, toFile.ExitCode);
+        Assert.Contains("artifacts not copied: Run '", toFile.Error);
+        Assert.Contains("/home/researcher/qlib-sqlite/mlruns", toFile.Error);
+        Succeeds(CliRunner.Run("migrate", "--from", temp.Store, "--to", again, "--default-artifact-root", temp.Combine("artifacts")));
+
+        var original = WithoutArtifacts(StoreSnapshot.Of("sqlite:///" + database));
+        Assert.Contains("1.7976931348623157E+308", original); // MLflow's stored ±inf: carried as the number it is
+        Assert.Contains("NaN@", original);
+        Assert.Equal(original, WithoutArtifacts(StoreSnapshot.Of(temp.Store)));
+        Assert.Equal(original, WithoutArtifacts(StoreSnapshot.Of(again)));
+    }
+
+    private static string WithoutArtifacts(string snapshot) =>
+        string.Join('\n', snapshot.Split('\n').Where(line => !line.StartsWith("    artifact", StringComparison.Ordinal)));
+
+    [Fact]
     public void A_missing_source_is_an_error_that_creates_nothing()
     {
         using var temp = new TempStore(copyFixture: false);
