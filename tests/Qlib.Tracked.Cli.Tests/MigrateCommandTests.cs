@@ -118,6 +118,25 @@ public sealed class MigrateCommandTests(PostgresCluster cluster)
     }
 
     [Fact]
+    public void A_rerun_finishes_an_artifact_copy_that_was_cut_short()
+    {
+        using var temp = MigrateSourceStore.Create();
+        var destination = temp.Combine("copy");
+        Succeeds(CliRunner.Run("migrate", "--from", temp.Store, "--to", destination));
+        var copy = new FileStore(destination);
+        var run = copy.SearchRuns([copy.GetExperimentByName("migrate_extra")!.ExperimentId], "attributes.run_name = 'finished'", ViewType.All, 10, null, null).Items.Single();
+        var artifacts = copy.GetArtifactRepository(run.Info.RunId);
+        File.Delete(artifacts.GetLocalPath("model/weights.bin")!);
+        File.WriteAllText(artifacts.GetLocalPath("notes.txt")!, "hel");
+
+        var rerun = CliRunner.Run("migrate", "--from", temp.Store, "--to", destination);
+        Succeeds(rerun);
+        Assert.Contains("0 run(s) copied", rerun.Out);
+        Assert.Contains("2 artifact file(s) copied", rerun.Out);
+        Assert.Equal(StoreSnapshot.Of(temp.Store), StoreSnapshot.Of(destination));
+    }
+
+    [Fact]
     public void A_destination_holding_other_runs_is_refused_unless_merge_is_given()
     {
         using var temp = MigrateSourceStore.Create();

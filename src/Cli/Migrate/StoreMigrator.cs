@@ -185,9 +185,10 @@ internal sealed class StoreMigrator(ITrackingStore source, ITrackingStore destin
             return;
         }
         if (!from.Exists("")) return;
+        var present = to.Exists("") ? ListFiles(to, null).ToDictionary(f => f.Path, f => f.FileSize, StringComparer.Ordinal) : [];
         foreach (var file in ListFiles(from, null))
         {
-            if (to.Exists(file.Path) && to.List(ParentOf(file.Path)).FirstOrDefault(i => i.Path == file.Path)?.FileSize == file.FileSize) continue;
+            if (present.TryGetValue(file.Path, out var size) && size == file.FileSize) continue;
             using (var read = from.OpenRead(file.Path))
             using (var write = to.OpenWrite(file.Path))
             {
@@ -196,8 +197,6 @@ internal sealed class StoreMigrator(ITrackingStore source, ITrackingStore destin
             summary.ArtifactFilesCopied++;
         }
     }
-
-    private static string? ParentOf(string path) => path.LastIndexOf('/') is var slash and > 0 ? path[..slash] : null;
 
     private static IEnumerable<ArtifactInfo> ListFiles(IArtifactRepository repository, string? path)
     {
