@@ -78,17 +78,16 @@ public sealed class MigrateCommandTests(PostgresCluster cluster)
         using (var stop = new CancellationTokenSource())
         {
             partial = new StoreMigrator(source, destination, new MigrateOptions(Merge: false, KeepArtifactLocations: false))
-                .Run(null, (summary, _) => { if (summary.RunsCopied == 4) stop.Cancel(); }, stop.Token);
+                .Run(null, (summary, _) => { if (summary.RunsCopied >= 4) stop.Cancel(); }, stop.Token);
         }
         Assert.True(partial.Interrupted);
-        Assert.Equal(4, partial.RunsCopied);
-        Assert.True(partial.RunsTotal > 8, $"only {partial.RunsTotal} runs: the interruption would prove little");
+        Assert.InRange(partial.RunsCopied, 4, partial.RunsTotal - 3);
 
         // The rerun needs no --merge: the destination holds only the source's runs.
         var rerun = CliRunner.Run("migrate", "--from", temp.Store, "--to", "sqlite:///" + resumed, "--default-artifact-root", temp.Combine("a2"));
         Succeeds(rerun);
-        Assert.Contains($"{partial.RunsTotal - 4} run(s) copied", rerun.Out);
-        Assert.Contains("4 already there", rerun.Out);
+        Assert.Contains($"{partial.RunsTotal - partial.RunsCopied} run(s) copied", rerun.Out);
+        Assert.Contains($"{partial.RunsCopied} already there", rerun.Out);
         Assert.Equal(StoreSnapshot.Of("sqlite:///" + reference, temp.Combine("a1")), StoreSnapshot.Of("sqlite:///" + resumed, temp.Combine("a2")));
         Assert.Equal(CountRows(reference, "metrics"), CountRows(resumed, "metrics"));
         Assert.Equal(CountRows(reference, "experiments"), CountRows(resumed, "experiments"));
@@ -103,7 +102,7 @@ public sealed class MigrateCommandTests(PostgresCluster cluster)
         using (var stop = new CancellationTokenSource())
         {
             new StoreMigrator(source, new FileStore(destination), new MigrateOptions(false, false))
-                .Run(null, (summary, _) => { if (summary.RunsCopied == 2) stop.Cancel(); }, stop.Token);
+                .Run(null, (summary, _) => { if (summary.RunsCopied >= 2) stop.Cancel(); }, stop.Token);
         }
         // What a kill in the middle of the next run's import leaves: its hidden staging folder, half written.
         var experiment = new FileStore(destination).GetExperimentByName("Default")!.ExperimentId;

@@ -24,6 +24,12 @@ public interface IRunImporter
     /// stored is refused (RESOURCE_ALREADY_EXISTS). Returns the stored run info (its artifact URI may differ).
     /// </summary>
     RunInfo ImportRun(RunImport run);
+
+    /// <summary>
+    /// As <see cref="ImportRun"/> for several runs: all of them or none (a SQL store writes them in one transaction,
+    /// which saves a commit — several fsyncs on SQLite — per run; the file store imports them one by one, each whole).
+    /// </summary>
+    IReadOnlyList<RunInfo> ImportRuns(IReadOnlyList<RunImport> runs) => runs.Select(ImportRun).ToList();
 }
 
 /// <summary>

@@ -49,44 +49,54 @@ public sealed partial class SqlStore : IRunImporter
     /// is_nan); ±inf is kept as an IEEE infinity (both engines hold one) rather than MLflow's ±max double, so a
     /// migrated history reads back exactly as the source recorded it.
     /// </summary>
-    public RunInfo ImportRun(RunImport run)
+    public RunInfo ImportRun(RunImport run) => ImportRuns([run])[0];
+
+    /// <summary>As <see cref="ImportRun"/>, every run in the same transaction.</summary>
+    public IReadOnlyList<RunInfo> ImportRuns(IReadOnlyList<RunImport> runs)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        var source = run.Info;
-        MlflowValidation.ValidateRunId(source.RunId);
-        if (run.KeepArtifactUri) ImportedArtifactLocation.Require(ArtifactRoots, source.RunId, source.ArtifactUri);
-        // The file store holds longer tag values than MLflow 2.12's tags.value column: refuse them by name, not by a database error.
-        foreach (var (key, value) in run.Tags) ValidateRunTag(new RunTag(key, value));
-        return Write("import a run", (connection, transaction) =>
+        ArgumentNullException.ThrowIfNull(runs);
+        foreach (var run in runs)
         {
-            var experiment = FindExperiment(connection, transaction, source.ExperimentId) ?? throw ExperimentNotFound(source.ExperimentId);
-            using (var exists = SqlCommands.Create(connection, transaction, "SELECT COUNT(*) FROM runs WHERE run_uuid = @id").With("@id", source.RunId))
-            {
-                if (Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) > 0)
-                    throw TrackingException.AlreadyExists($"Run '{source.RunId}' already exists.");
-            }
-            var info = run.KeepArtifactUri ? source : source with { ArtifactUri = AppendUriPath(experiment.ArtifactLocation, source.RunId, "artifacts") };
-            using (var insert = SqlCommands.Create(connection, transaction,
-                       "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time, " +
-                       "source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time) VALUES " +
-                       "(@id, @name, 'UNKNOWN', '', '', @user, @status, @start, @end, '', @stage, @artifacts, @experiment, @deleted)")
-                       .With("@id", info.RunId).With("@name", info.RunName).With("@user", info.UserId).With("@status", info.Status.ToMlflowString())
-                       .With("@start", info.StartTime).With("@end", info.EndTime).With("@stage", info.LifecycleStage.ToMlflowString())
-                       .With("@artifacts", info.ArtifactUri).With("@experiment", ExperimentKey(source.ExperimentId)).With("@deleted", info.DeletedTime))
-            {
-                insert.ExecuteNonQuery();
-            }
-            foreach (var (key, value) in run.Params)
-            {
-                using var param = SqlCommands.Create(connection, transaction, "INSERT INTO params (\"key\", value, run_uuid) VALUES (@key, @value, @id)")
-                    .With("@key", key).With("@value", value).With("@id", info.RunId);
-                param.ExecuteNonQuery();
-            }
-            foreach (var (key, value) in run.Tags) UpsertTag(connection, transaction, info.RunId, key, value);
-            ImportMetrics(connection, transaction, info.RunId, run.MetricHistory);
-            foreach (var input in run.Inputs) ImportInput(connection, transaction, source.ExperimentId, info.RunId, input);
-            return info;
-        });
+            ArgumentNullException.ThrowIfNull(run);
+            MlflowValidation.ValidateRunId(run.Info.RunId);
+            if (run.KeepArtifactUri) ImportedArtifactLocation.Require(ArtifactRoots, run.Info.RunId, run.Info.ArtifactUri);
+            // The file store holds longer tag values than MLflow 2.12's tags.value column: refuse them by name, not by a database error.
+            foreach (var (key, value) in run.Tags) ValidateRunTag(new RunTag(key, value));
+        }
+        return Write(runs.Count == 1 ? "import a run" : $"import {runs.Count} runs",
+            (connection, transaction) => runs.Select(run => ImportOneRun(connection, transaction, run)).ToList());
+    }
+
+    private RunInfo ImportOneRun(DbConnection connection, DbTransaction transaction, RunImport run)
+    {
+        var source = run.Info;
+        var experiment = FindExperiment(connection, transaction, source.ExperimentId) ?? throw ExperimentNotFound(source.ExperimentId);
+        using (var exists = SqlCommands.Create(connection, transaction, "SELECT COUNT(*) FROM runs WHERE run_uuid = @id").With("@id", source.RunId))
+        {
+            if (Convert.ToInt64(exists.ExecuteScalar(), CultureInfo.InvariantCulture) > 0)
+                throw TrackingException.AlreadyExists($"Run '{source.RunId}' already exists.");
+        }
+        var info = run.KeepArtifactUri ? source : source with { ArtifactUri = AppendUriPath(experiment.ArtifactLocation, source.RunId, "artifacts") };
+        using (var insert = SqlCommands.Create(connection, transaction,
+                   "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time, " +
+                   "source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time) VALUES " +
+                   "(@id, @name, 'UNKNOWN', '', '', @user, @status, @start, @end, '', @stage, @artifacts, @experiment, @deleted)")
+                   .With("@id", info.RunId).With("@name", info.RunName).With("@user", info.UserId).With("@status", info.Status.ToMlflowString())
+                   .With("@start", info.StartTime).With("@end", info.EndTime).With("@stage", info.LifecycleStage.ToMlflowString())
+                   .With("@artifacts", info.ArtifactUri).With("@experiment", ExperimentKey(source.ExperimentId)).With("@deleted", info.DeletedTime))
+        {
+            insert.ExecuteNonQuery();
+        }
+        foreach (var (key, value) in run.Params)
+        {
+            using var param = SqlCommands.Create(connection, transaction, "INSERT INTO params (\"key\", value, run_uuid) VALUES (@key, @value, @id)")
+                .With("@key", key).With("@value", value).With("@id", info.RunId);
+            param.ExecuteNonQuery();
+        }
+        foreach (var (key, value) in run.Tags) UpsertTag(connection, transaction, info.RunId, key, value);
+        ImportMetrics(connection, transaction, info.RunId, run.MetricHistory);
+        foreach (var input in run.Inputs) ImportInput(connection, transaction, source.ExperimentId, info.RunId, input);
+        return info;
     }
 
     private static void ImportMetrics(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<Metric> history)
