@@ -10,7 +10,6 @@ internal sealed record MigrateOptions(bool Merge, bool KeepArtifactLocations);
 /// <summary>What a migration did (or, when interrupted, did so far).</summary>
 internal sealed class MigrateSummary
 {
-    public Dictionary<string, string> ExperimentIds { get; } = new(StringComparer.Ordinal);
     public List<(string Name, string SourceId, string DestinationId, bool Created)> Experiments { get; } = [];
     public int RunsCopied { get; set; }
     public int RunsAlreadyThere { get; set; }
@@ -188,7 +187,6 @@ internal sealed class StoreMigrator(ITrackingStore source, ITrackingStore destin
             id = importer.ImportExperiment(experiment);
             created = true;
         }
-        summary.ExperimentIds[experiment.ExperimentId] = id;
         summary.Experiments.Add((experiment.Name, experiment.ExperimentId, id, created));
         return id;
     }

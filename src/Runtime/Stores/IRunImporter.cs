@@ -6,7 +6,7 @@ namespace Qlib.Tracked.Stores;
 /// A store that can take experiments and runs recorded elsewhere as they are (<c>qtrack migrate</c>):
 /// <see cref="ITrackingStore"/> only creates new runs (a fresh id, RUNNING, now), which would lose ids, times,
 /// statuses and lifecycles. Both writes validate nothing beyond what the store needs to stay readable: the data
-/// was accepted by a store already.
+/// was accepted by a store already; a SQL store still checks what its columns cannot hold (a tag value over VARCHAR(5000)).
 /// </summary>
 public interface IRunImporter
 {
