@@ -78,6 +78,7 @@ public static class Cli
         root.Add(ExportCommand.Create(context));
         root.Add(ArtifactsCommand.Create(context));
         root.Add(GetCommand.Create(context));
+        root.Add(MigrateCommand.Create(context));
         root.Add(GcCommand.Create(context));
         root.Add(UiCommand.Create(context));
         return root;
