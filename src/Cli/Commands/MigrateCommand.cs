@@ -44,26 +44,12 @@ internal static class MigrateCommand
             var destinationUri = parsed.GetValue(to)!;
             RequireExistingSource(sourceUri);
             var storeOptions = context.StoreOptions(parsed);
-            var source = Open("--from", sourceUri, storeOptions);
+            using var source = Open("--from", sourceUri, storeOptions);
             // Corrupt entries the source skips (torn metric lines, unreadable folders) are not copied: say which.
             source.Warning += warning => context.Error.WriteLine($"warning: skipped {warning}");
-            try
-            {
-                var destination = Open("--to", destinationUri, storeOptions with { DefaultArtifactRoot = parsed.GetValue(artifactRoot) });
-                try
-                {
-                    var mapPath = parsed.GetValue(map) ?? DefaultMapPath(destinationUri);
-                    return Run(context, source, destination, new MigrateOptions(parsed.GetValue(merge), parsed.GetValue(keep)), mapPath, cancellation);
-                }
-                finally
-                {
-                    (destination as IDisposable)?.Dispose();
-                }
-            }
-            finally
-            {
-                (source as IDisposable)?.Dispose();
-            }
+            using var destination = Open("--to", destinationUri, storeOptions with { DefaultArtifactRoot = parsed.GetValue(artifactRoot) });
+            var mapPath = parsed.GetValue(map) ?? DefaultMapPath(destinationUri);
+            return Run(context, source, destination, new MigrateOptions(parsed.GetValue(merge), parsed.GetValue(keep)), mapPath, cancellation);
         })));
         return command;
     }

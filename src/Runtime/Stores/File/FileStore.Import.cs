@@ -28,7 +28,7 @@ public sealed partial class FileStore : IRunImporter
         var parent = experiment.LifecycleStage == LifecycleStage.Deleted ? TrashDirectory : RootDirectory;
         var staging = Path.Combine(parent, ImportPrefix + id);
         Directory.CreateDirectory(staging);
-        var info = experiment with { ExperimentId = id, ArtifactLocation = AppendUriPath(DefaultArtifactRootUri, id) };
+        var info = experiment with { ExperimentId = id, ArtifactLocation = AppendUriPath(DefaultArtifactRoot, id) };
         foreach (var (key, value) in experiment.Tags) AtomicFile.WriteExact(StoreLayout.KeyPath(Path.Combine(staging, StoreLayout.TagsFolder), key), value);
         AtomicFile.WriteAllText(Path.Combine(staging, StoreLayout.MetaFile), ExperimentMetaFile.Format(info, includeTags: false));
         Directory.Move(staging, Path.Combine(parent, id));
