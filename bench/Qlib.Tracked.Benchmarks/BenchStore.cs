@@ -38,16 +38,33 @@ internal sealed class BenchStore : IDisposable
     public static string BaseDirectory =>
         Environment.GetEnvironmentVariable("QTRK_BENCH_DIR") is { Length: > 0 } configured ? Path.GetFullPath(configured) : Path.GetTempPath();
 
+    /// <summary>
+    /// <c>QTRK_BENCH_URI=sqlite</c> makes every BenchStore a fresh SQLite database (<c>bench.db</c> in its folder)
+    /// opened through <see cref="TrackingStoreRegistry"/>; any other value is opened as a URI as is (e.g. a throwaway
+    /// PostgreSQL database, shared by every store of the process). Unset: the file store. The Naive_* baselines
+    /// write MLflow's file layout under <see cref="Root"/> whatever the store, so filter them out in SQL mode.
+    /// </summary>
+    public static string? SqlUri => Environment.GetEnvironmentVariable("QTRK_BENCH_URI") is { Length: > 0 } uri ? uri : null;
+
     public BenchStore(string label)
     {
         Root = Path.Combine(BaseDirectory, $"qtrk-bench-{label}-{Guid.NewGuid():N}", "mlruns");
-        Store = new FileStore(Root);
+        if (SqlUri is { } sql)
+        {
+            Directory.CreateDirectory(Root);
+            var uri = sql == "sqlite" ? "sqlite:///" + Path.Combine(Path.GetDirectoryName(Root)!, "bench.db") : sql;
+            Store = TrackingStoreRegistry.Open(uri, new TrackingStoreOptions { DefaultArtifactRoot = Path.Combine(Root, "artifacts") });
+        }
+        else
+        {
+            Store = new FileStore(Root);
+        }
         Client = new TrackingClient(Store);
         Uri = Store.TrackingUri;
     }
 
     public string Root { get; }
-    public FileStore Store { get; }
+    public ITrackingStore Store { get; }
     public TrackingClient Client { get; }
     public string Uri { get; }
 

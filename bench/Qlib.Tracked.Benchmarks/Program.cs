@@ -17,6 +17,8 @@ using Qlib.Tracked.Benchmarks.Records;
 //   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --quick [name-substring …]
 //   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --run-loop 10000 r|c   (runs/s per 1,000 runs)
 //   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --search [1000 10000 100000]
+//   QTRK_BENCH_URI=sqlite dotnet run … -- --quick Client_ Store_ R_ Recorder_   (the same benchmarks on a SQL store)
+//   QTRK_BENCH_URI=sqlite dotnet run … -- --sql-search [10000 100000]          (params filter + metric order)
 if (args.Length > 0 && args[0] == "--search")
 {
     SearchIndexBench.Run(args[1..]);
@@ -44,6 +46,11 @@ if (args.Length > 0 && args[0] == "--search-child")
     SearchIndexBench.ChildMain(args[1..]);
     return;
 }
+if (args.Length > 0 && args[0] == "--sql-search")
+{
+    SqlSearchBench.Run(args[1..]);
+    return;
+}
 if (args.Length > 0 && args[0] == "--run-loop")
 {
     RunCreationLoop.Run(args[1..]);
@@ -52,6 +59,8 @@ if (args.Length > 0 && args[0] == "--run-loop")
 if (args.Length > 0 && args[0] == "--quick")
 {
     var results = QuickRunner.Run(args.Skip(1).ToArray());
+    // The target tables compare with MLflow's FILE store; a SQL run's baseline is bench/mlflow_sqlite_baseline.py.
+    if (BenchStore.SqlUri is not null) return;
     Targets.PrintTable(results, "quick mode: Stopwatch, median of 3 after 1 warm-up; use BenchmarkDotNet for the record");
     RecordTargets.PrintTable(results, "quick mode: Stopwatch, median of 3 after 1 warm-up");
     return;
