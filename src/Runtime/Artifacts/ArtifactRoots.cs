@@ -50,6 +50,38 @@ public sealed class ArtifactRoots
         return false;
     }
 
+    /// <summary>
+    /// The local folder a <c>file:</c> URI or path names, when it lies inside the roots;
+    /// <see cref="ArtifactLocationNotAllowedException"/> naming <paramref name="owner"/> otherwise (also for a URI that
+    /// names no local folder, such as <c>file://otherhost/…</c>).
+    /// </summary>
+    /// <param name="owner">"Run '…'" or "Experiment '…'", for the message.</param>
+    /// <param name="location">The location as the store file spells it (a path or <c>file:</c> URI).</param>
+    public string ResolveAllowed(string owner, string location)
+    {
+        string local;
+        try { local = TrackingUri.ToLocalPath(location); }
+        catch (TrackingException e) { throw new ArtifactLocationNotAllowedException(owner, location, null, this, e.Message); }
+        RequireInside(owner, location, local);
+        return local;
+    }
+
+    /// <summary>Throws <see cref="ArtifactLocationNotAllowedException"/> unless <paramref name="localPath"/> (where <paramref name="location"/> is kept) lies inside the roots.</summary>
+    public void RequireInside(string owner, string location, string localPath)
+    {
+        if (!Contain(localPath, out var real)) throw new ArtifactLocationNotAllowedException(owner, location, real, this);
+    }
+
+    /// <summary>
+    /// An experiment's explicit artifact location, checked when the experiment is made rather than at its first
+    /// artifact: a local one must lie inside the roots; other schemes (<c>s3://</c>) are recorded as MLflow does and
+    /// refused when used.
+    /// </summary>
+    public void RequireAllowedExperimentLocation(string experimentName, string artifactLocation)
+    {
+        if (TrackingUri.GetScheme(artifactLocation) == "file") ResolveAllowed($"Experiment '{experimentName}'", artifactLocation);
+    }
+
     /// <summary>The roots as a quoted list for error messages.</summary>
     public string Describe() => string.Join(", ", Folders.Select(f => "'" + f + "'"));
 }

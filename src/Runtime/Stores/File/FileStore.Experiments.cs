@@ -22,7 +22,7 @@ public sealed partial class FileStore
             foreach (var tag in tags) MlflowValidation.ValidateExperimentTag(tag.Key, tag.Value);
         }
 
-        if (artifactLocation is not null) RequireAllowedArtifactLocation(name, artifactLocation);
+        if (artifactLocation is not null) ArtifactRoots.RequireAllowedExperimentLocation(name, artifactLocation);
 
         // The lock makes "is the name free?" and "create the folder" one step across processes.
         using var _ = CreationLock.Acquire(RootDirectory);
@@ -34,22 +34,6 @@ public sealed partial class FileStore
         } while (ExperimentFolderExists(id));
         WriteNewExperiment(id, name, artifactLocation, tags);
         return id;
-    }
-
-    /// <summary>
-    /// An experiment's explicit artifact location must be a place this store may use (see <see cref="ArtifactRoots"/>):
-    /// refused when the experiment is made, not when its first artifact is. Other schemes (<c>s3://</c>) are recorded
-    /// as MLflow does and refused when used.
-    /// </summary>
-    private void RequireAllowedArtifactLocation(string experimentName, string artifactLocation)
-    {
-        if (Stores.TrackingUri.GetScheme(artifactLocation) != "file") return;
-        var owner = $"Experiment '{experimentName}'";
-        string local;
-        try { local = Stores.TrackingUri.ToLocalPath(artifactLocation); }
-        catch (TrackingException e) { throw new ArtifactLocationNotAllowedException(owner, artifactLocation, null, ArtifactRoots, e.Message); }
-        if (!ArtifactRoots.Contain(local, out var real))
-            throw new ArtifactLocationNotAllowedException(owner, artifactLocation, real, ArtifactRoots);
     }
 
     private void ThrowIfNameTaken(string name)

@@ -129,24 +129,17 @@ public sealed partial class FileStore : ITrackingStore
         var (folder, info) = LoadRun(runId, useCache: false);
         var owner = $"Run '{info.RunId}'";
         var defaultSuffix = "/" + info.ExperimentId + "/" + info.RunId + "/" + StoreLayout.ArtifactsFolder;
-        string localRoot;
         if (info.ArtifactUri.TrimEnd('/').EndsWith(defaultSuffix, StringComparison.Ordinal))
         {
-            localRoot = Path.Combine(folder, StoreLayout.ArtifactsFolder);
+            // The run folder's own artifacts/ may itself be a symlink out of the store.
+            var own = Path.Combine(folder, StoreLayout.ArtifactsFolder);
+            ArtifactRoots.RequireInside(owner, info.ArtifactUri, own);
+            return new LocalArtifactRepository(info.ArtifactUri, own);
         }
-        else if (Stores.TrackingUri.GetScheme(info.ArtifactUri) == "file")
-        {
-            try { localRoot = Stores.TrackingUri.ToLocalPath(info.ArtifactUri); }
-            catch (TrackingException e) { throw new ArtifactLocationNotAllowedException(owner, info.ArtifactUri, null, ArtifactRoots, e.Message); }
-        }
-        else
-        {
+        if (Stores.TrackingUri.GetScheme(info.ArtifactUri) != "file")
             throw new TrackingException(ErrorCode.NotImplemented,
                 $"Run '{runId}' keeps its artifacts at '{info.ArtifactUri}', which is not a local file: URI; only local artifact stores are supported.");
-        }
-        if (!ArtifactRoots.Contain(localRoot, out var realRoot))
-            throw new ArtifactLocationNotAllowedException(owner, info.ArtifactUri, realRoot, ArtifactRoots);
-        return new LocalArtifactRepository(info.ArtifactUri, localRoot);
+        return new LocalArtifactRepository(info.ArtifactUri, ArtifactRoots.ResolveAllowed(owner, info.ArtifactUri));
     }
 }
 

@@ -21,7 +21,7 @@ public sealed partial class SqlStore
         }
         if (artifactLocation is not null)
         {
-            RequireAllowedArtifactLocation(name, artifactLocation);
+            ArtifactRoots.RequireAllowedExperimentLocation(name, artifactLocation);
             artifactLocation = ResolveIfLocal(artifactLocation);
         }
         return Write("create an experiment", (connection, transaction) =>
@@ -54,18 +54,6 @@ public sealed partial class SqlStore
                 UpsertExperimentTag(connection, transaction, (int)id, tag.Key, tag.Value);
             return idText;
         });
-    }
-
-    /// <summary>An explicit local artifact location must lie inside <see cref="ArtifactRoots"/> (as the file store requires).</summary>
-    private void RequireAllowedArtifactLocation(string experimentName, string artifactLocation)
-    {
-        if (Stores.TrackingUri.GetScheme(artifactLocation) != "file") return;
-        var owner = $"Experiment '{experimentName}'";
-        string local;
-        try { local = Stores.TrackingUri.ToLocalPath(artifactLocation); }
-        catch (TrackingException e) { throw new ArtifactLocationNotAllowedException(owner, artifactLocation, null, ArtifactRoots, e.Message); }
-        if (!ArtifactRoots.Contain(local, out var real))
-            throw new ArtifactLocationNotAllowedException(owner, artifactLocation, real, ArtifactRoots);
     }
 
     public ExperimentInfo GetExperiment(string experimentId)

@@ -267,11 +267,6 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
         if (Stores.TrackingUri.GetScheme(info.ArtifactUri) != "file")
             throw new TrackingException(ErrorCode.NotImplemented,
                 $"Run '{runId}' keeps its artifacts at '{info.ArtifactUri}', which is not a local path or file: URI; only local artifact stores are supported.");
-        string localRoot;
-        try { localRoot = Stores.TrackingUri.ToLocalPath(info.ArtifactUri); }
-        catch (TrackingException e) { throw new ArtifactLocationNotAllowedException(owner, info.ArtifactUri, null, ArtifactRoots, e.Message); }
-        if (!ArtifactRoots.Contain(localRoot, out var realRoot))
-            throw new ArtifactLocationNotAllowedException(owner, info.ArtifactUri, realRoot, ArtifactRoots);
-        return new LocalArtifactRepository(info.ArtifactUri, localRoot);
+        return new LocalArtifactRepository(info.ArtifactUri, ArtifactRoots.ResolveAllowed(owner, info.ArtifactUri));
     }
 }
