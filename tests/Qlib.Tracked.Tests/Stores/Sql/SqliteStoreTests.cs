@@ -267,6 +267,9 @@ public sealed class SqliteStoreTests : IDisposable
         {
             var b = batches++;
             store.LogBatch(runId, Enumerable.Range(0, perBatch).Select(i => new Metric("ours", i, b * 1000L + i, b * perBatch + i)).ToList(), [], []);
+            // SQLite's busy handler is not fair: a writer that commits back to back with no gap can starve the other
+            // process past its 30 s timeout (seen under CI load). Real trainers pause between batches; so does this one.
+            Thread.Sleep(2);
         }
         python.WaitForExit();
         Assert.True(python.ExitCode == 0, python.StandardError.ReadToEnd());
