@@ -181,3 +181,24 @@ public class QTRK918_OrderByInvalidTests
                 R.SearchRecords(["1"], orderBy: ["metrics.loss ASC", "params.learning_rate desc", "created"]);
         """), "QTRK918");
 }
+
+/// <summary>A quoted entity type, as real MLflow accepts it (backticks in run filters; any quotes in an order_by with a direction).</summary>
+public class QTRK91x_QuotedEntityTypeTests
+{
+    [Fact]
+    public void QTRK91x_BacktickedType_Clean() => Verify(UsageSources.Use("""
+                R.SearchRecords(["1"], "`metrics`.loss < 1 AND `params`.`learning_rate` = '0.1' AND `tags`.\"hostname\" = 'x'", orderBy: ["`metrics`.IC DESC", "\"metrics.loss\" ASC", "`params`.learning_rate"]);
+        """), "QTRK910", "QTRK915", "QTRK916", "QTRK918");
+
+    [Fact]
+    public void QTRK916_UnknownKeyAfterBacktickedType_Reported() => Verify(UsageSources.Use("""
+                R.SearchRecords(["1"], "`metrics`.{|QTRK916:los|} < 1", orderBy: ["`metrics`.{|QTRK916:ICC|} DESC"]);
+        """), "QTRK916");
+
+    [Fact]
+    public void QTRK915_WrongCaseOrQuote_Reported() => Verify(UsageSources.Use("""
+                R.SearchRecords(["1"], "{|QTRK915:Metrics|}.loss < 1");
+                R.SearchRecords(["1"], "`{|QTRK915:Params|}`.learning_rate = '0.1'");
+                client.SearchExperiments("{|QTRK915:`tags`|}.project = 'qlib'");
+        """), "QTRK915");
+}

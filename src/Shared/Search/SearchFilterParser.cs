@@ -90,7 +90,8 @@ namespace Qlib.Tracked.Search
             var tokens = SearchLexer.Tokenize(clause, result);
             if (!result.IsValid) return result;
             var i = 0;
-            var id = ParseIdentifier(clause, tokens, ref i, result, target, orderBy: true);
+            // MLflow reads "<identifier> <direction>" through shlex, which drops every quote; a lone identifier keeps them.
+            var id = ParseIdentifier(clause, tokens, ref i, result, target, orderBy: true, unquoteAll: tokens.Count > 1);
             if (id is null) return result;
             if (id.Type == SearchKeyType.Dataset)
             {
@@ -130,7 +131,7 @@ namespace Qlib.Tracked.Search
 
         private static bool ParseComparison(string text, List<SearchToken> tokens, ref int i, SearchParseResult result, SearchTarget target)
         {
-            var id = ParseIdentifier(text, tokens, ref i, result, target, orderBy: false);
+            var id = ParseIdentifier(text, tokens, ref i, result, target, orderBy: false, unquoteAll: false);
             if (id is null) return false;
 
             // Comparator.
@@ -227,7 +228,7 @@ namespace Qlib.Tracked.Search
                     }
                     return true;
                 case SearchTokenKind.Number:
-                case SearchTokenKind.Word when value.QuotedKeyStart < 0 && !IsReserved(value.Text):
+                case SearchTokenKind.Word when value.QuotedKeyStart < 0 && value.QuotedEntityLength == 0 && !IsReserved(value.Text):
                     if (numeric)
                     {
                         double number = 0;
@@ -346,7 +347,14 @@ namespace Qlib.Tracked.Search
             }
         }
 
-        private static Identifier? ParseIdentifier(string text, List<SearchToken> tokens, ref int i, SearchParseResult result, SearchTarget target, bool orderBy)
+        /// <summary>
+        /// One identifier: <c>key</c> (an attribute) or <c>type.key</c>, either part quoted. Like MLflow, a backticked
+        /// entity type (<c>`metrics`.loss</c>) names the type for runs, not for experiments, and with
+        /// <paramref name="unquoteAll"/> (an order_by clause with a direction) every quote is dropped first, so
+        /// <c>"metrics.loss" DESC</c> orders by a metric.
+        /// </summary>
+        private static Identifier? ParseIdentifier(string text, List<SearchToken> tokens, ref int i, SearchParseResult result, SearchTarget target,
+            bool orderBy, bool unquoteAll)
         {
             if (i >= tokens.Count)
             {
@@ -361,6 +369,40 @@ namespace Qlib.Tracked.Search
             var typeStart = token.Start;
             switch (token.Kind)
             {
+                case SearchTokenKind.QuotedIdentifier or SearchTokenKind.String when token.Quote != '\'' && unquoteAll && token.Value.IndexOf('.') > 0:
+                    // shlex turns `"metrics.loss" DESC` into metrics.loss.
+                    var split = token.Value.IndexOf('.');
+                    typeWord = token.Value.Substring(0, split);
+                    typeStart = token.Start + 1;
+                    id.Key = token.Value.Substring(split + 1);
+                    id.KeyStart = token.Start + 1 + split + 1;
+                    id.KeyLength = id.Key.Length;
+                    break;
+                case SearchTokenKind.Word when token.QuotedEntityLength > 0:
+                    var quotedType = token.Text.Substring(0, token.QuotedEntityLength);
+                    var trimType = unquoteAll || (quotedType[0] == '`' && target == SearchTarget.Runs);
+                    typeWord = trimType ? token.EntityValue : quotedType;
+                    if (trimType) typeStart = token.Start + 1;
+                    if (token.QuotedKeyStart >= 0)
+                    {
+                        id.Key = token.Value;
+                        id.KeyStart = token.QuotedKeyStart;
+                    }
+                    else
+                    {
+                        id.KeyStart = token.Start + token.QuotedEntityLength + 1;
+                        id.Key = text.Substring(id.KeyStart, token.End - id.KeyStart);
+                    }
+                    id.KeyLength = id.Key.Length;
+                    if (unquoteAll && typeWord.IndexOf('.') >= 0)
+                    {
+                        // shlex joins `metrics.x`.loss into metrics.x.loss, which splits at its first period.
+                        var joined = typeWord + "." + id.Key;
+                        var first = joined.IndexOf('.');
+                        typeWord = joined.Substring(0, first);
+                        id.Key = joined.Substring(first + 1);
+                    }
+                    break;
                 case SearchTokenKind.QuotedIdentifier:
                 case SearchTokenKind.String when token.Quote == '"':
                     id.Key = token.Value;
@@ -493,7 +535,8 @@ namespace Qlib.Tracked.Search
                     default: return null;
                 }
             }
-            switch (word.ToLowerInvariant())
+            // Case-sensitive, as MLflow: Metrics.loss is an invalid entity type.
+            switch (word)
             {
                 case "metric":
                 case "metrics":

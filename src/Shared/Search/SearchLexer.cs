@@ -22,6 +22,14 @@ namespace Qlib.Tracked.Search
         /// <summary>For a word like <c>params.`a b`</c>: where the quoted key starts (inside the quotes), else -1.</summary>
         public int QuotedKeyStart = -1;
 
+        /// <summary>
+        /// For a word whose entity type is quoted, like <c>`metrics`.loss</c>: the length of the quoted type, quotes
+        /// included (the key follows after one '.'), else 0. <see cref="EntityValue"/> is the type between the quotes.
+        /// </summary>
+        public int QuotedEntityLength;
+
+        public string EntityValue = "";
+
         public int End => Start + Length;
 
         public bool IsKeyword(string keyword) =>
@@ -76,6 +84,14 @@ namespace Qlib.Tracked.Search
                 {
                     var value = ReadQuoted(s, ref i, result);
                     if (value is null) return tokens;
+                    if (c != '\'' && i < s.Length && s[i] == '.')
+                    {
+                        // `metrics`.loss: sqlparse groups a quoted name, a period and a name into one identifier.
+                        var word = ReadAfterQuotedEntity(s, start, ref i, value, result);
+                        if (word is null) return tokens;
+                        tokens.Add(word);
+                        continue;
+                    }
                     tokens.Add(new SearchToken
                     {
                         Kind = c == '`' ? SearchTokenKind.QuotedIdentifier : SearchTokenKind.String,
@@ -146,6 +162,28 @@ namespace Qlib.Tracked.Search
                 return tokens;
             }
             return tokens;
+        }
+
+        /// <summary>The rest of an identifier whose quoted entity type ended at <paramref name="i"/> (on its '.').</summary>
+        private static SearchToken? ReadAfterQuotedEntity(string s, int start, ref int i, string entity, SearchParseResult result)
+        {
+            var token = new SearchToken { Kind = SearchTokenKind.Word, Start = start, QuotedEntityLength = i - start, EntityValue = entity };
+            i++;
+            if (i < s.Length && (s[i] == '`' || s[i] == '"'))
+            {
+                var keyStart = i + 1;
+                var key = ReadQuoted(s, ref i, result);
+                if (key is null) return null;
+                token.Value = key;
+                token.QuotedKeyStart = keyStart;
+            }
+            else
+            {
+                while (i < s.Length && IsWordChar(s[i])) i++;
+            }
+            token.Length = i - start;
+            token.Text = s.Substring(start, i - start);
+            return token;
         }
 
         /// <summary>
