@@ -11,6 +11,7 @@ namespace Qlib.Tracked.Analyzers
         public const string AbstractOrStaticType = "QTRK004";
         public const string NoParameterlessConstructor = "QTRK005";
         public const string RequiredMembers = "QTRK006";
+        public const string DuplicateModelName = "QTRK007";
         public const string ParamTypeUnsupported = "QTRK101";
         public const string ParamNotReadable = "QTRK102";
         public const string DuplicateParamKey = "QTRK103";
@@ -60,8 +61,8 @@ namespace Qlib.Tracked.Analyzers
         /// <summary>The help page of rule <paramref name="id"/>.</summary>
         public static string HelpLink(string id) => HelpLinkBase + id + ".md";
 
-        private static DiagnosticDescriptor Rule(string id, string category, DiagnosticSeverity severity, string title, string message) =>
-            new DiagnosticDescriptor(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+        private static DiagnosticDescriptor Rule(string id, string category, DiagnosticSeverity severity, string title, string message, params string[] tags) =>
+            new DiagnosticDescriptor(id, title, message, category, severity, isEnabledByDefault: true, helpLinkUri: HelpLink(id), customTags: tags);
 
         /// <summary>QTRK001: "[Tracked] type '{0}' is not partial, so the generator skips it".</summary>
         public static readonly DiagnosticDescriptor TypeNotPartial = Rule(DiagnosticIds.TypeNotPartial, DiagnosticCategories.Design, DiagnosticSeverity.Error,
@@ -86,6 +87,12 @@ namespace Qlib.Tracked.Analyzers
         /// <summary>QTRK006: "[Tracked] type '{0}' has required member '{1}', so FromParams and Load cannot create it and the generator skips it".</summary>
         public static readonly DiagnosticDescriptor RequiredMembers = Rule(DiagnosticIds.RequiredMembers, DiagnosticCategories.Design, DiagnosticSeverity.Error,
             "[Tracked] type has required members", "[Tracked] type '{0}' has required member '{1}', so FromParams and Load cannot create it and the generator skips it");
+
+        /// <summary>QTRK007: "[Tracked] name '{0}' of '{1}' is already taken by '{2}', so '{1}' is left out of TrackedModelRegistry".</summary>
+        public static readonly DiagnosticDescriptor DuplicateModelName = Rule(DiagnosticIds.DuplicateModelName, DiagnosticCategories.Design, DiagnosticSeverity.Error,
+            "Two [Tracked] types have the same registry name",
+            "[Tracked] name '{0}' of '{1}' is already taken by '{2}', so '{1}' is left out of TrackedModelRegistry",
+            WellKnownDiagnosticTags.CompilationEnd);
 
         /// <summary>QTRK101: "[Param] '{0}' is not logged: {1}".</summary>
         public static readonly DiagnosticDescriptor ParamTypeUnsupported = Rule(DiagnosticIds.ParamTypeUnsupported, DiagnosticCategories.Design, DiagnosticSeverity.Error,

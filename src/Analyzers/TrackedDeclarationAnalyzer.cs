@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -7,7 +8,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace Qlib.Tracked.Analyzers
 {
     /// <summary>
-    /// [Tracked] declarations: shapes the generator skips (QTRK001–006), members it drops (QTRK101/102, 201/204,
+    /// [Tracked] declarations: shapes the generator skips (QTRK001–006), registry names two types share (QTRK007), members it drops (QTRK101/102, 201/204,
     /// 301/304), keys that break MLflow's rules or collide (QTRK103/104, 202/203, 302/303) and the record glue's
     /// [Predict] method (QTRK401/402). The generator skips; this analyzer says why.
     /// </summary>
@@ -17,6 +18,7 @@ namespace Qlib.Tracked.Analyzers
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
             DiagnosticDescriptors.TypeNotPartial, DiagnosticDescriptors.ContainingTypeNotPartial, DiagnosticDescriptors.UnsupportedTypeShape,
             DiagnosticDescriptors.AbstractOrStaticType, DiagnosticDescriptors.NoParameterlessConstructor, DiagnosticDescriptors.RequiredMembers,
+            DiagnosticDescriptors.DuplicateModelName,
             DiagnosticDescriptors.ParamTypeUnsupported, DiagnosticDescriptors.ParamNotReadable, DiagnosticDescriptors.DuplicateParamKey, DiagnosticDescriptors.InvalidParamKey,
             DiagnosticDescriptors.MetricTypeUnsupported, DiagnosticDescriptors.DuplicateMetricKey, DiagnosticDescriptors.InvalidMetricKey, DiagnosticDescriptors.MetricNotReadable,
             DiagnosticDescriptors.ArtifactTypeUnsupported, DiagnosticDescriptors.ArtifactNameCollision, DiagnosticDescriptors.InvalidArtifactName, DiagnosticDescriptors.ArtifactNotReadable,
@@ -30,21 +32,61 @@ namespace Qlib.Tracked.Analyzers
             {
                 var symbols = KnownSymbols.Create(start.Compilation);
                 if (symbols is null) return;
-                start.RegisterSymbolAction(ctx => AnalyzeType(ctx, symbols), SymbolKind.NamedType);
+                var registered = new ConcurrentBag<RegistryEntry>();
+                start.RegisterSymbolAction(ctx => AnalyzeType(ctx, symbols, registered), SymbolKind.NamedType);
+                start.RegisterCompilationEndAction(end => CheckRegistryNames(end, registered));
             });
         }
 
-        private static void AnalyzeType(SymbolAnalysisContext context, KnownSymbols symbols)
+        /// <summary>A type the generated registry lists: its registry name, its fully qualified name and where its name is given.</summary>
+        private sealed class RegistryEntry
+        {
+            public RegistryEntry(string name, string fullyQualifiedName, Location location)
+            {
+                Name = name;
+                FullyQualifiedName = fullyQualifiedName;
+                Location = location;
+            }
+
+            public string Name { get; }
+
+            public string FullyQualifiedName { get; }
+
+            public Location Location { get; }
+        }
+
+        private static void AnalyzeType(SymbolAnalysisContext context, KnownSymbols symbols, ConcurrentBag<RegistryEntry> registered)
         {
             var type = (INamedTypeSymbol)context.Symbol;
-            if (!type.GetAttributes().Any(a => KnownSymbols.Is(a.AttributeClass, symbols.Tracked))) return;
+            var tracked = type.GetAttributes().FirstOrDefault(a => KnownSymbols.Is(a.AttributeClass, symbols.Tracked));
+            if (tracked is null) return;
             var report = new System.Action<Diagnostic>(context.ReportDiagnostic);
-            TrackedShapeReader.CheckTypeShape(type, report);
+            if (TrackedShapeReader.CheckTypeShape(type, report) && TrackedShapeReader.IsAccessibleFromAssembly(type))
+                registered.Add(new RegistryEntry(TrackedShapeReader.RegistryName(type, tracked), type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                    TrackedShapeReader.NamedArgumentLocation(tracked, "Name") ?? type.Locations.FirstOrDefault() ?? Location.None));
             var shape = TrackedShapeReader.Read(type, symbols, report);
             CheckKeys(shape.Params, DiagnosticDescriptors.InvalidParamKey, DiagnosticDescriptors.DuplicateParamKey, report);
             CheckKeys(shape.Metrics, DiagnosticDescriptors.InvalidMetricKey, DiagnosticDescriptors.DuplicateMetricKey, report);
             CheckArtifacts(shape.Artifacts, type, report);
         }
+
+        /// <summary>
+        /// The generated registry keeps one type per name, the first by fully qualified name (ordinal), and leaves the
+        /// others out; each one left out is reported.
+        /// </summary>
+        private static void CheckRegistryNames(CompilationAnalysisContext context, ConcurrentBag<RegistryEntry> registered)
+        {
+            foreach (var group in registered.GroupBy(e => e.Name, System.StringComparer.Ordinal))
+            {
+                var ordered = group.OrderBy(e => e.FullyQualifiedName, System.StringComparer.Ordinal).ToList();
+                for (var i = 1; i < ordered.Count; i++)
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DuplicateModelName, ordered[i].Location,
+                        group.Key, Plain(ordered[i].FullyQualifiedName), Plain(ordered[0].FullyQualifiedName)));
+            }
+        }
+
+        private static string Plain(string fullyQualifiedName) =>
+            fullyQualifiedName.StartsWith("global::", System.StringComparison.Ordinal) ? fullyQualifiedName.Substring("global::".Length) : fullyQualifiedName;
 
         private static void CheckKeys(List<KeyEntry> entries, DiagnosticDescriptor invalid, DiagnosticDescriptor duplicate, System.Action<Diagnostic> report)
         {

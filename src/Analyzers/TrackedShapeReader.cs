@@ -381,6 +381,35 @@ namespace Qlib.Tracked.Analyzers
             return null;
         }
 
+        /// <summary>
+        /// The name the generated registry lists the type under (the generator's <c>RegistryName</c>): <c>[Tracked(Name = …)]</c>
+        /// when not empty, else the type's full name without <c>global::</c> (<c>Ns.Outer.Inner</c>).
+        /// </summary>
+        public static string RegistryName(INamedTypeSymbol type, AttributeData tracked)
+        {
+            foreach (var argument in tracked.NamedArguments)
+            {
+                if (argument.Key == "Name" && argument.Value.Value is string name && name.Length > 0) return name;
+            }
+            return type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted));
+        }
+
+        /// <summary>The generator lists only types that code elsewhere in the assembly can name (no private or protected nesting).</summary>
+        public static bool IsAccessibleFromAssembly(INamedTypeSymbol type)
+        {
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal)) return false;
+            }
+            return true;
+        }
+
+        /// <summary>Where the named argument <paramref name="name"/> of an attribute is written, if it is.</summary>
+        public static Location? NamedArgumentLocation(AttributeData attr, string name) =>
+            attr.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } list }
+                ? list.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == name)?.Expression.GetLocation()
+                : null;
+
         /// <summary>The generator's rule: a non-empty string first constructor argument, else the naming policy.</summary>
         public static string? ExplicitName(AttributeData attr) =>
             attr.ConstructorArguments.Length > 0 && attr.ConstructorArguments[0].Value is string s && s.Length > 0 ? s : null;

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Text;
 using Microsoft.CodeAnalysis.CSharp;
 using Qlib.Tracked.Generators.Helpers;
 using Qlib.Tracked.Generators.Model;
@@ -74,6 +75,30 @@ namespace Qlib.Tracked.Generators
 
             private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
+            /// <summary>
+            /// A user's name as text of an XML doc comment: <c>&amp;</c>, <c>&lt;</c> and <c>&gt;</c> escaped (an artifact
+            /// named <c>a&amp;b.txt</c> would otherwise be CS1570 in the user's build) and line breaks, which would end
+            /// the comment line, written as C# escapes.
+            /// </summary>
+            private static string Doc(string value)
+            {
+                var text = new StringBuilder(value.Length + 8);
+                foreach (var c in value)
+                {
+                    switch (c)
+                    {
+                        case '&': text.Append("&amp;"); break;
+                        case '<': text.Append("&lt;"); break;
+                        case '>': text.Append("&gt;"); break;
+                        default:
+                            if (char.IsControl(c) || c == '\u2028' || c == '\u2029') text.Append("\\u").Append(((int)c).ToString("x4"));
+                            else text.Append(c);
+                            break;
+                    }
+                }
+                return text.ToString();
+            }
+
             private static void WriteNames(SourceWriter w, TrackedTypeSpec spec)
             {
                 w.WriteLine("/// <summary>The keys this type logs: params (dotted for groups), metrics and artifacts.</summary>");
@@ -83,18 +108,18 @@ namespace Qlib.Tracked.Generators
                 foreach (var p in Flatten(spec.Params))
                 {
                     w.WriteLine(p.Kind == ParamKind.Group
-                        ? "/// <summary>Prefix of the param group <c>" + p.Key + "</c>.</summary>"
-                        : "/// <summary>Param <c>" + p.Key + "</c>.</summary>");
+                        ? "/// <summary>Prefix of the param group <c>" + Doc(p.Key) + "</c>.</summary>"
+                        : "/// <summary>Param <c>" + Doc(p.Key) + "</c>.</summary>");
                     w.WriteLine("public const string " + p.ConstName + " = " + Literal(p.Key) + ";");
                 }
                 foreach (var m in spec.Metrics)
                 {
-                    w.WriteLine("/// <summary>Metric <c>" + m.Key + "</c>.</summary>");
+                    w.WriteLine("/// <summary>Metric <c>" + Doc(m.Key) + "</c>.</summary>");
                     w.WriteLine("public const string " + m.ConstName + " = " + Literal(m.Key) + ";");
                 }
                 foreach (var a in spec.Artifacts)
                 {
-                    w.WriteLine("/// <summary>Artifact <c>" + a.Name + "</c>.</summary>");
+                    w.WriteLine("/// <summary>Artifact <c>" + Doc(a.Name) + "</c>.</summary>");
                     w.WriteLine("public const string " + a.ConstName + " = " + Literal(a.Name) + ";");
                 }
                 w.Close();
@@ -298,7 +323,7 @@ namespace Qlib.Tracked.Generators
                 foreach (var a in spec.Artifacts)
                 {
                     w.WriteLine();
-                    w.WriteLine("/// <summary>Loads the artifact <c>" + a.Name + "</c> (" + Format(a.Kind) + ") from <paramref name=\"run\"/>.</summary>");
+                    w.WriteLine("/// <summary>Loads the artifact <c>" + Doc(a.Name) + "</c> (" + Format(a.Kind) + ") from <paramref name=\"run\"/>.</summary>");
                     w.WriteLine(GeneratedCode);
                     w.WriteLine("public static " + a.TypeName + " Load" + a.MemberName.TrimStart('@') + "(" + TypeNames.RunReader + " run)");
                     w.Open();
@@ -354,7 +379,7 @@ namespace Qlib.Tracked.Generators
             private static void WriteGroupFactory(SourceWriter w, ParamSpec group)
             {
                 w.WriteLine();
-                w.WriteLine("/// <summary>Builds the param group <c>" + group.Key + "</c>; keys that are missing keep <paramref name=\"current\"/>'s values.</summary>");
+                w.WriteLine("/// <summary>Builds the param group <c>" + Doc(group.Key) + "</c>; keys that are missing keep <paramref name=\"current\"/>'s values.</summary>");
                 w.WriteLine(GeneratedCode);
                 w.WriteLine("private static " + group.TypeName + " __FromParams_" + group.ConstName + "(" + TypeNames.Params + " parameters, " + group.TypeName + (group.IsValueType ? "" : "?") + " current)");
                 w.Open();
@@ -456,7 +481,7 @@ namespace Qlib.Tracked.Generators
                 var seen = new HashSet<string>();
                 foreach (var e in entries)
                 {
-                    if (!seen.Add(e.Name)) continue; // a duplicate name: the first (ordinal by type) wins; the analyzers report it
+                    if (!seen.Add(e.Name)) continue; // a duplicate name: the first (ordinal by type) wins; QTRK007 reports the others
                     w.WriteLine("registry.Register(new global::Qlib.Tracked.TrackedModelInfo(" + e.FullyQualifiedName + ".Schema, typeof(" + e.FullyQualifiedName + "),");
                     w.WriteLine("    static parameters => " + e.FullyQualifiedName + ".FromParams(parameters), static run => " + e.FullyQualifiedName + ".Load(run)));");
                 }

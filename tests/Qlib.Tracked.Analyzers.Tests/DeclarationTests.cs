@@ -255,3 +255,29 @@ public class QTRK104_InvalidParamKeyTests
         }
         """, "QTRK104");
 }
+
+public class QTRK007_DuplicateModelNameTests
+{
+    [Fact]
+    public void QTRK007_SameName_ReportedOnTheOneLeftOut() => Verify("""
+        [Tracked(Name = "lgb")] public partial class A { [Param] public int X { get; set; } }
+        [Tracked(Name = {|QTRK007:"lgb"|})] public partial class B { [Param] public int Y { get; set; } }
+        """, "QTRK007");
+
+    [Fact]
+    public void QTRK007_NameEqualToAnotherTypesFullName_Reported() => Verify("""
+        namespace Models
+        {
+            [Tracked] public partial class Ridge { }
+            [Tracked(Name = {|QTRK007:"Models.Ridge"|})] public partial class RidgeV2 { }
+        }
+        """, "QTRK007");
+
+    [Fact]
+    public void QTRK007_DistinctNamesOrSkippedTypes_Clean() => Verify("""
+        [Tracked(Name = "lgb")] public partial class A { }
+        [Tracked(Name = "xgb")] public partial class B { }
+        [Tracked(Name = "lgb")] public class NotPartial { }
+        public partial class Outer { [Tracked(Name = "lgb")] private partial class Hidden { } }
+        """, "QTRK007");
+}
