@@ -61,7 +61,7 @@ namespace Qlib.Tracked.Analyzers
             var tracked = type.GetAttributes().FirstOrDefault(a => KnownSymbols.Is(a.AttributeClass, symbols.Tracked));
             if (tracked is null) return;
             var report = new System.Action<Diagnostic>(context.ReportDiagnostic);
-            if (TrackedShapeReader.CheckTypeShape(type, report) && TrackedShapeReader.IsAccessibleFromAssembly(type))
+            if (TrackedShapeReader.CheckTypeShape(type, report) && Generators.TrackedShapeRules.IsAccessibleFromAssembly(type))
                 registered.Add(new RegistryEntry(TrackedShapeReader.RegistryName(type, tracked), type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
                     TrackedShapeReader.NamedArgumentLocation(tracked, "Name") ?? type.Locations.FirstOrDefault() ?? Location.None));
             var shape = TrackedShapeReader.Read(type, symbols, report);

@@ -102,4 +102,26 @@ public partial class ConsistencyTests
         }
         Assert.Equal(runtimeOk, MlflowNameRules.KeyProblem(key) is null);
     }
+
+    /// <summary>
+    /// One implementation of the shape rules: the analyzers compile the generator's <c>TrackedShapeRules.cs</c> itself
+    /// (a linked file, not a copy), and their reader decides nothing about shapes on its own — the checks that were
+    /// once kept by hand in two places (generic, nullable, list, metric and serializer rules) appear only in the rules file.
+    /// </summary>
+    [Fact]
+    public void ShapeRules_AreOneFileCompiledIntoBoth()
+    {
+        var root = Path.GetFullPath(Path.Combine(ThisFolder(), "..", ".."));
+        var project = File.ReadAllText(Path.Combine(root, "src", "Analyzers", "Qlib.Tracked.Analyzers.csproj"));
+        Assert.Contains(@"<Compile Include=""..\Generators\TrackedShapeRules.cs""", project);
+        Assert.Contains(typeof(DiagnosticDescriptors).Assembly.GetTypes(), t => t.FullName == "Qlib.Tracked.Generators.TrackedShapeRules");
+
+        var reader = File.ReadAllText(Path.Combine(root, "src", "Analyzers", "TrackedShapeReader.cs"));
+        string[] ruleFragments = ["IsGenericType", "System_Nullable_T", "System_Double", "IsRequired", "InstanceConstructors", "IParquetTable", "JsonContext\"", "IsIndexer"];
+        Assert.All(ruleFragments, fragment => Assert.DoesNotContain(fragment, reader));
+        var rules = File.ReadAllText(Path.Combine(root, "src", "Generators", "TrackedShapeRules.cs"));
+        Assert.All(ruleFragments, fragment => Assert.Contains(fragment, rules));
+    }
+
+    private static string ThisFolder([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

@@ -77,16 +77,6 @@ namespace Qlib.Tracked.Generators.Model
         Group,
     }
 
-    internal enum ListShape
-    {
-        None,
-        Array,
-        List,
-
-        /// <summary>An interface an array converts to (IEnumerable, IReadOnlyList, IList, …).</summary>
-        Interface,
-    }
-
     /// <summary>One [Param] member. For a group, <see cref="Children"/> holds its members with full dotted keys.</summary>
     internal sealed record ParamSpec(
         string Key,
@@ -110,15 +100,6 @@ namespace Qlib.Tracked.Generators.Model
         string ValueType,
         bool IsNullable,
         bool CanRestore);
-
-    internal enum ArtifactKind
-    {
-        Text,
-        Bytes,
-        Parquet,
-        MemoryPack,
-        Json,
-    }
 
     /// <summary>One [Artifact] member and the serializer chosen for its type.</summary>
     internal sealed record ArtifactSpec(
