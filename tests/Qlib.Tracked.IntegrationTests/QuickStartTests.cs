@@ -37,7 +37,9 @@ public class QuickStartTests
         var validIc = files.GetMetricHistory(result.RunId, "valid.ic");
         Assert.Equal(Enumerable.Range(0, 6).Select(s => (long)s), validIc.Select(m => m.Step));
         Assert.Equal(result.Metrics["IC"], run.Data.Metrics["IC"].Value);
-        Assert.True(run.Data.Metrics["IC"].Value > 0.2, "the synthetic signal is strong enough to find");
+        // A small panel's test window is a few days: its IC is noise around a weak signal (QuickStartCommandTests
+        // checks the default run's), never the strong, clean fit a noise-free panel gave.
+        Assert.InRange(run.Data.Metrics["IC"].Value, -0.3, 0.3);
 
         using var _ = R.UriContext(store.Uri);
         var recorder = R.GetRecorder(recorderId: result.RunId, experimentName: "quickstart");
