@@ -28,7 +28,7 @@ static int Create(string store, string experimentName)
 static int Append(string store, string runId, string key, long first, int count, int seed, bool portable)
 {
     // Must be set before the first append: the store reads it once.
-    if (portable) AppContext.SetSwitch(Qlib.Tracked.Stores.FileBacked.MetricFile.PortableAppendSwitch, true);
+    if (portable) Qlib.Tracked.Interop.NativeCalls.ForcePortable = true;
     var fileStore = new FileStore(store);
     var sizes = new Random(seed);
     Console.WriteLine("ready");

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Qlib.Tracked.Interop;
 
 namespace Qlib.Tracked.Artifacts;
 
@@ -16,9 +17,8 @@ namespace Qlib.Tracked.Artifacts;
 /// after allocation. The advice changes no content and is only a hint: where it is refused (other systems, THP
 /// off, memory already touched) nothing changes.
 /// </remarks>
-internal static partial class LargeArrays
+internal static class LargeArrays
 {
-    private const int MadviseHugePage = 14;
     private const long HugePageBytes = 2 << 20;
 
     /// <summary>Arrays smaller than this are left alone: at least one whole huge page must fit inside.</summary>
@@ -50,7 +50,7 @@ internal static partial class LargeArrays
     public static unsafe bool AdviseHugePages<T>(T[] array)
     {
         var bytes = (long)array.Length * Unsafe.SizeOf<T>();
-        if (!s_adviceUsable || bytes < MinimumAdvisedBytes) return false;
+        if (!s_adviceUsable || !NativeCalls.Usable || bytes < MinimumAdvisedBytes) return false;
         // Pins the array for the call; large arrays are not moved by the collector anyway, and the advice
         // concerns the address range, not the object.
         fixed (byte* data = &Unsafe.As<T, byte>(ref MemoryMarshal.GetArrayDataReference(array)))
@@ -60,7 +60,7 @@ internal static partial class LargeArrays
             if (end <= start) return false;
             try
             {
-                return Madvise((nint)start, (nuint)(end - start), MadviseHugePage) == 0;
+                return Libc.Madvise((nint)start, (nuint)(end - start), Libc.MadviseHugePage) == 0;
             }
             catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
             {
@@ -69,7 +69,4 @@ internal static partial class LargeArrays
             }
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "madvise")]
-    private static partial int Madvise(nint address, nuint length, int advice);
 }

@@ -1,4 +1,7 @@
 using System.Runtime.InteropServices;
+using Qlib.Tracked.Interop;
+using static Qlib.Tracked.Interop.Errno;
+using static Qlib.Tracked.Interop.Libc;
 
 namespace Qlib.Tracked.Stores.FileBacked;
 
@@ -15,16 +18,9 @@ namespace Qlib.Tracked.Stores.FileBacked;
 /// OS. 64-bit only: <c>off_t</c> and <c>struct flock</c> are declared with 64-bit offsets. Other systems use
 /// <see cref="MetricFile"/>'s portable path.
 /// </remarks>
-internal static partial class LinuxAppend
+internal static class LinuxAppend
 {
-    private const int ORdWr = 0x2, OCreat = 0x40, OAppend = 0x400, OCloExec = 0x80000;
-    private const int SeekEnd = 2;
-    private const int ENoEnt = 2, EIntr = 4;
-    private const int FileMode0644 = 0x1A4;
-    private const int FOfdSetLkW = 38;
-    private const short FWrLck = 1, SeekSet = 0;
-
-    public static bool IsSupported { get; } = OperatingSystem.IsLinux() && Environment.Is64BitProcess;
+    public static bool IsSupported => NativeCalls.Usable;
 
     /// <summary>
     /// Appends <c>lines[1..]</c> with one write. Byte 0 is reserved: it becomes '\n' when the file ends with a
@@ -129,33 +125,4 @@ internal static partial class LinuxAppend
 
     private static IOException Failure(string call, string path, int errno) =>
         new($"Could not append to the metric file '{path}' ({call}: {Marshal.GetPInvokeErrorMessage(errno)}).");
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
-    private static partial long LSeek(int fd, long offset, int whence);
-
-    [LibraryImport("libc", EntryPoint = "pread", SetLastError = true)]
-    private static unsafe partial nint PRead(int fd, byte* buffer, nuint count, long offset);
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static unsafe partial nint Write(int fd, byte* buffer, nuint count);
-
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static unsafe partial int FcntlLock(int fd, int command, FLock* request);
-
-    /// <summary><c>struct flock</c> of 64-bit Linux (x86-64, AArch64): offsets are 64-bit.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct FLock
-    {
-        public short Type;
-        public short Whence;
-        public long Start;
-        public long Length;
-        public int Pid; // 0: required for open-file-description locks
-    }
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

@@ -1,4 +1,7 @@
 using System.Runtime.InteropServices;
+using Qlib.Tracked.Interop;
+using static Qlib.Tracked.Interop.Errno;
+using static Qlib.Tracked.Interop.Libc;
 
 namespace Qlib.Tracked.Stores.FileBacked;
 
@@ -10,15 +13,9 @@ namespace Qlib.Tracked.Stores.FileBacked;
 /// this is a fifth of its system calls. Same flags and mode as .NET (<c>0666</c> before the umask).
 /// </summary>
 /// <remarks>Linux only, for the reasons given on <see cref="LinuxAppend"/>; other systems use the .NET APIs.</remarks>
-internal static partial class LinuxWrite
+internal static class LinuxWrite
 {
-    private const int OWrOnly = 0x1, OCreat = 0x40, OExcl = 0x80, OTrunc = 0x200, OCloExec = 0x80000;
-    private const int EPerm = 1, ENoEnt = 2, EIntr = 4, EAcces = 13, EExist = 17, EIsDir = 21, EInval = 22, ENoSys = 38;
-    private const int AtFdCwd = -100;
-    private const uint RenameExchange = 2;
-    private const int FileMode0666 = 0x1B6;
-
-    public static bool IsSupported => LinuxAppend.IsSupported;
+    public static bool IsSupported => NativeCalls.Usable;
 
     /// <summary>
     /// Creates or truncates <paramref name="path"/> (or, with <paramref name="createNew"/>, creates it and fails
@@ -104,22 +101,4 @@ internal static partial class LinuxWrite
             _ => new IOException(message),
         };
     }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags, int mode);
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static unsafe partial nint Write(int fd, byte* buffer, nuint count);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Rename(string source, string destination);
-
-    [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int RenameAt2(int sourceFolder, string source, int destinationFolder, string destination, uint flags);
-
-    [LibraryImport("libc", EntryPoint = "unlink", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Unlink(string path);
 }

@@ -32,14 +32,6 @@ internal static class MetricFile
     /// <summary>How long a portable append waits for another writer's lock before it fails.</summary>
     private static readonly TimeSpan PortableLockWait = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// AppContext switch that sends appends down the portable path on Linux too, so tests there cover it
-    /// (the concurrent-append tests' writer processes set it). Read once, at the first append.
-    /// </summary>
-    internal const string PortableAppendSwitch = "Qlib.Tracked.PortableMetricAppend";
-
-    private static readonly bool UseLinuxAppend =
-        LinuxAppend.IsSupported && !(AppContext.TryGetSwitch(PortableAppendSwitch, out var portable) && portable);
 
     /// <summary>Writes one line into <paramref name="destination"/> and returns its length.</summary>
     public static int FormatLine(in Metric metric, Span<byte> destination)
@@ -69,7 +61,7 @@ internal static class MetricFile
     /// <param name="lines">Byte 0 free, then the lines.</param>
     public static void AppendLines(string path, Span<byte> lines)
     {
-        if (UseLinuxAppend)
+        if (LinuxAppend.IsSupported)
         {
             KnownLengths.TryGetValue(path, out var expected);
             if (!LinuxAppend.TryAppend(path, lines, expected, out var newLength))

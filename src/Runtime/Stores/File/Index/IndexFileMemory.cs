@@ -53,7 +53,7 @@ internal sealed unsafe class IndexFileMemory : IDisposable
             var length = RandomAccess.GetLength(file);
             if (length > int.MaxValue) throw new InvalidDataException($"{length} bytes is larger than an index can be");
             var opened = Stamp(file);
-            if (map && !OperatingSystem.IsWindows() && length > 0 && TryMap(file, (int)length, opened) is { } mapped) return mapped;
+            if (map && !OperatingSystem.IsWindows() && !Interop.NativeCalls.ForcePortable && length > 0 && TryMap(file, (int)length, opened) is { } mapped) return mapped;
             var pinned = GC.AllocateUninitializedArray<byte>((int)length, pinned: true);
             for (var read = 0; read < pinned.Length;)
             {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Qlib.Tracked.Interop;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
@@ -6,7 +7,7 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// Linux's <c>inotify</c> through the C library: one non-blocking instance (a file descriptor) that the kernel
 /// queues an event on, during the writer's own system call, for every change to a watched folder or a file in it.
 /// </summary>
-internal static partial class Inotify
+internal static class Inotify
 {
     public const uint InModify = 0x2, InAttrib = 0x4, InCloseWrite = 0x8, InMovedFrom = 0x40, InMovedTo = 0x80,
         InCreate = 0x100, InDelete = 0x200, InDeleteSelf = 0x400, InMoveSelf = 0x800;
@@ -16,14 +17,13 @@ internal static partial class Inotify
     public const uint ChangeMask = InModify | InAttrib | InCloseWrite | InMovedFrom | InMovedTo | InCreate | InDelete | InDeleteSelf | InMoveSelf | InOnlyDir;
 
     private const int InNonBlock = 0x800, InCloExec = 0x80000;
-    public const int EAgain = 11, EIntr = 4, ENoEnt = 2, ENotDir = 20, ENoSpc = 28;
 
     /// <summary>A new instance, or null when the kernel refuses one (EMFILE at 128 per user, ENOSYS, EPERM in a sandbox…).</summary>
     public static InotifyHandle? TryCreate()
     {
-        if (!OperatingSystem.IsLinux()) return null;
+        if (!NativeCalls.Usable) return null; // the watcher verifies by stats instead
         int fd;
-        try { fd = Init1(InNonBlock | InCloExec); }
+        try { fd = Libc.InotifyInit1(InNonBlock | InCloExec); }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return null; }
         return fd < 0 ? null : new InotifyHandle(fd);
     }
@@ -31,11 +31,11 @@ internal static partial class Inotify
     /// <summary>The watch descriptor, or -errno.</summary>
     public static int AddWatch(InotifyHandle handle, string path, uint mask)
     {
-        var wd = AddWatchNative(handle, path, mask);
+        var wd = Libc.InotifyAddWatch(handle, path, mask);
         return wd >= 0 ? wd : -Marshal.GetLastPInvokeError();
     }
 
-    public static void RemoveWatch(InotifyHandle handle, int wd) => RemoveWatchNative(handle, wd);
+    public static void RemoveWatch(InotifyHandle handle, int wd) => Libc.InotifyRmWatch(handle, wd);
 
     /// <summary>Bytes read into <paramref name="buffer"/>, or -errno (-EAGAIN: the queue is empty).</summary>
     public static unsafe int Read(InotifyHandle handle, byte[] buffer)
@@ -46,7 +46,7 @@ internal static partial class Inotify
             handle.DangerousAddRef(ref added);
             fixed (byte* p = buffer)
             {
-                var n = ReadNative((int)handle.DangerousGetHandle(), p, (nuint)buffer.Length);
+                var n = Libc.Read((int)handle.DangerousGetHandle(), p, (nuint)buffer.Length);
                 return n >= 0 ? (int)n : -Marshal.GetLastPInvokeError();
             }
         }
@@ -55,31 +55,4 @@ internal static partial class Inotify
             if (added) handle.DangerousRelease();
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "inotify_init1", SetLastError = true)]
-    private static partial int Init1(int flags);
-
-    [LibraryImport("libc", EntryPoint = "inotify_add_watch", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int AddWatchNative(InotifyHandle fd, string path, uint mask);
-
-    [LibraryImport("libc", EntryPoint = "inotify_rm_watch")]
-    private static partial int RemoveWatchNative(InotifyHandle fd, int wd);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static unsafe partial nint ReadNative(int fd, byte* buffer, nuint count);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    internal static partial int Close(int fd);
-}
-
-/// <summary>The inotify descriptor; closed (freeing every watch in the kernel) when its store is disposed of or collected.</summary>
-internal sealed class InotifyHandle : SafeHandle
-{
-    public InotifyHandle(int fd) : base(-1, ownsHandle: true) => SetHandle(fd);
-
-    public InotifyHandle() : base(-1, ownsHandle: true) { } // for the marshaller
-
-    public override bool IsInvalid => handle == -1;
-
-    protected override bool ReleaseHandle() => Inotify.Close((int)handle) == 0;
 }

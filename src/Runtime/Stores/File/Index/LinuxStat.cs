@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Qlib.Tracked.Interop;
 using System.Text;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
@@ -10,13 +11,8 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// stack buffer and only write time and length are asked for. <c>statx</c> rather than <c>stat</c>: its
 /// buffer has one layout on every architecture.
 /// </summary>
-internal static partial class LinuxStat
+internal static class LinuxStat
 {
-    private const int AtFdCwd = -100;
-    private const uint StatxType = 0x1, StatxMtime = 0x40, StatxSize = 0x200;
-    private const int ENoSys = 38, EPerm = 1;
-    private const int StatxBufferSize = 256;
-    private const int SizeOffset = 40, ModeOffset = 28, MtimeOffset = 112;
     private const int MaxPathBytes = 4096;
 
     // Usable until a call says the kernel or a sandbox refuses statx (then FileInfo answers, as elsewhere).
@@ -31,7 +27,7 @@ internal static partial class LinuxStat
     {
         exists = isDirectory = false;
         writeTicks = length = 0;
-        if (!s_usable) return false;
+        if (!s_usable || !NativeCalls.Usable) return false;
         var maxBytes = Encoding.UTF8.GetMaxByteCount(folder.Length + 2 + sub.Length + name.Length) + 1;
         if (maxBytes > MaxPathBytes) return false;
         Span<byte> path = stackalloc byte[maxBytes];
@@ -39,13 +35,13 @@ internal static partial class LinuxStat
         Append(path, ref written, sub);
         Append(path, ref written, name);
         path[written] = 0;
-        var buffer = stackalloc byte[StatxBufferSize];
+        var buffer = stackalloc byte[StatxBuffer.Size];
         int result;
-        fixed (byte* p = path) result = Statx(AtFdCwd, p, 0, StatxType | StatxMtime | StatxSize, buffer);
+        fixed (byte* p = path) result = Libc.Statx(Libc.AtFdCwd, p, 0, StatxBuffer.Type | StatxBuffer.Mtime | StatxBuffer.FileSize, buffer);
         if (result != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            if (errno is ENoSys or EPerm)
+            if (errno is Errno.ENoSys or Errno.EPerm)
             {
                 s_usable = false;
                 return false;
@@ -53,12 +49,12 @@ internal static partial class LinuxStat
             return true; // ENOENT, ENOTDIR, EACCES, ELOOP…: as FileInfo, "does not exist"
         }
         // The kernel fills it in the machine's own byte order.
-        var mode = *(ushort*)(buffer + ModeOffset);
+        var mode = *(ushort*)(buffer + StatxBuffer.ModeOffset);
         exists = true;
-        isDirectory = (mode & 0xF000) == 0x4000;
-        length = (long)*(ulong*)(buffer + SizeOffset);
-        var seconds = *(long*)(buffer + MtimeOffset);
-        var nanoseconds = *(uint*)(buffer + MtimeOffset + 8);
+        isDirectory = (mode & StatxBuffer.TypeMask) == StatxBuffer.Directory;
+        length = (long)*(ulong*)(buffer + StatxBuffer.SizeOffset);
+        var seconds = *(long*)(buffer + StatxBuffer.MtimeOffset);
+        var nanoseconds = *(uint*)(buffer + StatxBuffer.MtimeOffset + 8);
         // What FileInfo.LastWriteTimeUtc.Ticks gives for the same stat, so stamps from either compare equal.
         writeTicks = DateTime.UnixEpoch.Ticks + seconds * TimeSpan.TicksPerSecond + nanoseconds / 100;
         return true;
@@ -71,18 +67,18 @@ internal static partial class LinuxStat
     /// </summary>
     public static unsafe bool IsSpecialFile(string path)
     {
-        if (!s_usable) return false;
+        if (!s_usable || !NativeCalls.Usable) return false;
         var maxBytes = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
         if (maxBytes > MaxPathBytes) return false;
         Span<byte> bytes = stackalloc byte[maxBytes];
         var written = Encoding.UTF8.GetBytes(path, bytes);
         bytes[written] = 0;
-        var buffer = stackalloc byte[StatxBufferSize];
+        var buffer = stackalloc byte[StatxBuffer.Size];
         int result;
-        fixed (byte* p = bytes) result = Statx(AtFdCwd, p, 0, StatxType, buffer);
+        fixed (byte* p = bytes) result = Libc.Statx(Libc.AtFdCwd, p, 0, StatxBuffer.Type, buffer);
         if (result != 0) return false;
-        var type = *(ushort*)(buffer + ModeOffset) & 0xF000;
-        return type is not (0x8000 or 0x4000); // S_IFREG, S_IFDIR
+        var type = *(ushort*)(buffer + StatxBuffer.ModeOffset) & StatxBuffer.TypeMask;
+        return type is not (StatxBuffer.RegularFile or StatxBuffer.Directory);
     }
 
     private static void Append(Span<byte> path, ref int written, string part)
@@ -91,7 +87,4 @@ internal static partial class LinuxStat
         if (written == 0 || path[written - 1] != (byte)'/') path[written++] = (byte)'/';
         written += Encoding.UTF8.GetBytes(part, path[written..]);
     }
-
-    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
-    private static unsafe partial int Statx(int dirfd, byte* path, int flags, uint mask, byte* buffer);
 }

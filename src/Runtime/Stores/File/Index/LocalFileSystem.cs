@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using Qlib.Tracked.Interop;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
@@ -15,7 +15,7 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// folders 0x786F4256, Hyper-V/Plan 9 (v9fs is 9p) and any folder <c>statfs</c> fails on. Everything else (ext4, xfs,
 /// btrfs, tmpfs, overlayfs, zfs…) counts as local.
 /// </remarks>
-internal static partial class LocalFileSystem
+internal static class LocalFileSystem
 {
     private static readonly HashSet<long> Remote =
     [
@@ -23,20 +23,17 @@ internal static partial class LocalFileSystem
         0x6B414653, 0x564C, 0x7461636F, 0x01161970, 0x0BD00BD0, 0x47504653, 0x786F4256,
     ];
 
-    /// <summary>True when <paramref name="folder"/> is on a local file system (Linux only; false elsewhere or when unknown).</summary>
+    /// <summary>True when <paramref name="folder"/> is on a local file system (Linux only; false elsewhere, when unknown or when <see cref="NativeCalls.ForcePortable"/>).</summary>
     public static unsafe bool IsLocal(string folder)
     {
-        if (!OperatingSystem.IsLinux()) return false;
+        if (!NativeCalls.Usable) return false;
         // struct statfs is 120 bytes on 64-bit Linux; f_type (a C long) comes first on every architecture.
         var buffer = stackalloc byte[256];
         int result;
-        try { result = StatFs(folder, buffer); }
+        try { result = Libc.StatFs(folder, buffer); }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
         if (result != 0) return false;
         long type = IntPtr.Size == 8 ? *(long*)buffer : *(int*)buffer;
         return !Remote.Contains(type & 0xFFFFFFFF);
     }
-
-    [LibraryImport("libc", EntryPoint = "statfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static unsafe partial int StatFs(string path, byte* buffer);
 }

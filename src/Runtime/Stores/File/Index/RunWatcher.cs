@@ -1,3 +1,4 @@
+using Qlib.Tracked.Interop;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 
@@ -151,10 +152,10 @@ internal sealed class RunWatcher : IDisposable
             while (true)
             {
                 var n = Inotify.Read(_handle, _buffer);
-                if (n == -Inotify.EIntr) continue;
+                if (n == -Errno.EIntr) continue;
                 if (n <= 0)
                 {
-                    if (n != -Inotify.EAgain)
+                    if (n != -Errno.EAgain)
                     {
                         // An unexpected error: trust nothing watched so far, and watch no more (every run back on stats).
                         LoseEverything();
@@ -260,7 +261,7 @@ internal sealed class RunWatcher : IDisposable
         return true;
     }
 
-    private static bool IsAbsent(int result) => result == -Inotify.ENoEnt || result == -Inotify.ENotDir;
+    private static bool IsAbsent(int result) => result == -Errno.ENoEnt || result == -Errno.ENotDir;
 
     /// <summary>Watches every folder under <paramref name="folder"/>, each before it is listed.</summary>
     private bool AddTreeLocked(string folder, string relative, RunIndexEntry entry, HashSet<string> watched)
@@ -283,23 +284,23 @@ internal sealed class RunWatcher : IDisposable
     /// <summary>Watches one folder for <paramref name="target"/>; the watch descriptor, or -errno (-ENOSPC: budget spent).</summary>
     private int AddLocked(string folder, object target)
     {
-        if (_handle is null || _exhausted) return -Inotify.ENoSpc;
+        if (_handle is null || _exhausted) return -Errno.ENoSpc;
         var wd = Inotify.AddWatch(_handle, folder, Inotify.ChangeMask);
         if (wd < 0)
         {
-            if (wd == -Inotify.ENoSpc) _exhausted = true; // the user's kernel-wide limit: stop trying until watches are freed
+            if (wd == -Errno.ENoSpc) _exhausted = true; // the user's kernel-wide limit: stop trying until watches are freed
             return wd;
         }
         if (_targets.TryGetValue(wd, out var known))
         {
             // The same folder again (one inode, one watch): fine for its own run; another run sharing it cannot be told apart.
-            return ReferenceEquals(known, target) ? wd : -Inotify.ENoSpc;
+            return ReferenceEquals(known, target) ? wd : -Errno.ENoSpc;
         }
         if (_targets.Count >= _budget)
         {
             Inotify.RemoveWatch(_handle, wd);
             _exhausted = true;
-            return -Inotify.ENoSpc;
+            return -Errno.ENoSpc;
         }
         _targets[wd] = target;
         if (target is RunIndexEntry entry) (entry.WatchDescriptors ??= []).Add(wd);
