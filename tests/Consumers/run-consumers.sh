@@ -86,7 +86,8 @@ XML
 step "restore (once, for every consumer)"
 (cd "$apps" && dotnet restore Consumers.slnx) > "$work/restore.log" 2>&1 || { cat "$work/restore.log"; all_failed "restore failed"; }
 for p in qlib.tracked qlib.tracked.cli; do
-  [ ! -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/$p/$version" ] || all_failed "$p $version is in the user's package cache: it would shadow the feed"
+  cached="${NUGET_PACKAGES:-$HOME/.nuget/packages}/$p/$version"
+  [ ! -d "$cached" ] || all_failed "$cached (a package installed from an earlier feed) would be used instead of the one just packed: delete it and run again"
 done
 [ -f "$work/packages/qlib.tracked/$version/qlib.tracked.$version.nupkg" ] || all_failed "Qlib.Tracked $version was not restored from $feed"
 
