@@ -40,8 +40,9 @@ done
 version="$(dotnet msbuild "$root/src/Runtime/Qlib.Tracked.csproj" -getProperty:Version)" || all_failed "cannot read Version"
 feed="$work/feed" apps="$work/consumers"
 step "pack Qlib.Tracked and Qlib.Tracked.Cli $version (Release) into $feed"
-dotnet pack "$root/src/Runtime/Qlib.Tracked.csproj" -c Release -o "$feed" -warnaserror > "$work/pack.log" 2>&1 \
-  && dotnet pack "$root/src/Cli/Qlib.Tracked.Cli.csproj" -c Release -o "$feed" -warnaserror >> "$work/pack.log" 2>&1 \
+# As a release would be packed: deterministic, with source paths independent of the clone's location.
+dotnet pack "$root/src/Runtime/Qlib.Tracked.csproj" -c Release -o "$feed" -warnaserror -p:ContinuousIntegrationBuild=true > "$work/pack.log" 2>&1 \
+  && dotnet pack "$root/src/Cli/Qlib.Tracked.Cli.csproj" -c Release -o "$feed" -warnaserror -p:ContinuousIntegrationBuild=true >> "$work/pack.log" 2>&1 \
   || { cat "$work/pack.log"; all_failed "dotnet pack failed"; }
 
 # The projects, as a user would have them: TrackedApp, and a copy of it with Misspellings.cs added.
