@@ -17,10 +17,19 @@ public sealed class PackedPackages : IDisposable
         Configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         Feed = Directory.CreateTempSubdirectory("qlib-pack-test-").FullName;
         Version = ReadProperty(Path.Combine(RepoRoot, "Directory.Build.props"), "Version");
-        // The two packs share nothing they write, so they run side by side.
-        var packs = new[] { Path.Combine(RepoRoot, "src", "Runtime", "Qlib.Tracked.csproj"), Path.Combine(RepoRoot, "src", "Cli", "Qlib.Tracked.Cli.csproj") }
-            .Select(project => Task.Run(() => Pack(project))).ToArray();
-        PackOutput = string.Concat(packs.Select(p => p.GetAwaiter().GetResult()));
+        try
+        {
+            // The two packs share nothing they write, so they run side by side.
+            var packs = new[] { Path.Combine(RepoRoot, "src", "Runtime", "Qlib.Tracked.csproj"), Path.Combine(RepoRoot, "src", "Cli", "Qlib.Tracked.Cli.csproj") }
+                .Select(project => Task.Run(() => Pack(project))).ToArray();
+            PackOutput = string.Concat(packs.Select(p => p.GetAwaiter().GetResult()));
+        }
+        catch
+        {
+            // xunit never disposes a fixture whose constructor threw.
+            Directory.Delete(Feed, recursive: true);
+            throw;
+        }
     }
 
     public static string RepoRoot { get; } = FindRepoRoot();
