@@ -51,8 +51,16 @@ cp "$here"/TrackedApp/*.cs "$apps/TrackedApp/"
 sed "s/@QLIB_TRACKED_VERSION@/$version/" "$here/TrackedApp/TrackedApp.csproj" > "$apps/TrackedApp/TrackedApp.csproj"
 cp "$here"/TrackedApp/*.cs "$here"/MisspelledApp/*.cs "$apps/MisspelledApp/"
 cp "$apps/TrackedApp/TrackedApp.csproj" "$apps/MisspelledApp/MisspelledApp.csproj"
-# Packages restore into a folder of their own, so a previous run's Qlib.Tracked $version never shadows this one;
-# everything else is read from the user's cache when it is there (a fallback folder is never written to).
+# Packages restore into a folder of their own that sees the user's cache through links, except our own packages: a
+# Qlib.Tracked $version cached by an earlier install (the README's local-feed steps, say) must never stand in for the
+# one just packed, and everything else restores without downloading it again.
+user_cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+mkdir -p "$work/packages"
+for cached in "$user_cache"/*; do
+  [ -d "$cached" ] || continue
+  case "$(basename "$cached")" in qlib.tracked | qlib.tracked.*) continue ;; esac
+  ln -s "$cached" "$work/packages/"
+done
 cat > "$apps/nuget.config" <<XML
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
@@ -66,7 +74,6 @@ cat > "$apps/nuget.config" <<XML
   </packageSources>
   <fallbackPackageFolders>
     <clear />
-    <add key="user-cache" value="${NUGET_PACKAGES:-$HOME/.nuget/packages}" />
   </fallbackPackageFolders>
   <packageSourceMapping>
     <packageSource key="qlib-local">
@@ -86,10 +93,6 @@ cat > "$apps/Consumers.slnx" <<XML
 XML
 step "restore (once, for every consumer)"
 (cd "$apps" && dotnet restore Consumers.slnx) > "$work/restore.log" 2>&1 || { cat "$work/restore.log"; all_failed "restore failed"; }
-for p in qlib.tracked qlib.tracked.cli; do
-  cached="${NUGET_PACKAGES:-$HOME/.nuget/packages}/$p/$version"
-  [ ! -d "$cached" ] || all_failed "$cached (a package installed from an earlier feed) would be used instead of the one just packed: delete it and run again"
-done
 [ -f "$work/packages/qlib.tracked/$version/qlib.tracked.$version.nupkg" ] || all_failed "Qlib.Tracked $version was not restored from $feed"
 
 # Run ids differ between runs; the command line each build recorded (cmd-sys.argv) names its own binary.
