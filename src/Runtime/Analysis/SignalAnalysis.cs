@@ -46,7 +46,7 @@ public static class SignalAnalysis
         => Analyze(SignalPanel.Align(pred, label), longShort, annScaler);
 
     /// <inheritdoc cref="Analyze(PredictionFrame, LabelFrame, bool, double)"/>
-    public static SignalAnalysisResult Analyze(SignalPanel panel, bool longShort = false, double annScaler = DefaultAnnScaler)
+    internal static SignalAnalysisResult Analyze(SignalPanel panel, bool longShort = false, double annScaler = DefaultAnnScaler)
     {
         ArgumentNullException.ThrowIfNull(panel);
         var (ic, ric) = CalcIc(panel);
@@ -77,7 +77,7 @@ public static class SignalAnalysis
     /// score and label over the rows where both are present; NaN with fewer than two such rows or a
     /// constant side.
     /// </summary>
-    public static (DateSeries Ic, DateSeries RankIc) CalcIc(SignalPanel panel)
+    internal static (DateSeries Ic, DateSeries RankIc) CalcIc(SignalPanel panel)
     {
         ArgumentNullException.ThrowIfNull(panel);
         var days = panel.DateCount;
@@ -132,7 +132,7 @@ public static class SignalAnalysis
     /// <c>nlargest</c>/<c>nsmallest</c>, <c>keep="first"</c>); <c>long_short_r = (long − short) / 2</c>
     /// and <c>long_avg_r</c> is the mean label of the date.
     /// </summary>
-    public static LongShortReturns CalcLongShortReturn(SignalPanel panel, double quantile = DefaultQuantile)
+    internal static LongShortReturns CalcLongShortReturn(SignalPanel panel, double quantile = DefaultQuantile)
     {
         ArgumentNullException.ThrowIfNull(panel);
         if (!(quantile >= 0 && quantile <= 1))

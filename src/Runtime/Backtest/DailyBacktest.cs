@@ -28,7 +28,7 @@ public sealed record BacktestResult(BacktestReport Report, PositionsFrame Positi
 public static class DailyBacktest
 {
     /// <summary>The backtest period: the configured start/end, else PortAnaRecord's defaults from the pred dates.</summary>
-    public static (DateTime Start, DateTime End) ResolvePeriod(BacktestConfig config, MarketData market, SignalTable signal)
+    internal static (DateTime Start, DateTime End) ResolvePeriod(BacktestConfig config, MarketData market, SignalTable signal)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(market);
@@ -57,7 +57,7 @@ public static class DailyBacktest
         return Run(market, new SignalTable(pred), config);
     }
 
-    public static BacktestResult Run(MarketData market, SignalTable signal, BacktestConfig config)
+    internal static BacktestResult Run(MarketData market, SignalTable signal, BacktestConfig config)
     {
         ArgumentNullException.ThrowIfNull(market);
         ArgumentNullException.ThrowIfNull(signal);

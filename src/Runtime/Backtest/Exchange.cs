@@ -1,7 +1,7 @@
 namespace Qlib.Tracked.Backtest;
 
 /// <summary>Order direction, with Qlib's codes (<c>Order.SELL = 0</c>, <c>Order.BUY = 1</c>).</summary>
-public enum OrderDirection
+internal enum OrderDirection
 {
     Sell = 0,
     Buy = 1,
@@ -29,7 +29,7 @@ public sealed record ExchangeOptions
 /// limit flags compared in float32, trade-unit rounding with the adjustment factor, and the cost model
 /// (open/close cost, impact cost, min cost, cash clipping).
 /// </summary>
-public sealed class Exchange
+internal sealed class Exchange
 {
     private readonly MarketField _dealField;
     private readonly float _limit;
@@ -181,7 +181,7 @@ public sealed class Exchange
 }
 
 /// <summary>An order of the strategy and what the exchange made of it (amounts in adjusted shares, unsigned).</summary>
-public sealed class Order(string instrument, int day, double amount, OrderDirection direction)
+internal sealed class Order(string instrument, int day, double amount, OrderDirection direction)
 {
     public string Instrument { get; } = instrument;
     public int Day { get; } = day;

@@ -23,7 +23,7 @@ public sealed record TopkDropoutOptions
 /// Qlib's <c>TopkDropoutStrategy.generate_trade_decision</c> for one daily step: ranks holdings and candidates by
 /// the previous day's score, decides sells and buys, and returns the orders (sells, then buys).
 /// </summary>
-public sealed class TopkDropoutStrategy
+internal sealed class TopkDropoutStrategy
 {
     private readonly Random _random;
 

@@ -257,7 +257,7 @@ public static class MlflowValidation
 /// cleared when it grows past <see cref="Capacity"/> entries, so a stream of unique keys cannot
 /// grow memory without limit.
 /// </summary>
-public sealed class ValidatedKeyCache
+internal sealed class ValidatedKeyCache
 {
     public const int Capacity = 16384;
 
