@@ -11,16 +11,23 @@ internal enum OrderDirection
 /// The exchange settings of Qlib's <c>exchange_kwargs</c>. <see cref="LimitThreshold"/> null means no limit rule
 /// (Qlib needs <c>qlib.init(limit_threshold=None)</c> for that; <see cref="BacktestConfigJson.Parse"/> resolves it).
 /// <see cref="TradeUnit"/> null means no rounding (Qlib's us region has 1).
+/// Immutable; thread-safe.
 /// </summary>
 public sealed record ExchangeOptions
 {
+    /// <summary>The daily price-limit ratio: a stock whose change reaches it (compared in float32) cannot be bought at the up limit nor sold at the down limit; null for no limit rule.</summary>
     public double? LimitThreshold { get; init; } = 0.095;
     /// <summary><c>close</c> or <c>open</c> (<c>$close</c>/<c>$open</c> accepted).</summary>
     public string DealPrice { get; init; } = "close";
+    /// <summary>The cost of a buy, as a fraction of its trade value.</summary>
     public double OpenCost { get; init; } = 0.0005;
+    /// <summary>The cost of a sell, as a fraction of its trade value.</summary>
     public double CloseCost { get; init; } = 0.0015;
+    /// <summary>The minimum cost of one order, in the market's currency.</summary>
     public double MinCost { get; init; } = 5;
+    /// <summary>The market-impact rate: adds <c>ImpactCost · (trade value / the day's market value)²</c> to the cost rate; 0 for none.</summary>
     public double ImpactCost { get; init; }
+    /// <summary>The lot size in raw shares (100 in Qlib's cn region); dealt amounts are rounded down to whole lots. Null for no rounding.</summary>
     public double? TradeUnit { get; init; } = 100;
 }
 
