@@ -5,7 +5,7 @@ namespace Qlib.Tracked;
 /// <c>[Record(typeof(SignalRecord))] [Record(typeof(SigAnaRecord))]</c>. The generator exposes the declared
 /// templates, in dependency order, as <c>Schema.RecordTemplates</c>; the analyzers check that every template a
 /// declared template depends on (<see cref="DependsOnRecordAttribute"/>) is declared too (QTRK403), that no
-/// template is declared twice (QTRK404) and that each type is a concrete record template (QTRK405).
+/// template is declared twice (QTRK404) and that each type is a concrete record template (QTRK405). Immutable; thread-safe.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false, AllowMultiple = true)]
 public sealed class RecordAttribute : Attribute
