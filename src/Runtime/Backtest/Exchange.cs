@@ -25,9 +25,9 @@ public sealed record ExchangeOptions
     public double CloseCost { get; init; } = 0.0015;
     /// <summary>The minimum cost of one order, in the market's currency.</summary>
     public double MinCost { get; init; } = 5;
-    /// <summary>The market-impact rate: adds <c>ImpactCost · (trade value / the day's market value)²</c> to the cost rate; 0 for none.</summary>
+    /// <summary>The market-impact rate: adds <c>ImpactCost · (trade value / (volume × deal price))²</c> to the cost rate (the whole <c>ImpactCost</c> when the day has no volume); 0 for none.</summary>
     public double ImpactCost { get; init; }
-    /// <summary>The lot size in raw shares (100 in Qlib's cn region); dealt amounts are rounded down to whole lots. Null for no rounding.</summary>
+    /// <summary>The lot size in raw shares (100 in Qlib's cn region); dealt amounts are rounded down to whole lots (not when the data lacks an adjustment factor, see <see cref="MarketData.HasMissingFactor"/>). Null for no rounding.</summary>
     public double? TradeUnit { get; init; } = 100;
 }
 
