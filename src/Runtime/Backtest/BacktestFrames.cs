@@ -357,7 +357,7 @@ public sealed class OrdersFrame : IParquetTable<OrdersFrame>, IFlatParquetTable
 
     /// <summary>The trade day of the order.</summary>
     public DateTime[] Datetime { get; }
-    /// <summary>The order's position in execution order across the whole backtest (0-based).</summary>
+    /// <summary>The order's position in its day's execution order (0-based; sells come before buys).</summary>
     public int[] Seq { get; }
     /// <summary>The instrument traded.</summary>
     public string[] Instrument { get; }
@@ -369,7 +369,7 @@ public sealed class OrdersFrame : IParquetTable<OrdersFrame>, IFlatParquetTable
     public double[] TradePrice { get; }
     /// <summary>The dealt value, deal amount × trade price; negative for a sell.</summary>
     public double[] TradeValue { get; }
-    /// <summary>The order's cost (open or close cost rate plus impact cost, at least the minimum cost).</summary>
+    /// <summary>The order's cost: trade value × (open or close cost rate + impact cost), at least the minimum cost; 0 when nothing is dealt.</summary>
     public double[] TradeCost { get; }
     /// <summary>Qlib's direction code: 0 sell, 1 buy.</summary>
     public int[] TradeDir { get; }
