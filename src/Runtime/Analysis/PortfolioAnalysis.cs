@@ -8,10 +8,13 @@ namespace Qlib.Tracked.Analysis;
 /// <see cref="RiskAnalysis.Compute"/> in sum mode at the analysis frequency, logged flattened as
 /// <c>{freq}.{series}.{metric}</c> (<c>1day.excess_return_with_cost.annualized_return</c>, …).
 /// The backtest that produces the report is not here.
+/// Stateless; thread-safe.
 /// </summary>
 public static class PortfolioAnalysis
 {
+    /// <summary>The series name of <c>return − bench</c> in the risk-analysis table and the logged metric keys.</summary>
     public const string ExcessReturnWithoutCost = "excess_return_without_cost";
+    /// <summary>The series name of <c>return − bench − cost</c> in the risk-analysis table and the logged metric keys.</summary>
     public const string ExcessReturnWithCost = "excess_return_with_cost";
 
     /// <summary>The frequency PortAnaRecord analyses a daily backtest at (its artifact suffix and metric prefix).</summary>

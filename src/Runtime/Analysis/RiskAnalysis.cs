@@ -14,7 +14,7 @@ public enum RiskAnalysisMode
     Product,
 }
 
-/// <summary>One column of Qlib's risk-analysis frame; <see cref="N"/> is the scaler that was used.</summary>
+/// <summary>One column of Qlib's risk-analysis frame; <see cref="N"/> is the scaler that was used. Immutable; thread-safe.</summary>
 public readonly record struct RiskAnalysisResult(double Mean, double Std, double AnnualizedReturn, double InformationRatio, double MaxDrawdown, double N)
 {
     /// <summary>The row names of Qlib's frame, in its order.</summary>
@@ -32,7 +32,7 @@ public readonly record struct RiskAnalysisResult(double Mean, double Std, double
     };
 }
 
-/// <summary>Qlib's <c>risk_analysis(r, N=None, freq="day", mode="sum")</c> (qlib-semantics §4.3).</summary>
+/// <summary>Qlib's <c>risk_analysis(r, N=None, freq="day", mode="sum")</c> (qlib-semantics §4.3). Stateless; thread-safe.</summary>
 public static partial class RiskAnalysis
 {
     /// <summary>

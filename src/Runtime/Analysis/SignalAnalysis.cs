@@ -2,14 +2,14 @@ using Qlib.Tracked.Frames;
 
 namespace Qlib.Tracked.Analysis;
 
-/// <summary>The per-date long-short series (qlib-semantics §4.2), with the two legs Qlib does not keep.</summary>
+/// <summary>The per-date long-short series (qlib-semantics §4.2), with the two legs Qlib does not keep. Immutable record; the series it holds are shared, not copied.</summary>
 /// <param name="LongShort">(long − short) / 2 per date (Qlib's <c>long_short_r</c>).</param>
 /// <param name="LongAverage">NaN-skipping mean label of every row on the date (Qlib's <c>long_avg_r</c>).</param>
 /// <param name="Long">Mean label of the N highest scores.</param>
 /// <param name="Short">Mean label of the N lowest scores.</param>
 public sealed record LongShortReturns(DateSeries LongShort, DateSeries LongAverage, DateSeries Long, DateSeries Short);
 
-/// <summary>What SigAnaRecord computes: the IC series, optionally the long-short series, and the metrics it logs.</summary>
+/// <summary>What SigAnaRecord computes: the IC series, optionally the long-short series, and the metrics it logs. Immutable record; the series it holds are shared, not copied.</summary>
 public sealed record SignalAnalysisResult(
     DateSeries Ic,
     DateSeries RankIc,
@@ -28,6 +28,7 @@ public sealed record SignalAnalysisResult(
 /// <summary>
 /// Qlib's signal analysis (<c>calc_ic</c>, <c>calc_long_short_return</c> and SigAnaRecord's summary,
 /// qlib-semantics §3.3, §4.1, §4.2) on typed frames: data in, data out, nothing stored.
+/// Stateless; thread-safe.
 /// </summary>
 public static class SignalAnalysis
 {
@@ -46,7 +47,7 @@ public static class SignalAnalysis
         => Analyze(SignalPanel.Align(pred, label), longShort, annScaler);
 
     /// <inheritdoc cref="Analyze(PredictionFrame, LabelFrame, bool, double)"/>
-    public static SignalAnalysisResult Analyze(SignalPanel panel, bool longShort = false, double annScaler = DefaultAnnScaler)
+    internal static SignalAnalysisResult Analyze(SignalPanel panel, bool longShort = false, double annScaler = DefaultAnnScaler)
     {
         ArgumentNullException.ThrowIfNull(panel);
         var (ic, ric) = CalcIc(panel);
@@ -77,7 +78,7 @@ public static class SignalAnalysis
     /// score and label over the rows where both are present; NaN with fewer than two such rows or a
     /// constant side.
     /// </summary>
-    public static (DateSeries Ic, DateSeries RankIc) CalcIc(SignalPanel panel)
+    internal static (DateSeries Ic, DateSeries RankIc) CalcIc(SignalPanel panel)
     {
         ArgumentNullException.ThrowIfNull(panel);
         var days = panel.DateCount;
@@ -132,7 +133,7 @@ public static class SignalAnalysis
     /// <c>nlargest</c>/<c>nsmallest</c>, <c>keep="first"</c>); <c>long_short_r = (long − short) / 2</c>
     /// and <c>long_avg_r</c> is the mean label of the date.
     /// </summary>
-    public static LongShortReturns CalcLongShortReturn(SignalPanel panel, double quantile = DefaultQuantile)
+    internal static LongShortReturns CalcLongShortReturn(SignalPanel panel, double quantile = DefaultQuantile)
     {
         ArgumentNullException.ThrowIfNull(panel);
         if (!(quantile >= 0 && quantile <= 1))

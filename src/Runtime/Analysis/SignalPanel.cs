@@ -8,7 +8,7 @@ namespace Qlib.Tracked.Analysis;
 /// Rows are sorted by datetime then instrument, and each date's row range is found once
 /// (<see cref="Dates"/>, <see cref="Starts"/>): date d holds rows <c>Starts[d] .. Starts[d + 1] - 1</c>.
 /// </summary>
-public sealed class SignalPanel
+internal sealed class SignalPanel
 {
     private SignalPanel(DateTime[] dates, int[] starts, double[] score, double[] label)
     {
@@ -105,7 +105,7 @@ public sealed class SignalPanel
 }
 
 /// <summary>Finding each date's row range in a panel sorted by (datetime, instrument).</summary>
-public static class PanelGrouping
+internal static class PanelGrouping
 {
     /// <summary>
     /// The distinct dates of <paramref name="datetime"/> and their row offsets (<c>dates.Length + 1</c> of

@@ -1,7 +1,7 @@
 namespace Qlib.Tracked.Analysis;
 
 /// <summary>pandas' NaN-skipping reductions, as Qlib's formulas call them (qlib-semantics §4).</summary>
-public static class Stats
+internal static class Stats
 {
     /// <summary><c>Series.mean()</c>: NaN skipped; NaN when no value is left.</summary>
     public static double NanMean(ReadOnlySpan<double> values)

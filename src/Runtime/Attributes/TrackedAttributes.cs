@@ -18,6 +18,7 @@ namespace Qlib.Tracked;
 /// (<c>[Param("num_leaves")]</c>) is used exactly as written.</para>
 /// <para><b>Shapes.</b> Types must be <c>partial</c> (and so must every containing type); generic types are
 /// skipped. Shapes the generator cannot handle are skipped silently; the analyzers report them.</para>
+/// <para>Read by the generator at compile time; its properties are only set by the attribute syntax, so an instance read at run time is effectively immutable and thread-safe.</para>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct, Inherited = false, AllowMultiple = false)]
 public sealed class TrackedAttribute : Attribute
@@ -39,7 +40,7 @@ public sealed class TrackedAttribute : Attribute
 /// / <c>IList&lt;T&gt;</c> / <c>IEnumerable&lt;T&gt;</c> of those scalars, and <b>groups</b>: a class, record or
 /// struct with a public parameterless constructor whose own members carry <c>[Param]</c>. A group is
 /// flattened with dotted keys as Qlib's <c>flatten_dict</c> does (<c>dataset.segments.train</c>).
-/// Value spelling and parse-back rules: <see cref="ParamText"/>.
+/// Value spelling and parse-back rules: <see cref="ParamText"/>. Immutable; thread-safe.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field, Inherited = false, AllowMultiple = false)]
 public sealed class ParamAttribute : Attribute
@@ -50,21 +51,25 @@ public sealed class ParamAttribute : Attribute
     /// <summary>Logged under <paramref name="name"/> exactly.</summary>
     public ParamAttribute(string name) => Name = name;
 
+    /// <summary>The explicit param key, or null to use the member's snake_case name.</summary>
     public string? Name { get; }
 }
 
 /// <summary>
 /// A metric: <c>LogMetrics(run, step)</c> logs every metric of the type in one batch at that step, and
 /// <c>Load</c> restores each from the run's latest value. Member types: <c>double</c>, <c>float</c>,
-/// <c>int</c>, <c>long</c> and their nullable forms (a null metric is not logged).
+/// <c>int</c>, <c>long</c> and their nullable forms (a null metric is not logged). Immutable; thread-safe.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field, Inherited = false, AllowMultiple = false)]
 public sealed class MetricAttribute : Attribute
 {
+    /// <summary>Logged under the member's name in snake_case (see <see cref="TrackedAttribute"/>).</summary>
     public MetricAttribute() { }
 
+    /// <summary>Logged under <paramref name="name"/> exactly.</summary>
     public MetricAttribute(string name) => Name = name;
 
+    /// <summary>The explicit metric key, or null to use the member's snake_case name.</summary>
     public string? Name { get; }
 }
 
@@ -74,7 +79,8 @@ public sealed class MetricAttribute : Attribute
 /// <c>byte[]</c> → raw bytes, a table implementing <c>IParquetTable&lt;T&gt;</c> → Parquet,
 /// a <c>[MemoryPackable]</c> type → MemoryPack, and any type when <see cref="JsonContext"/> names a
 /// System.Text.Json source-generated context that lists it → JSON. A null member is not saved, and a
-/// nullable member whose artifact is missing loads as null.
+/// nullable member whose artifact is missing loads as null. Read by the generator at compile time; effectively
+/// immutable and thread-safe at run time.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field, Inherited = false, AllowMultiple = false)]
 public sealed class ArtifactAttribute : Attribute
@@ -82,6 +88,7 @@ public sealed class ArtifactAttribute : Attribute
     /// <param name="name">The artifact path, used as is (<c>"model"</c>, <c>"pred.parquet"</c>, <c>"sig_analysis/ic.parquet"</c>).</param>
     public ArtifactAttribute(string name) => Name = name;
 
+    /// <summary>The artifact path, relative to the run's artifact root.</summary>
     public string Name { get; }
 
     /// <summary>A <c>JsonSerializerContext</c> type whose <c>Default</c> instance has type info for the member's type: stores it as JSON.</summary>
@@ -92,7 +99,7 @@ public sealed class ArtifactAttribute : Attribute
 /// Marks the model's prediction entry point for the record templates: an instance method taking one
 /// input (the dataset) and returning a <c>PredictionFrame</c>. The generator makes the type an
 /// <c>IPredictor&lt;TInput&gt;</c> and emits <c>RecordSignal(run, input)</c> (predict, save
-/// <c>pred.parquet</c>) and <c>LoadSignal(run)</c>.
+/// <c>pred.parquet</c>) and <c>LoadSignal(run)</c>. Stateless; thread-safe.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false, AllowMultiple = false)]
 public sealed class PredictAttribute : Attribute

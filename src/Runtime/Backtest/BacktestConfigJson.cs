@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Qlib.Tracked.Backtest;
 
-/// <summary>Reads a backtest description in the format of the qlib-backtest fixtures' <c>config.json</c>.</summary>
+/// <summary>Reads a backtest description in the format of the qlib-backtest fixtures' <c>config.json</c>. Stateless; thread-safe.</summary>
 public static class BacktestConfigJson
 {
     /// <summary>Qlib's region defaults: (trade_unit, limit_threshold).</summary>

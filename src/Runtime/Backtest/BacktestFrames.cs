@@ -8,12 +8,19 @@ namespace Qlib.Tracked.Backtest;
 /// <summary>
 /// Qlib's <c>report_normal_1day</c>: one row per backtest day, columns <c>account, return, total_turnover,
 /// turnover, total_cost, cost, value, cash, bench</c> (qlib-semantics §4.5), columnar. Parquet columns are
-/// <c>datetime</c> then those nine.
+/// <c>datetime</c> then those nine. Values are in the account's currency (cash, value, cost, turnover) or
+/// fractions of the account value (return, turnover, cost, bench).
+/// Not thread-safe for writes: the column arrays are exposed, not copied; concurrent reads are safe while nobody writes.
 /// </summary>
 public sealed class BacktestReport : IParquetTable<BacktestReport>, IFlatParquetTable
 {
+    /// <summary>The nine report columns in Qlib's order, as the Parquet file names them (after <c>datetime</c>). Do not modify the array.</summary>
     public static readonly string[] ColumnNames = ["account", "return", "total_turnover", "turnover", "total_cost", "cost", "value", "cash", "bench"];
 
+    /// <summary>A report over the given days; the arrays are kept, not copied.</summary>
+    /// <param name="datetime">One backtest day per row.</param>
+    /// <param name="columns">The nine columns of <see cref="ColumnNames"/>, in that order, each as long as <paramref name="datetime"/>.</param>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE when there are not nine columns or a column's length differs from <paramref name="datetime"/>'s.</exception>
     public BacktestReport(DateTime[] datetime, double[][] columns)
     {
         ArgumentNullException.ThrowIfNull(datetime);
@@ -28,18 +35,30 @@ public sealed class BacktestReport : IParquetTable<BacktestReport>, IFlatParquet
 
     private readonly double[][] _columns;
 
+    /// <summary>The backtest day of each row (naive dates, as Qlib stores them).</summary>
     public DateTime[] Datetime { get; }
+    /// <inheritdoc/>
     public int RowCount => Datetime.Length;
+    /// <summary><c>account</c>: the account value (cash plus holdings at the close) at the day's end.</summary>
     public double[] Account => _columns[0];
+    /// <summary><c>return</c>: the day's profit as a fraction of the previous day's account value, before costs.</summary>
     public double[] Return => _columns[1];
+    /// <summary><c>total_turnover</c>: the traded value accumulated since the first day.</summary>
     public double[] TotalTurnover => _columns[2];
+    /// <summary><c>turnover</c>: the day's traded value as a fraction of the previous day's account value.</summary>
     public double[] Turnover => _columns[3];
+    /// <summary><c>total_cost</c>: the trading costs accumulated since the first day.</summary>
     public double[] TotalCost => _columns[4];
+    /// <summary><c>cost</c>: the day's trading costs as a fraction of the previous day's account value.</summary>
     public double[] Cost => _columns[5];
+    /// <summary><c>value</c>: the value of the holdings at the day's close.</summary>
     public double[] Value => _columns[6];
+    /// <summary><c>cash</c>: the cash left at the day's end.</summary>
     public double[] Cash => _columns[7];
+    /// <summary><c>bench</c>: the benchmark's return that day (0 when there is no benchmark).</summary>
     public double[] Bench => _columns[8];
 
+    ///<exception cref="TrackingException">RESOURCE_DOES_NOT_EXIST when <paramref name="name"/> is not a report column.</exception>
     /// <summary>The column named <paramref name="name"/> (one of <see cref="ColumnNames"/>).</summary>
     public double[] Column(string name)
     {
@@ -50,8 +69,10 @@ public sealed class BacktestReport : IParquetTable<BacktestReport>, IFlatParquet
     private static readonly DateTimeDataField DatetimeField = FrameColumns.Datetime();
     private static readonly DataField<double>[] Fields = ColumnNames.Select(FrameColumns.Double).ToArray();
 
+    /// <inheritdoc/>
     public static ParquetSchema Schema { get; } = new([DatetimeField, .. Fields]);
 
+    /// <inheritdoc/>
     public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
         RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
@@ -62,6 +83,7 @@ public sealed class BacktestReport : IParquetTable<BacktestReport>, IFlatParquet
             writer.Add(Fields[i], _columns[i]);
     }
 
+    /// <inheritdoc/>
     public static async Task<BacktestReport> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
     {
         var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);
@@ -90,9 +112,13 @@ public sealed class BacktestReport : IParquetTable<BacktestReport>, IFlatParquet
 /// <c>amount</c> (adjusted shares), <c>price</c> (last valid close), <c>weight</c> (amount·price / account value)
 /// and <c>count_day</c> (bars held, including the current one). The day's <c>cash</c> and
 /// <c>now_account_value</c> are the report's <c>cash</c> and <c>account</c>; a day without holdings has no row.
+/// Not thread-safe for writes: the column arrays are exposed, not copied; concurrent reads are safe while nobody writes.
 /// </summary>
 public sealed class PositionsFrame : IParquetTable<PositionsFrame>, IFlatParquetTable
 {
+    /// <summary>A positions frame from its columns, one element per (day, instrument) held; the arrays are kept, not copied.</summary>
+    /// <exception cref="ArgumentNullException">A column is null.</exception>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE when the columns' lengths differ or an instrument is null.</exception>
     public PositionsFrame(DateTime[] datetime, string[] instrument, double[] amount, double[] price, double[] weight, int[] countDay)
     {
         ArgumentNullException.ThrowIfNull(datetime);
@@ -112,12 +138,19 @@ public sealed class PositionsFrame : IParquetTable<PositionsFrame>, IFlatParquet
         CountDay = countDay;
     }
 
+    /// <summary>The bar (day) each holding is reported at.</summary>
     public DateTime[] Datetime { get; }
+    /// <summary>The held instrument's code (e.g. <c>SH600000</c>).</summary>
     public string[] Instrument { get; }
+    /// <summary>The amount held, in adjusted shares (raw shares divided by the adjustment factor, as Qlib counts them).</summary>
     public double[] Amount { get; }
+    /// <summary>The last valid close price used to value the holding.</summary>
     public double[] Price { get; }
+    /// <summary>The holding's share of the account: amount·price / account value.</summary>
     public double[] Weight { get; }
+    /// <summary>How many bars the instrument has been held, including the current one.</summary>
     public int[] CountDay { get; }
+    /// <inheritdoc/>
     public int RowCount => Datetime.Length;
 
     private static readonly DateTimeDataField DatetimeField = FrameColumns.Datetime();
@@ -127,8 +160,10 @@ public sealed class PositionsFrame : IParquetTable<PositionsFrame>, IFlatParquet
     private static readonly DataField<double> WeightField = FrameColumns.Double("weight");
     private static readonly DataField<int> CountDayField = new("count_day", nullable: false);
 
+    /// <inheritdoc/>
     public static ParquetSchema Schema { get; } = new(DatetimeField, InstrumentField, AmountField, PriceField, WeightField, CountDayField);
 
+    /// <inheritdoc/>
     public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
         RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
@@ -142,6 +177,7 @@ public sealed class PositionsFrame : IParquetTable<PositionsFrame>, IFlatParquet
         writer.Add(CountDayField, CountDay);
     }
 
+    /// <inheritdoc/>
     public static async Task<PositionsFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
     {
         var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);
@@ -183,11 +219,16 @@ public sealed class PositionsFrame : IParquetTable<PositionsFrame>, IFlatParquet
 /// <c>pa</c> (0 for a plain daily simulator), <c>pos</c> (share of orders with pa &gt; 0), <c>deal_amount</c>
 /// (Σ|deal amount|), <c>value</c> (Σ|trade value|) and <c>count</c> (orders). A day without orders has
 /// ffr = pa = pos = NaN and count 0.
+/// Not thread-safe for writes: the column arrays are exposed, not copied; concurrent reads are safe while nobody writes.
 /// </summary>
 public sealed class IndicatorFrame : IParquetTable<IndicatorFrame>, IFlatParquetTable
 {
+    /// <summary>The six indicator columns, as the Parquet file names them (after <c>datetime</c>). Do not modify the array.</summary>
     public static readonly string[] ColumnNames = ["ffr", "pa", "pos", "deal_amount", "value", "count"];
 
+    /// <summary>An indicator frame from its columns, one element per backtest day; the arrays are kept, not copied.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="datetime"/> is null.</exception>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE when the columns' lengths differ.</exception>
     public IndicatorFrame(DateTime[] datetime, double[] ffr, double[] pa, double[] pos, double[] dealAmount, double[] value, int[] count)
     {
         ArgumentNullException.ThrowIfNull(datetime);
@@ -202,21 +243,31 @@ public sealed class IndicatorFrame : IParquetTable<IndicatorFrame>, IFlatParquet
         Count = count;
     }
 
+    /// <summary>The backtest day of each row.</summary>
     public DateTime[] Datetime { get; }
+    /// <summary><c>ffr</c>: fulfill rate, the NaN-skipping mean of the day's orders' deal amount / ordered amount; NaN on a day without orders.</summary>
     public double[] Ffr { get; }
+    /// <summary><c>pa</c>: price advantage; 0 for the daily simulator (it deals at the bar's price), NaN on a day without orders.</summary>
     public double[] Pa { get; }
+    /// <summary><c>pos</c>: the share of the day's orders with a positive price advantage; NaN on a day without orders.</summary>
     public double[] Pos { get; }
+    /// <summary><c>deal_amount</c>: Σ|deal amount| of the day's orders, in adjusted shares.</summary>
     public double[] DealAmount { get; }
+    /// <summary><c>value</c>: Σ|trade value| of the day's orders.</summary>
     public double[] Value { get; }
+    /// <summary><c>count</c>: the number of orders that day.</summary>
     public int[] Count { get; }
+    /// <inheritdoc/>
     public int RowCount => Datetime.Length;
 
     private static readonly DateTimeDataField DatetimeField = FrameColumns.Datetime();
     private static readonly DataField<double>[] Fields = ColumnNames[..5].Select(FrameColumns.Double).ToArray();
     private static readonly DataField<int> CountField = new("count", nullable: false);
 
+    /// <inheritdoc/>
     public static ParquetSchema Schema { get; } = new([DatetimeField, .. Fields, CountField]);
 
+    /// <inheritdoc/>
     public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
         RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
@@ -229,6 +280,7 @@ public sealed class IndicatorFrame : IParquetTable<IndicatorFrame>, IFlatParquet
         writer.Add(CountField, Count);
     }
 
+    /// <inheritdoc/>
     public static async Task<IndicatorFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
     {
         var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);
@@ -276,9 +328,13 @@ public sealed class IndicatorFrame : IParquetTable<IndicatorFrame>, IFlatParquet
 /// Every order the executor dealt, in execution order (Qlib's Indicator per-order history): signed
 /// <c>amount</c>, <c>deal_amount</c> and <c>trade_value</c> (negative for sells), <c>trade_price</c>,
 /// <c>trade_cost</c>, <c>trade_dir</c> (0 sell, 1 buy), <c>ffr</c> (deal/amount) and <c>pa</c>.
+/// Not thread-safe for writes: the column arrays are exposed, not copied; concurrent reads are safe while nobody writes.
 /// </summary>
 public sealed class OrdersFrame : IParquetTable<OrdersFrame>, IFlatParquetTable
 {
+    /// <summary>An orders frame from its columns, one element per order; the arrays are kept, not copied.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="datetime"/> is null.</exception>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE when the columns' lengths differ.</exception>
     public OrdersFrame(DateTime[] datetime, int[] seq, string[] instrument, double[] amount, double[] dealAmount, double[] tradePrice,
         double[] tradeValue, double[] tradeCost, int[] tradeDir, double[] ffr, double[] pa)
     {
@@ -299,17 +355,29 @@ public sealed class OrdersFrame : IParquetTable<OrdersFrame>, IFlatParquetTable
         Pa = pa;
     }
 
+    /// <summary>The trade day of the order.</summary>
     public DateTime[] Datetime { get; }
+    /// <summary>The order's position in its day's execution order (0-based; sells come before buys).</summary>
     public int[] Seq { get; }
+    /// <summary>The instrument traded.</summary>
     public string[] Instrument { get; }
+    /// <summary>The ordered amount in adjusted shares; negative for a sell.</summary>
     public double[] Amount { get; }
+    /// <summary>The amount actually dealt in adjusted shares (after limit, suspension, trade-unit and cash rules); negative for a sell.</summary>
     public double[] DealAmount { get; }
+    /// <summary>The deal price (the bar's close or open, per <see cref="ExchangeOptions.DealPrice"/>).</summary>
     public double[] TradePrice { get; }
+    /// <summary>The dealt value, deal amount × trade price; negative for a sell.</summary>
     public double[] TradeValue { get; }
+    /// <summary>The order's cost: trade value × (open or close cost rate + impact cost), at least the minimum cost; 0 when nothing is dealt.</summary>
     public double[] TradeCost { get; }
+    /// <summary>Qlib's direction code: 0 sell, 1 buy.</summary>
     public int[] TradeDir { get; }
+    /// <summary>Fulfill rate: deal amount / ordered amount (NaN for an order of 0).</summary>
     public double[] Ffr { get; }
+    /// <summary>Price advantage; always 0 for the daily simulator.</summary>
     public double[] Pa { get; }
+    /// <inheritdoc/>
     public int RowCount => Datetime.Length;
 
     private static readonly DateTimeDataField DatetimeField = FrameColumns.Datetime();
@@ -321,8 +389,10 @@ public sealed class OrdersFrame : IParquetTable<OrdersFrame>, IFlatParquetTable
     private static readonly DataField<double> FfrField = FrameColumns.Double("ffr");
     private static readonly DataField<double> PaField = FrameColumns.Double("pa");
 
+    /// <inheritdoc/>
     public static ParquetSchema Schema { get; } = new([DatetimeField, SeqField, InstrumentField, .. DoubleFields, DirField, FfrField, PaField]);
 
+    /// <inheritdoc/>
     public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
         RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
@@ -339,6 +409,7 @@ public sealed class OrdersFrame : IParquetTable<OrdersFrame>, IFlatParquetTable
         writer.Add(PaField, Pa);
     }
 
+    /// <inheritdoc/>
     public static async Task<OrdersFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
     {
         var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);

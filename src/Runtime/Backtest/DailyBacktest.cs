@@ -2,11 +2,14 @@ using Qlib.Tracked.Frames;
 
 namespace Qlib.Tracked.Backtest;
 
-/// <summary>What a backtest runs: Qlib's <c>backtest</c> config of PortAnaRecord (strategy kwargs, account, benchmark, exchange, period).</summary>
+/// <summary>What a backtest runs: Qlib's <c>backtest</c> config of PortAnaRecord (strategy kwargs, account, benchmark, exchange, period). Immutable; thread-safe.</summary>
 public sealed record BacktestConfig
 {
+    /// <summary>The strategy's settings (Qlib's <c>strategy.kwargs</c>).</summary>
     public TopkDropoutOptions Strategy { get; init; } = new();
+    /// <summary>The exchange's settings (Qlib's <c>exchange_kwargs</c>).</summary>
     public ExchangeOptions Exchange { get; init; } = new();
+    /// <summary>The initial cash, in the market's currency (Qlib's default 100,000,000).</summary>
     public double Account { get; init; } = 100_000_000;
     /// <summary>The benchmark instrument; null for none (bench = 0).</summary>
     public string? Benchmark { get; init; } = "SH000300";
@@ -16,19 +19,19 @@ public sealed record BacktestConfig
     public DateTime? EndTime { get; init; }
 }
 
-/// <summary>Everything one daily backtest produced (Qlib's <c>portfolio_metric_dict["1day"]</c> and <c>indicator_dict["1day"]</c>).</summary>
+/// <summary>Everything one daily backtest produced (Qlib's <c>portfolio_metric_dict["1day"]</c> and <c>indicator_dict["1day"]</c>). The record is immutable, but its frames expose their column arrays: safe to share for reading.</summary>
 public sealed record BacktestResult(BacktestReport Report, PositionsFrame Positions, IndicatorFrame Indicators, OrdersFrame Orders);
 
 /// <summary>
 /// Qlib's <c>backtest(...)</c> with a daily <c>SimulatorExecutor</c> and <see cref="TopkDropoutStrategy"/>
 /// (qlib-semantics §4.4–4.5, "Backtest as run"): each trade day uses the previous calendar day's signal, deals
 /// the sells then the buys against the account, values the holdings at the close, and writes the report row,
-/// the positions and the order indicators.
+/// the positions and the order indicators. Stateless; thread-safe (each run has its own exchange, strategy and account).
 /// </summary>
 public static class DailyBacktest
 {
     /// <summary>The backtest period: the configured start/end, else PortAnaRecord's defaults from the pred dates.</summary>
-    public static (DateTime Start, DateTime End) ResolvePeriod(BacktestConfig config, MarketData market, SignalTable signal)
+    internal static (DateTime Start, DateTime End) ResolvePeriod(BacktestConfig config, MarketData market, SignalTable signal)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(market);
@@ -51,13 +54,19 @@ public static class DailyBacktest
         return (start, end);
     }
 
+    /// <summary>Runs the backtest of <paramref name="pred"/>'s scores over <paramref name="market"/>.</summary>
+    /// <param name="market">Prices of every instrument traded and of the benchmark, covering the period and the next trading day.</param>
+    /// <param name="pred">The model's scores per (datetime, instrument); each trade day uses the previous calendar day's scores.</param>
+    /// <param name="config">Strategy, exchange, account, benchmark and period.</param>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE when the prediction is empty and no period is configured, no trading day falls in the period, the period ends on the calendar's last day, or the benchmark is not in the market data.</exception>
     public static BacktestResult Run(MarketData market, PredictionFrame pred, BacktestConfig config)
     {
         ArgumentNullException.ThrowIfNull(pred);
         return Run(market, new SignalTable(pred), config);
     }
 
-    public static BacktestResult Run(MarketData market, SignalTable signal, BacktestConfig config)
+    internal static BacktestResult Run(MarketData market, SignalTable signal, BacktestConfig config)
     {
         ArgumentNullException.ThrowIfNull(market);
         ArgumentNullException.ThrowIfNull(signal);

@@ -1,7 +1,7 @@
 namespace Qlib.Tracked.Backtest;
 
 /// <summary>Order direction, with Qlib's codes (<c>Order.SELL = 0</c>, <c>Order.BUY = 1</c>).</summary>
-public enum OrderDirection
+internal enum OrderDirection
 {
     Sell = 0,
     Buy = 1,
@@ -11,16 +11,23 @@ public enum OrderDirection
 /// The exchange settings of Qlib's <c>exchange_kwargs</c>. <see cref="LimitThreshold"/> null means no limit rule
 /// (Qlib needs <c>qlib.init(limit_threshold=None)</c> for that; <see cref="BacktestConfigJson.Parse"/> resolves it).
 /// <see cref="TradeUnit"/> null means no rounding (Qlib's us region has 1).
+/// Immutable; thread-safe.
 /// </summary>
 public sealed record ExchangeOptions
 {
+    /// <summary>The daily price-limit ratio: a stock whose change reaches it (compared in float32) cannot be bought at the up limit nor sold at the down limit; null for no limit rule.</summary>
     public double? LimitThreshold { get; init; } = 0.095;
     /// <summary><c>close</c> or <c>open</c> (<c>$close</c>/<c>$open</c> accepted).</summary>
     public string DealPrice { get; init; } = "close";
+    /// <summary>The cost of a buy, as a fraction of its trade value.</summary>
     public double OpenCost { get; init; } = 0.0005;
+    /// <summary>The cost of a sell, as a fraction of its trade value.</summary>
     public double CloseCost { get; init; } = 0.0015;
+    /// <summary>The minimum cost of one order, in the market's currency.</summary>
     public double MinCost { get; init; } = 5;
+    /// <summary>The market-impact rate: adds <c>ImpactCost · (trade value / (volume × deal price))²</c> to the cost rate (the whole <c>ImpactCost</c> when the day has no volume); 0 for none.</summary>
     public double ImpactCost { get; init; }
+    /// <summary>The lot size in raw shares (100 in Qlib's cn region); dealt amounts are rounded down to whole lots (not when the data lacks an adjustment factor, see <see cref="MarketData.HasMissingFactor"/>). Null for no rounding.</summary>
     public double? TradeUnit { get; init; } = 100;
 }
 
@@ -29,7 +36,7 @@ public sealed record ExchangeOptions
 /// limit flags compared in float32, trade-unit rounding with the adjustment factor, and the cost model
 /// (open/close cost, impact cost, min cost, cash clipping).
 /// </summary>
-public sealed class Exchange
+internal sealed class Exchange
 {
     private readonly MarketField _dealField;
     private readonly float _limit;
@@ -181,7 +188,7 @@ public sealed class Exchange
 }
 
 /// <summary>An order of the strategy and what the exchange made of it (amounts in adjusted shares, unsigned).</summary>
-public sealed class Order(string instrument, int day, double amount, OrderDirection direction)
+internal sealed class Order(string instrument, int day, double amount, OrderDirection direction)
 {
     public string Instrument { get; } = instrument;
     public int Day { get; } = day;

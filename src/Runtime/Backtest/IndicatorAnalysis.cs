@@ -1,14 +1,17 @@
 namespace Qlib.Tracked.Backtest;
 
-/// <summary>Qlib's <c>indicator_analysis(df, method)</c> result: rows <c>ffr, pa, pos</c> of one <c>value</c> column.</summary>
+/// <summary>Qlib's <c>indicator_analysis(df, method)</c> result: rows <c>ffr, pa, pos</c> of one <c>value</c> column. Immutable; thread-safe.</summary>
 public readonly record struct IndicatorAnalysisResult(double Ffr, double Pa, double Pos)
 {
+    /// <summary>The row names of Qlib's result frame, in <see cref="this[int]"/>'s order. Do not modify the array.</summary>
     public static readonly string[] Names = ["ffr", "pa", "pos"];
 
+    /// <summary>The value of row <paramref name="index"/> of <see cref="Names"/>: 0 ffr, 1 pa, 2 pos.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not 0, 1 or 2.</exception>
     public double this[int index] => index switch { 0 => Ffr, 1 => Pa, 2 => Pos, _ => throw new ArgumentOutOfRangeException(nameof(index)) };
 }
 
-/// <summary>Qlib's <c>indicator_analysis</c> (qlib-semantics §3.4).</summary>
+/// <summary>Qlib's <c>indicator_analysis</c> (qlib-semantics §3.4). Stateless; thread-safe.</summary>
 public static class IndicatorAnalysis
 {
     /// <summary>

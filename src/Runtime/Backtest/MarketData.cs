@@ -8,6 +8,7 @@ namespace Qlib.Tracked.Backtest;
 /// <c>instrument * Calendar.Length + day</c>. Qlib stores every feature as float32, so every value is kept as
 /// <c>(double)(float)x</c>: the float32 that Qlib reads back, widened. A missing row (or a suspended day) is NaN
 /// in every field. The benchmark is an instrument of the same table.
+/// Immutable after construction; thread-safe.
 /// </summary>
 public sealed class MarketData
 {
@@ -57,6 +58,7 @@ public sealed class MarketData
     public double Get(int instrument, int day, MarketField field) =>
         instrument < 0 || day < 0 ? double.NaN : _fields[(int)field][instrument * Calendar.Length + day];
 
+    /// <summary>The value of <paramref name="field"/> for <paramref name="instrument"/> on calendar day <paramref name="day"/>; NaN when the instrument is unknown or the row missing.</summary>
     public double Get(string instrument, int day, MarketField field) => Get(InstrumentIndex(instrument), day, field);
 
     /// <summary>Builds the table from rows; values are rounded to float32. Duplicate (date, instrument) rows are an error.</summary>
@@ -147,17 +149,24 @@ public sealed class MarketData
     private const int FieldCount = 7;
 }
 
-/// <summary>The fields of <see cref="MarketData"/> (Qlib's <c>$open … $change</c>).</summary>
+/// <summary>The fields of <see cref="MarketData"/> (Qlib's <c>$open … $change</c>); the value is the field's column index.</summary>
 public enum MarketField
 {
+    /// <summary><c>$open</c>: the opening price.</summary>
     Open,
+    /// <summary><c>$close</c>: the closing price; NaN on a suspended day.</summary>
     Close,
+    /// <summary><c>$high</c>: the day's highest price.</summary>
     High,
+    /// <summary><c>$low</c>: the day's lowest price.</summary>
     Low,
+    /// <summary><c>$volume</c>: the traded volume.</summary>
     Volume,
+    /// <summary><c>$factor</c>: the adjustment factor (adjusted price = raw price × factor).</summary>
     Factor,
+    /// <summary><c>$change</c>: the close's relative change from the previous close, compared with the limit threshold.</summary>
     Change,
 }
 
-/// <summary>One row of market data as given (before float32 rounding).</summary>
+/// <summary>One row of market data as given (before float32 rounding). Prices are raw or adjusted as the source gives them; <see cref="Factor"/> is Qlib's adjustment factor, <see cref="Change"/> the day's relative price change. Immutable; thread-safe.</summary>
 public readonly record struct MarketRow(DateTime Datetime, string Instrument, double Open, double Close, double High, double Low, double Volume, double Factor, double Change);

@@ -1,7 +1,7 @@
 namespace Qlib.Tracked.Backtest;
 
 /// <summary>One holding: amount in adjusted shares, last valid price, and bars held (including the current one).</summary>
-public struct Holding
+internal struct Holding
 {
     public double Amount;
     public double Price;
@@ -13,7 +13,7 @@ public struct Holding
 /// <c>value / price</c> shares and takes <c>value + cost</c>; a sell removes <c>value / price</c> shares (the whole
 /// holding when that is numpy-close to it) and adds <c>value − cost</c>.
 /// </summary>
-public sealed class Position
+internal sealed class Position
 {
     private readonly List<string> _order;
     private readonly Dictionary<string, Holding> _holdings;
@@ -114,7 +114,7 @@ public sealed class Position
 }
 
 /// <summary>Qlib's <c>Account</c> accumulators: total turnover and total cost of the dealt trades.</summary>
-public sealed class Account
+internal sealed class Account
 {
     public Account(double initCash) => Position = new Position(initCash);
 

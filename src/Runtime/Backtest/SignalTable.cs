@@ -6,7 +6,7 @@ namespace Qlib.Tracked.Backtest;
 /// The prediction per signal date: for each date, the instruments in first-appearance order and the last
 /// non-NaN score of each (NaN when it has none), as Qlib's <c>get_signal</c> resamples a one-day window.
 /// </summary>
-public sealed class SignalTable
+internal sealed class SignalTable
 {
     private readonly Dictionary<DateTime, SignalDay> _byDate;
 
@@ -57,7 +57,7 @@ public sealed class SignalTable
 }
 
 /// <summary>One date of a <see cref="SignalTable"/>: instruments in first-appearance order and their scores, as parallel arrays.</summary>
-public sealed class SignalDay
+internal sealed class SignalDay
 {
     private readonly bool _sorted;
     private Dictionary<string, int>? _index;

@@ -2,18 +2,24 @@ using Qlib.Tracked.Frames;
 
 namespace Qlib.Tracked.Backtest;
 
-/// <summary>Qlib's <c>TopkDropoutStrategy</c> settings (qlib-semantics §4.4), with Qlib's defaults.</summary>
+/// <summary>Qlib's <c>TopkDropoutStrategy</c> settings (qlib-semantics §4.4), with Qlib's defaults. Immutable; thread-safe.</summary>
 public sealed record TopkDropoutOptions
 {
+    /// <summary>How many instruments to hold (Qlib's <c>topk</c>).</summary>
     public int Topk { get; init; } = 50;
+    /// <summary>How many holdings to replace each day at most (Qlib's <c>n_drop</c>).</summary>
     public int NDrop { get; init; } = 5;
     /// <summary><c>bottom</c> or <c>random</c>.</summary>
     public string MethodSell { get; init; } = "bottom";
     /// <summary><c>top</c> or <c>random</c>.</summary>
     public string MethodBuy { get; init; } = "top";
+    /// <summary>The minimum number of bars a stock is held before it may be sold (Qlib's <c>hold_thresh</c>).</summary>
     public int HoldThresh { get; init; } = 1;
+    /// <summary>Whether ranking skips instruments that cannot be traded that day (suspended, or at the limit) (Qlib's <c>only_tradable</c>).</summary>
     public bool OnlyTradable { get; init; }
+    /// <summary>Whether a stock at its up or down limit can be neither bought nor sold (true), or only not traded in the limit's direction (Qlib's <c>forbid_all_trade_at_limit</c>).</summary>
     public bool ForbidAllTradeAtLimit { get; init; } = true;
+    /// <summary>The fraction of the cash spent on buys, split evenly between them (Qlib's <c>risk_degree</c>).</summary>
     public double RiskDegree { get; init; } = 0.95;
     /// <summary>Seed of the random methods (their draws do not reproduce numpy's).</summary>
     public int RandomSeed { get; init; }
@@ -23,7 +29,7 @@ public sealed record TopkDropoutOptions
 /// Qlib's <c>TopkDropoutStrategy.generate_trade_decision</c> for one daily step: ranks holdings and candidates by
 /// the previous day's score, decides sells and buys, and returns the orders (sells, then buys).
 /// </summary>
-public sealed class TopkDropoutStrategy
+internal sealed class TopkDropoutStrategy
 {
     private readonly Random _random;
 

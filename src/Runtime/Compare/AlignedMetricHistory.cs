@@ -4,6 +4,7 @@ namespace Qlib.Tracked.Compare;
 /// Several runs' histories of one metric on a shared step axis (an outer join on step).
 /// <see cref="Values"/>[r][i] is run r's value at <see cref="Steps"/>[i], or null when run r logged
 /// nothing at that step; NaN is a logged NaN.
+/// Immutable; thread-safe.
 /// </summary>
 /// <param name="MetricKey">The metric compared.</param>
 /// <param name="RunIds">The runs, in the order given.</param>

@@ -6,6 +6,7 @@ namespace Qlib.Tracked.Compare;
 /// <summary>
 /// Aligns metric histories by step, so curves of several runs (one step per epoch, as Qlib models log)
 /// can be read or drawn against the same x axis.
+/// Stateless; thread-safe.
 /// </summary>
 /// <remarks>
 /// When a run logged the same step more than once, the point kept is the one MLflow would call latest:

@@ -14,6 +14,7 @@ public enum CorrelationMethod
 /// The correlation matrix of several runs' predictions on the (datetime, instrument) rows they all
 /// predicted. <see cref="Matrix"/>[i][j] correlates <see cref="Labels"/>[i] with <see cref="Labels"/>[j];
 /// it is symmetric, NaN where a pair has fewer than two complete rows or a constant side.
+/// Immutable; thread-safe.
 /// </summary>
 /// <param name="Labels">One label per run (the run id, unless the caller named them), in the order given.</param>
 /// <param name="Method">Pearson or Spearman.</param>

@@ -8,6 +8,7 @@ namespace Qlib.Tracked.Compare;
 /// <summary>
 /// Correlates the predictions of several runs (SignalRecord's <c>pred.parquet</c>, a
 /// <see cref="PredictionFrame"/>): do two models rank the same stocks the same way?
+/// Stateless; thread-safe.
 /// </summary>
 /// <remarks>
 /// Rows are matched on (datetime, instrument) with an inner join over all frames, as

@@ -6,6 +6,7 @@ namespace Qlib.Tracked.Compare;
 /// <summary>
 /// Puts runs side by side (the "compare two models" view): every param and latest metric any of the
 /// runs has, one column per run, optionally only the rows where the runs disagree.
+/// Stateless; thread-safe.
 /// </summary>
 public static class RunComparer
 {

@@ -1,6 +1,6 @@
 namespace Qlib.Tracked.Entities;
 
-/// <summary>One logged metric point: <paramref name="Timestamp"/> is epoch milliseconds.</summary>
+/// <summary>One logged metric point: <paramref name="Timestamp"/> is epoch milliseconds. Immutable; thread-safe.</summary>
 public readonly record struct Metric(string Key, double Value, long Timestamp, long Step)
 {
     /// <summary>
@@ -15,8 +15,8 @@ public readonly record struct Metric(string Key, double Value, long Timestamp, l
     }
 }
 
-/// <summary>A run parameter: the value is stored as text exactly as given.</summary>
+/// <summary>A run parameter: the value is stored as text exactly as given. Immutable; thread-safe.</summary>
 public readonly record struct Param(string Key, string Value);
 
-/// <summary>A run or experiment tag.</summary>
+/// <summary>A run or experiment tag. Immutable; thread-safe.</summary>
 public readonly record struct RunTag(string Key, string Value);

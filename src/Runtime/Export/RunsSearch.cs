@@ -3,7 +3,7 @@ using Qlib.Tracked.Stores;
 
 namespace Qlib.Tracked.Export;
 
-/// <summary>A search followed across its pages, and the runs table it makes.</summary>
+/// <summary>A search followed across its pages, and the runs table it makes. Stateless; thread-safe (thread safety of the searched store is the store's).</summary>
 public static class RunsSearch
 {
     /// <summary>The largest page MLflow allows; bigger results are followed through page tokens.</summary>

@@ -7,9 +7,20 @@ namespace Qlib.Tracked.Export;
 /// run info, then one column per param, metric (latest value) and tag key. Keys are sorted ordinally so
 /// the column order depends only on the keys present, never on the order runs were read. A null cell is
 /// a run without that key; a NaN metric is a logged NaN.
+/// Not thread-safe for writes: the column arrays are exposed, not copied; concurrent reads are safe while nobody writes.
 /// </summary>
 public sealed class RunsTable
 {
+    /// <summary>A table from its columns; the lists and arrays are kept, not copied.</summary>
+    /// <param name="runs">One run per row, in result order.</param>
+    /// <param name="paramKeys">The param keys, one per param column.</param>
+    /// <param name="paramColumns">One array of <paramref name="runs"/>' length per param key.</param>
+    /// <param name="metricKeys">The metric keys, one per metric column.</param>
+    /// <param name="metricColumns">One array of <paramref name="runs"/>' length per metric key.</param>
+    /// <param name="tagKeys">The tag keys, one per tag column.</param>
+    /// <param name="tagColumns">One array of <paramref name="runs"/>' length per tag key.</param>
+    /// <exception cref="ArgumentNullException">A list is null.</exception>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE when a kind has a different number of keys and columns, or a column is not one value per run.</exception>
     public RunsTable(
         IReadOnlyList<RunInfo> runs,
         IReadOnlyList<string> paramKeys,
@@ -35,18 +46,22 @@ public sealed class RunsTable
     /// <summary>One entry per row, in result order.</summary>
     public IReadOnlyList<RunInfo> Runs { get; }
 
+    /// <summary>The number of runs (rows).</summary>
     public int RowCount => Runs.Count;
 
+    /// <summary>The param keys present in any run, ordinally sorted.</summary>
     public IReadOnlyList<string> ParamKeys { get; }
 
     /// <summary><c>ParamColumns[k][row]</c>: the value of <c>ParamKeys[k]</c>, null when the run lacks it.</summary>
     public IReadOnlyList<string?[]> ParamColumns { get; }
 
+    /// <summary>The metric keys present in any run, ordinally sorted.</summary>
     public IReadOnlyList<string> MetricKeys { get; }
 
     /// <summary><c>MetricColumns[k][row]</c>: the latest value of <c>MetricKeys[k]</c>, null when never logged.</summary>
     public IReadOnlyList<double?[]> MetricColumns { get; }
 
+    /// <summary>The tag keys present in any run, ordinally sorted.</summary>
     public IReadOnlyList<string> TagKeys { get; }
 
     /// <summary><c>TagColumns[k][row]</c>: the value of <c>TagKeys[k]</c>, null when the run lacks it.</summary>
@@ -56,8 +71,11 @@ public sealed class RunsTable
     public static IReadOnlyList<string> InfoColumnNames { get; } =
         ["run_id", "run_name", "experiment_id", "status", "start_time", "end_time", "lifecycle_stage", "user_id", "artifact_uri"];
 
+    /// <summary>The prefix of a param column's name (<c>params.lr</c>), as <c>mlflow.search_runs</c> names it.</summary>
     public const string ParamPrefix = "params.";
+    /// <summary>The prefix of a metric column's name (<c>metrics.IC</c>), as <c>mlflow.search_runs</c> names it.</summary>
     public const string MetricPrefix = "metrics.";
+    /// <summary>The prefix of a tag column's name (<c>tags.mlflow.runName</c>), as <c>mlflow.search_runs</c> names it.</summary>
     public const string TagPrefix = "tags.";
 
     /// <summary>Every column name in file order: info, <c>params.*</c>, <c>metrics.*</c>, <c>tags.*</c>.</summary>

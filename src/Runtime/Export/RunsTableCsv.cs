@@ -11,9 +11,12 @@ namespace Qlib.Tracked.Export;
 /// Parquet file. Times are epoch milliseconds; metrics use the shortest round-trip spelling and
 /// <c>NaN</c>, <c>inf</c>, <c>-inf</c> (which pandas' <c>read_csv</c> parses as floats); an empty field is a
 /// missing value. CSV cannot tell an empty string from a missing one: use Parquet when that matters.
+/// Stateless; thread-safe.
 /// </summary>
 public static class RunsTableCsv
 {
+    /// <summary>Writes <paramref name="table"/> to <paramref name="output"/>: the header line, then one line per run.</summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static void Write(RunsTable table, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(table);

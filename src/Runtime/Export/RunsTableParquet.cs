@@ -12,6 +12,7 @@ namespace Qlib.Tracked.Export;
 /// unfinished), then <c>params.&lt;k&gt;</c> (string), <c>metrics.&lt;k&gt;</c> (double) and <c>tags.&lt;k&gt;</c>
 /// (string). Every params/metrics/tags column is nullable: null is a run without the key, which an empty
 /// string or NaN would misstate.
+/// Stateless; thread-safe.
 /// </summary>
 public static class RunsTableParquet
 {

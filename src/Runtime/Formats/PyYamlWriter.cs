@@ -16,7 +16,7 @@ namespace Qlib.Tracked.Formats;
 /// control characters. Lines of plain and single-quoted scalars fold at a single space once the
 /// column passes 80, as PyYAML does. Columns count code points, like Python string indexing.
 /// </remarks>
-public static partial class PyYamlWriter
+internal static partial class PyYamlWriter
 {
     private const int BestWidth = 80;
     private const int IndentStep = 2;

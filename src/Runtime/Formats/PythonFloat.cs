@@ -6,6 +6,7 @@ namespace Qlib.Tracked.Formats;
 /// Spells doubles exactly as Python's <c>str(float)</c>/<c>repr</c> does, and parses what Python
 /// writes or accepts. MLflow stores metric values with <c>str(float)</c>, so files written here
 /// must use the same spelling to be byte-identical to what MLflow writes.
+/// Stateless; thread-safe.
 /// </summary>
 /// <remarks>
 /// The shortest round-trip digits come from <see cref="ShortestDouble"/> (Ryu; the digits Python's repr

@@ -5,7 +5,7 @@ namespace Qlib.Tracked.Formats;
 /// <c>meta.yaml</c> files hold: strings, integers, null, the empty list and nested mappings.
 /// Keys are written sorted, as PyYAML's <c>safe_dump</c> does, so insertion order does not matter.
 /// </summary>
-public sealed class YamlMapping
+internal sealed class YamlMapping
 {
     private readonly List<KeyValuePair<string, object?>> _entries = [];
 

@@ -10,7 +10,7 @@ namespace Qlib.Tracked.Formats;
 /// reflection; the one-line-per-key shape MLflow writers produce is read directly
 /// (<see cref="FlatYamlMapping"/>), with the same result.
 /// </summary>
-public sealed class YamlMeta
+internal sealed class YamlMeta
 {
     private readonly YamlMappingNode? _node;
     private readonly Dictionary<string, FlatYamlMapping.Scalar>? _flat;

@@ -9,9 +9,13 @@ namespace Qlib.Tracked.Frames;
 /// holds as a frame indexed by (datetime, instrument) with a <c>score</c> column. Stored columnar
 /// as Parquet columns <c>datetime</c> (timestamp, milliseconds, naive), <c>instrument</c> (string)
 /// and <c>score</c> (double). Row i is (Datetime[i], Instrument[i], Score[i]).
+/// Not thread-safe for writes: the column arrays are exposed, not copied; concurrent reads are safe while nobody writes.
 /// </summary>
 public sealed class PredictionFrame : IParquetTable<PredictionFrame>, IFlatParquetTable
 {
+    /// <summary>A prediction frame from its columns, one element per (datetime, instrument); the arrays are kept, not copied.</summary>
+    /// <exception cref="ArgumentNullException">A column is null.</exception>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE when the columns' lengths differ or an instrument is null.</exception>
     public PredictionFrame(DateTime[] datetime, string[] instrument, double[] score)
     {
         ArgumentNullException.ThrowIfNull(datetime);
@@ -28,9 +32,13 @@ public sealed class PredictionFrame : IParquetTable<PredictionFrame>, IFlatParqu
         Score = score;
     }
 
+    /// <summary>The date of each row (naive, no time zone).</summary>
     public DateTime[] Datetime { get; }
+    /// <summary>The instrument of each row (e.g. <c>SH600000</c>).</summary>
     public string[] Instrument { get; }
+    /// <summary>The model's score of each row; higher ranks first in the backtest. NaN where there is none.</summary>
     public double[] Score { get; }
+    /// <inheritdoc/>
     public int RowCount => Score.Length;
 
     // Shared with every frame: milliseconds, naive (see FrameColumns.Datetime for why not microseconds).
@@ -38,8 +46,10 @@ public sealed class PredictionFrame : IParquetTable<PredictionFrame>, IFlatParqu
     private static readonly DataField<string> InstrumentField = new("instrument", nullable: false);
     private static readonly DataField<double> ScoreField = new("score", nullable: false);
 
+    /// <inheritdoc/>
     public static ParquetSchema Schema { get; } = new(DatetimeField, InstrumentField, ScoreField);
 
+    /// <inheritdoc/>
     public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
         RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
@@ -50,6 +60,7 @@ public sealed class PredictionFrame : IParquetTable<PredictionFrame>, IFlatParqu
         writer.Add(ScoreField, Score);
     }
 
+    /// <inheritdoc/>
     public static async Task<PredictionFrame> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
     {
         var datetime = await reader.ReadDateTimesAsync("datetime", cancellationToken).ConfigureAwait(false);

@@ -11,9 +11,13 @@ namespace Qlib.Tracked.Frames;
 /// per series (<c>excess_return_without_cost</c>, <c>excess_return_with_cost</c>) into a two-level
 /// index; here that index is the columns <c>series</c> and <c>metric</c> (what pandas' <c>reset_index()</c>
 /// gives), followed by <c>risk</c>. A plain <c>risk_analysis(r)</c> result has an empty series name.
+/// Not thread-safe for writes: the column arrays are exposed, not copied; concurrent reads are safe while nobody writes.
 /// </summary>
 public sealed class RiskAnalysisTable : IParquetTable<RiskAnalysisTable>, IFlatParquetTable
 {
+    /// <summary>A table from its columns, one element per (series, metric); the arrays are kept, not copied.</summary>
+    /// <exception cref="ArgumentNullException">A column is null.</exception>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE when the columns' lengths differ or a name is null.</exception>
     public RiskAnalysisTable(string[] series, string[] metric, double[] risk)
     {
         ArgumentNullException.ThrowIfNull(series);
@@ -27,9 +31,13 @@ public sealed class RiskAnalysisTable : IParquetTable<RiskAnalysisTable>, IFlatP
         Risk = risk;
     }
 
+    /// <summary>The analysed series of each row (e.g. <c>excess_return_with_cost</c>); empty for a plain <c>risk_analysis(r)</c>.</summary>
     public string[] Series { get; }
+    /// <summary>The metric of each row: <c>mean</c>, <c>std</c>, <c>annualized_return</c>, <c>information_ratio</c> or <c>max_drawdown</c>.</summary>
     public string[] Metric { get; }
+    /// <summary>The metric's value.</summary>
     public double[] Risk { get; }
+    /// <inheritdoc/>
     public int RowCount => Risk.Length;
 
     /// <summary>One block of five rows per named result, in the order given (Qlib's <c>pd.concat(analysis)</c>).</summary>
@@ -65,8 +73,10 @@ public sealed class RiskAnalysisTable : IParquetTable<RiskAnalysisTable>, IFlatP
     private static readonly DataField<string> MetricField = new("metric", nullable: false);
     private static readonly DataField<double> RiskField = FrameColumns.Double("risk");
 
+    /// <inheritdoc/>
     public static ParquetSchema Schema { get; } = new(SeriesField, MetricField, RiskField);
 
+    /// <inheritdoc/>
     public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
         RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
@@ -77,6 +87,7 @@ public sealed class RiskAnalysisTable : IParquetTable<RiskAnalysisTable>, IFlatP
         writer.Add(RiskField, Risk);
     }
 
+    /// <inheritdoc/>
     public static async Task<RiskAnalysisTable> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
     {
         var series = await reader.ReadStringsAsync("series", cancellationToken).ConfigureAwait(false);

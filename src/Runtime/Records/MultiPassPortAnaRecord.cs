@@ -12,10 +12,13 @@ namespace Qlib.Tracked.Records;
 /// the <c>std</c> (ddof 1) and <c>mean_std</c> = mean / std, for <c>annualized_return</c> and
 /// <c>information_ratio</c> only. Qlib's two-level index (key, metric) is stored as the columns <c>series</c> and
 /// <c>metric</c>, followed by <c>mean</c>, <c>std</c>, <c>mean_std</c>. Rows in pandas' groupby order (sorted by
-/// series, then metric).
+/// series, then metric). Not thread-safe for writes: the column arrays are exposed, not copied.
 /// </summary>
 public sealed class MultiPassPortAnalysisTable : IParquetTable<MultiPassPortAnalysisTable>, IFlatParquetTable
 {
+    /// <summary>A table from its columns, one element per (series, metric); the arrays are kept, not copied.</summary>
+    /// <exception cref="ArgumentNullException">A column is null.</exception>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE when the columns' lengths differ or a name is null.</exception>
     public MultiPassPortAnalysisTable(string[] series, string[] metric, double[] mean, double[] std, double[] meanStd)
     {
         ArgumentNullException.ThrowIfNull(series);
@@ -37,11 +40,17 @@ public sealed class MultiPassPortAnalysisTable : IParquetTable<MultiPassPortAnal
     /// <summary>The statistics, in column order: <c>mean</c>, <c>std</c>, <c>mean_std</c> (the metric-name prefixes).</summary>
     public static IReadOnlyList<string> StatNames { get; } = ["mean", "std", "mean_std"];
 
+    /// <summary>The analysed series: <c>excess_return_without_cost</c> or <c>excess_return_with_cost</c>.</summary>
     public string[] Series { get; }
+    /// <summary>The metric: <c>annualized_return</c> or <c>information_ratio</c>.</summary>
     public string[] Metric { get; }
+    /// <summary>The metric's mean over the passes.</summary>
     public double[] Mean { get; }
+    /// <summary>The metric's sample standard deviation (ddof 1) over the passes; NaN with one pass.</summary>
     public double[] Std { get; }
+    /// <summary><see cref="Mean"/> / <see cref="Std"/> (IEEE division: ±∞ or NaN when the std is 0).</summary>
     public double[] MeanStd { get; }
+    /// <inheritdoc/>
     public int RowCount => Mean.Length;
 
     /// <summary>The column of <paramref name="stat"/> (<c>mean</c>, <c>std</c> or <c>mean_std</c>).</summary>
@@ -67,8 +76,10 @@ public sealed class MultiPassPortAnalysisTable : IParquetTable<MultiPassPortAnal
     private static readonly DataField<double> StdField = FrameColumns.Double("std");
     private static readonly DataField<double> MeanStdField = FrameColumns.Double("mean_std");
 
+    /// <inheritdoc/>
     public static ParquetSchema Schema { get; } = new(SeriesField, MetricField, MeanField, StdField, MeanStdField);
 
+    /// <inheritdoc/>
     public Task WriteColumnsAsync(ParquetRowGroupWriter group, CancellationToken cancellationToken) =>
         RowGroupColumns.WriteAsync(this, group, cancellationToken);
 
@@ -81,6 +92,7 @@ public sealed class MultiPassPortAnalysisTable : IParquetTable<MultiPassPortAnal
         writer.Add(MeanStdField, MeanStd);
     }
 
+    /// <inheritdoc/>
     public static async Task<MultiPassPortAnalysisTable> ReadColumnsAsync(ParquetTableReader reader, CancellationToken cancellationToken)
     {
         var series = await reader.ReadStringsAsync("series", cancellationToken).ConfigureAwait(false);
@@ -92,10 +104,10 @@ public sealed class MultiPassPortAnalysisTable : IParquetTable<MultiPassPortAnal
     }
 }
 
-/// <summary>One pass of <see cref="MultiPassPortAnaRecord"/>: its <c>run_id</c> and its PortAnaRecord result (not saved).</summary>
+/// <summary>One pass of <see cref="MultiPassPortAnaRecord"/>: its <c>run_id</c> and its PortAnaRecord result (not saved). Immutable record.</summary>
 public sealed record PortAnaPass(int RunId, PortAnaResult Result);
 
-/// <summary>What MultiPassPortAnaRecord produced: every pass, the aggregate table, and the aggregate metrics it logged.</summary>
+/// <summary>What MultiPassPortAnaRecord produced: every pass, the aggregate table, and the aggregate metrics it logged. Immutable record; the tables it holds are shared, not copied.</summary>
 public sealed record MultiPassPortAnaResult(IReadOnlyList<PortAnaPass> Passes, MultiPassPortAnalysisTable Analysis,
     IReadOnlyList<KeyValuePair<string, double>> Metrics);
 
@@ -107,7 +119,7 @@ public sealed record MultiPassPortAnaResult(IReadOnlyList<PortAnaPass> Passes, M
 /// the passes' <c>port_analysis_1day</c> tables, per (series, metric) for <c>annualized_return</c> and
 /// <c>information_ratio</c>: mean and std as pandas' <c>Series.mean()</c>/<c>Series.std()</c> (sum/n, ddof 1) and
 /// mean_std = mean/std. Saves <c>portfolio_analysis/multi_pass_port_analysis_1day.parquet</c> and logs
-/// <c>{stat}.{series}.{metric}</c> (no freq prefix, as Qlib).
+/// <c>{stat}.{series}.{metric}</c> (no freq prefix, as Qlib). Not thread-safe: use one template per thread.
 /// </summary>
 /// <remarks>
 /// <para>Shuffling: each pass starts from the stored <c>pred</c> (Qlib reloads it) and permutes the score values among
@@ -122,12 +134,26 @@ public sealed record MultiPassPortAnaResult(IReadOnlyList<PortAnaPass> Passes, M
 [DependsOnRecord(typeof(SignalRecord))]
 public sealed class MultiPassPortAnaRecord : AutoCheckRecordTemplate<MultiPassPortAnaResult>
 {
+    /// <summary>The backtest frequency, as <see cref="PortAnaRecord.Freq"/>.</summary>
     public const string Freq = PortAnaRecord.Freq;
+    /// <summary>The aggregate table (<see cref="MultiPassPortAnalysisTable"/>), under <c>portfolio_analysis/</c>.</summary>
     public const string MultiPassPortAnalysisFile = "multi_pass_port_analysis_" + Freq + ".parquet";
 
     /// <summary>The metrics kept from each pass's table (Qlib's <c>["annualized_return", "information_ratio"]</c>).</summary>
     public static IReadOnlyList<string> AggregatedMetrics { get; } = ["annualized_return", "information_ratio"];
 
+    /// <summary>Creates the record for <paramref name="recorder"/>'s run.</summary>
+    /// <param name="recorder">The run holding SignalRecord's artifacts; null defers the error to first use.</param>
+    /// <param name="market">The prices to backtest on.</param>
+    /// <param name="passNum">How many backtests to run (at least 1).</param>
+    /// <param name="shuffleInitScore">Shuffle the first prediction date's scores before each pass.</param>
+    /// <param name="seed">Seed of the shuffle; null for an unseeded (non-reproducible) one, as Qlib.</param>
+    /// <param name="config">Strategy, exchange, account, benchmark and period; null for Qlib's defaults.</param>
+    /// <param name="indicatorAnalysisMethod"><c>mean</c>, <c>amount_weighted</c> or <c>value_weighted</c>.</param>
+    /// <param name="riskAnalysisMode">How returns are accumulated by the risk analysis.</param>
+    /// <param name="skipExisting">Skip when this record's artifacts already exist.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="market"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="passNum"/> is less than 1.</exception>
     public MultiPassPortAnaRecord(Recorder? recorder, MarketData market, int passNum = 10, bool shuffleInitScore = true, int? seed = null,
         BacktestConfig? config = null, string indicatorAnalysisMethod = "mean", RiskAnalysisMode riskAnalysisMode = RiskAnalysisMode.Sum,
         bool skipExisting = false)
@@ -144,20 +170,29 @@ public sealed class MultiPassPortAnaRecord : AutoCheckRecordTemplate<MultiPassPo
         RiskAnalysisMode = riskAnalysisMode;
     }
 
+    /// <summary>The prices the backtests run on.</summary>
     public MarketData Market { get; }
+    /// <summary>How many backtests are run (Qlib's <c>pass_num</c>).</summary>
     public int PassNum { get; }
+    /// <summary>Whether each pass shuffles the first prediction date's scores (Qlib's <c>shuffle_init_score</c>).</summary>
     public bool ShuffleInitScore { get; }
+    /// <summary>The shuffle's seed; null for an unseeded shuffle.</summary>
     public int? Seed { get; }
+    /// <summary>Strategy, exchange, account, benchmark and period of each backtest.</summary>
     public BacktestConfig Config { get; }
+    /// <summary>How the indicator analysis weighs the days: <c>mean</c>, <c>amount_weighted</c> or <c>value_weighted</c>.</summary>
     public string IndicatorAnalysisMethod { get; }
+    /// <summary>How the risk analysis accumulates returns.</summary>
     public RiskAnalysisMode RiskAnalysisMode { get; }
 
     /// <summary>Qlib's <c>list()</c>: <c>multi_pass_port_analysis_{freq}</c> for each risk freq.</summary>
     public static RecordLayout MultiPassLayout { get; } = new(RecordArtifacts.PortfolioAnalysisPath,
         [MultiPassPortAnalysisFile], SignalRecord.SignalLayout);
 
+    /// <inheritdoc/>
     public override RecordLayout Layout => MultiPassLayout;
 
+    /// <inheritdoc/>
     protected override MultiPassPortAnaResult? GenerateCore()
     {
         var pred = Load<PredictionFrame>(RecordArtifacts.Pred);
@@ -177,6 +212,7 @@ public sealed class MultiPassPortAnaRecord : AutoCheckRecordTemplate<MultiPassPo
         return new MultiPassPortAnaResult(passes, table, metrics);
     }
 
+    /// <inheritdoc/>
     protected override void SaveResult(MultiPassPortAnaResult result) => Save(MultiPassPortAnalysisFile, result.Analysis);
 
     /// <summary>

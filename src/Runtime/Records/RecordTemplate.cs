@@ -4,7 +4,7 @@ namespace Qlib.Tracked.Records;
 
 /// <summary>
 /// Where a record template keeps its artifacts (Qlib's <c>artifact_path</c>), which it produces
-/// (<c>list()</c>, relative to that folder) and whose outputs it needs (<c>depend_cls</c>).
+/// (<c>list()</c>, relative to that folder) and whose outputs it needs (<c>depend_cls</c>). Immutable; thread-safe.
 /// </summary>
 public sealed record RecordLayout(string? ArtifactPath, IReadOnlyList<string> Artifacts, RecordLayout? DependsOn = null)
 {
@@ -20,11 +20,13 @@ public sealed record RecordLayout(string? ArtifactPath, IReadOnlyList<string> Ar
 /// <summary>
 /// Qlib's <c>RecordTemp</c> (qlib-semantics §3.1): a step that reads typed frames from a run, computes,
 /// and stores typed frames and metrics back through the <see cref="Tracked.Recorder"/>.
+/// Not thread-safe: use one template per thread.
 /// </summary>
 public abstract class RecordTemplate
 {
     private readonly Recorder? _recorder;
 
+    /// <summary>Creates a template recording into <paramref name="recorder"/>; null defers the error to the first use of <see cref="Recorder"/>, as Qlib's <c>RecordTemp(recorder=None)</c>.</summary>
     protected RecordTemplate(Recorder? recorder) => _recorder = recorder;
 
     /// <summary>The run this template records into; INVALID_STATE when none was given (Qlib's ValueError).</summary>
@@ -92,6 +94,7 @@ public abstract class RecordTemplate
     protected void Save<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(string name, T value) =>
         Recorder.SaveObject(name, value, string.IsNullOrEmpty(Layout.ArtifactPath) ? null : Layout.ArtifactPath);
 
+    /// <summary>Writes <paramref name="message"/> to <see cref="Log"/>, if any.</summary>
     protected void Info(string message) => Log?.Invoke(message);
 }
 
@@ -99,9 +102,13 @@ public abstract class RecordTemplate
 /// Qlib's <c>ACRecordTemp</c>: a template that checks before it generates. <see cref="Generate"/> skips
 /// (returns null) when <see cref="SkipExisting"/> is set and this template's artifacts exist, or when an
 /// artifact it depends on is missing; otherwise computes, saves the result, and returns it.
+/// Not thread-safe: use one template per thread.
 /// </summary>
 public abstract class AutoCheckRecordTemplate<TResult> : RecordTemplate where TResult : class
 {
+    /// <summary>Creates a template recording into <paramref name="recorder"/>.</summary>
+    /// <param name="recorder">The run to read from and write to; null defers the error to first use.</param>
+    /// <param name="skipExisting">See <see cref="SkipExisting"/>.</param>
     protected AutoCheckRecordTemplate(Recorder? recorder, bool skipExisting) : base(recorder) => SkipExisting = skipExisting;
 
     /// <summary>Skip generation when this template's own artifacts are already in the run.</summary>

@@ -10,12 +10,18 @@ namespace Qlib.Tracked.Records;
 /// logs <c>IC</c>, <c>ICIR</c>, <c>Rank IC</c>, <c>Rank ICIR</c> (and the four long-short metrics), and
 /// stores <c>sig_analysis/ic.parquet</c>, <c>ric.parquet</c> (and <c>long_short_r.parquet</c>,
 /// <c>long_avg_r.parquet</c>). Qlib's <c>label_col</c> has no counterpart: a <see cref="LabelFrame"/> has one label.
+/// Not thread-safe: use one template per thread.
 /// </summary>
 [DependsOnRecord(typeof(SignalRecord))]
 public sealed class SigAnaRecord : AutoCheckRecordTemplate<SignalAnalysisResult>
 {
     private LabelFrame? _label;
 
+    /// <summary>Creates the record for <paramref name="recorder"/>'s run.</summary>
+    /// <param name="recorder">The run holding SignalRecord's artifacts; null defers the error to first use.</param>
+    /// <param name="anaLongShort">Also compute and store the long-short and long-average return series (Qlib's <c>ana_long_short</c>).</param>
+    /// <param name="annScaler">Periods per year used to annualize the long-short metrics (252 trading days for daily data).</param>
+    /// <param name="skipExisting">Skip when this record's artifacts already exist.</param>
     public SigAnaRecord(Recorder? recorder, bool anaLongShort = false, double annScaler = SignalAnalysis.DefaultAnnScaler, bool skipExisting = false)
         : base(recorder, skipExisting)
     {
@@ -28,8 +34,11 @@ public sealed class SigAnaRecord : AutoCheckRecordTemplate<SignalAnalysisResult>
             SignalRecord.SignalLayout);
     }
 
+    /// <summary>Whether the long-short analysis is computed and stored (Qlib's <c>ana_long_short</c>).</summary>
     public bool AnaLongShort { get; }
+    /// <summary>Periods per year used to annualize the long-short metrics (Qlib's <c>ann_scaler</c>).</summary>
     public double AnnScaler { get; }
+    /// <inheritdoc/>
     public override RecordLayout Layout { get; }
 
     /// <summary>Qlib's <c>generate(label=...)</c>: analyses against <paramref name="label"/> instead of the stored <c>label.parquet</c>.</summary>
@@ -47,6 +56,7 @@ public sealed class SigAnaRecord : AutoCheckRecordTemplate<SignalAnalysisResult>
         }
     }
 
+    /// <inheritdoc/>
     protected override SignalAnalysisResult? GenerateCore()
     {
         var pred = Load<PredictionFrame>(RecordArtifacts.Pred);
@@ -64,6 +74,7 @@ public sealed class SigAnaRecord : AutoCheckRecordTemplate<SignalAnalysisResult>
         return result;
     }
 
+    /// <inheritdoc/>
     protected override void SaveResult(SignalAnalysisResult result)
     {
         Save(RecordArtifacts.IcFile, result.Ic);

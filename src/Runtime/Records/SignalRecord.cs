@@ -5,6 +5,7 @@ namespace Qlib.Tracked.Records;
 /// <summary>
 /// A dataset that can give the raw test label, as Qlib's <c>DatasetH.prepare("test", col_set="label",
 /// data_key=DK_R)</c> does. SignalRecord stores <c>label.parquet</c> only for such datasets.
+/// Implementations decide their own thread safety; SignalRecord calls it once per generation.
 /// </summary>
 public interface ILabelSource
 {
@@ -12,7 +13,7 @@ public interface ILabelSource
     LabelFrame? GetTestLabel();
 }
 
-/// <summary>What SignalRecord stored.</summary>
+/// <summary>What SignalRecord stored. Immutable record; the frames it holds are shared, not copied.</summary>
 /// <param name="Pred">The predictions stored as <c>pred.parquet</c>.</param>
 /// <param name="Label">The label frame stored, or null when the dataset gives no labels (no <c>label.parquet</c>).</param>
 public sealed record SignalRecordResult(PredictionFrame Pred, LabelFrame? Label);
@@ -20,9 +21,11 @@ public sealed record SignalRecordResult(PredictionFrame Pred, LabelFrame? Label)
 /// <summary>
 /// Qlib's <c>SignalRecord</c> (qlib-semantics §3.2): the model's predictions as <c>pred.parquet</c> and the
 /// dataset's raw test label as <c>label.parquet</c>, at the artifact root.
+/// Not thread-safe: use one template per thread.
 /// </summary>
 public sealed class SignalRecord : RecordTemplate
 {
+    /// <summary>Creates the record for <paramref name="recorder"/>'s run (null defers the error to first use).</summary>
     public SignalRecord(Recorder? recorder) : base(recorder)
     {
     }
@@ -30,6 +33,7 @@ public sealed class SignalRecord : RecordTemplate
     /// <summary>Root folder; <c>pred.parquet</c> and <c>label.parquet</c>; no dependency.</summary>
     public static RecordLayout SignalLayout { get; } = new(null, [RecordArtifacts.Pred, RecordArtifacts.Label]);
 
+    /// <inheritdoc/>
     public override RecordLayout Layout => SignalLayout;
 
     /// <summary>

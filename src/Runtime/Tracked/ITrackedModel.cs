@@ -5,7 +5,7 @@ namespace Qlib.Tracked;
 
 /// <summary>
 /// What generated code writes through: one run, seen from a <c>[Tracked]</c> type. <see cref="Recorder"/>
-/// implements it; tests and other hosts can too. Each call is one batch.
+/// implements it; tests and other hosts can too. Each call is one batch. Thread safety is the implementation's.
 /// </summary>
 public interface IRunLogger
 {
@@ -19,7 +19,7 @@ public interface IRunLogger
     void SaveArtifact<T>(string name, T value, IArtifactSerializer<T> serializer);
 }
 
-/// <summary>What generated code reads a run back through. <see cref="Recorder"/> implements it.</summary>
+/// <summary>What generated code reads a run back through. <see cref="Recorder"/> implements it. Thread safety is the implementation's.</summary>
 public interface IRunReader
 {
     /// <summary>Every param of the run, as stored text.</summary>
@@ -28,13 +28,14 @@ public interface IRunReader
     /// <summary>The latest value of every metric of the run.</summary>
     IReadOnlyDictionary<string, double> ListMetrics();
 
+    /// <summary>Whether the run has the artifact <paramref name="name"/> (a path relative to the run's artifact root).</summary>
     bool HasArtifact(string name);
 
     /// <summary>Loads the artifact <paramref name="name"/>; RESOURCE_DOES_NOT_EXIST when it is missing.</summary>
     T LoadArtifact<T>(string name, IArtifactSerializer<T> serializer);
 }
 
-/// <summary>Implemented by the generator for every <c>[Tracked]</c> type.</summary>
+/// <summary>Implemented by the generator for every <c>[Tracked]</c> type. The generated methods read the instance's members without locking: do not mutate the instance while it is being logged.</summary>
 public interface ITrackedModel
 {
     /// <summary>Logs every <c>[Param]</c> (groups flattened with dotted keys) in one batch.</summary>
@@ -47,7 +48,8 @@ public interface ITrackedModel
     void SaveArtifacts(IRunLogger run);
 }
 
-/// <summary>The static half of a <c>[Tracked]</c> type: rebuilding it without reflection.</summary>
+/// <summary>The static half of a <c>[Tracked]</c> type: rebuilding it without reflection. The static members are stateless and thread-safe.</summary>
+/// <typeparam name="TSelf">The <c>[Tracked]</c> type itself.</typeparam>
 public interface ITrackedModel<TSelf> : ITrackedModel where TSelf : ITrackedModel<TSelf>
 {
     /// <summary>Names, experiment, params, metrics and artifacts of the type.</summary>
@@ -66,15 +68,18 @@ public interface ITrackedModel<TSelf> : ITrackedModel where TSelf : ITrackedMode
 /// <summary>
 /// A model's prediction entry point, for the record templates (<c>SignalRecord</c>): what Qlib finds by
 /// calling <c>model.predict(dataset)</c>. The generator implements it from a <see cref="PredictAttribute"/> method.
+/// Thread safety is that of the model's own method.
 /// </summary>
+/// <typeparam name="TInput">The dataset type the model predicts on.</typeparam>
 public interface IPredictor<in TInput>
 {
+    /// <summary>The model's scores for <paramref name="input"/>, one per (datetime, instrument).</summary>
     PredictionFrame Predict(TInput input);
 }
 
 /// <summary>
 /// Artifact names Qlib's record templates use, with our typed formats (Qlib's <c>pred.pkl</c> is our
-/// <c>pred.parquet</c>). The record templates and the generated record glue share them.
+/// <c>pred.parquet</c>). The record templates and the generated record glue share them. Constants only; thread-safe.
 /// </summary>
 public static class RecordArtifacts
 {

@@ -8,8 +8,10 @@ namespace Qlib.Tracked;
 /// <summary>
 /// Spells one param type as Python's <c>str()</c> (the param file) and <c>repr()</c> (inside a list),
 /// and parses both back exactly. Static members only, so generated code calls them with no boxing and
-/// no delegate: <c>ParamText.FormatList&lt;double, ParamCodecs.Double&gt;(xs)</c>.
+/// no delegate: <c>ParamText.FormatList&lt;double, ParamCodecs.Double&gt;(xs)</c>. Implementations must be stateless
+/// (they are only static members), hence thread-safe.
 /// </summary>
+/// <typeparam name="T">The param's value type.</typeparam>
 public interface IParamCodec<T>
 {
     /// <summary>Python's <c>str(value)</c>.</summary>
@@ -38,29 +40,39 @@ public interface IParamCodec<T>
 /// <c>datetime.datetime(2021, 1, 4, 9, 30)</c>. Parses back with Kind Unspecified; ticks below a microsecond are not kept.</description></item>
 /// <item><term>enum</term><description>its name (<c>Enum.ToString()</c>: flags read <c>A, B</c>, an undefined value its number); parsed by name, case-sensitively, or by number.</description></item>
 /// </list>
+/// Stateless; thread-safe.
 /// </summary>
 public static class ParamCodecs
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary><c>double</c> as Python's float: shortest round-trip digits, <c>nan</c>, <c>inf</c>, <c>-inf</c>. Stateless; thread-safe.</summary>
     public readonly struct Double : IParamCodec<double>
     {
+        /// <inheritdoc/>
         public static string Format(double value) => PythonFloat.ToString(value);
 
+        /// <inheritdoc/>
         public static void AppendRepr(StringBuilder builder, double value) => builder.Append(PythonFloat.ToString(value));
 
+        /// <inheritdoc/>
         public static bool TryParse(ReadOnlySpan<char> text, out double value) => PythonFloat.TryParse(text, out value);
 
+        /// <inheritdoc/>
         public static bool TryParseRepr(ReadOnlySpan<char> text, out double value) => PythonFloat.TryParse(text, out value);
     }
 
+    /// <summary><c>float</c> in Python's float layout with the float's own shortest digits (<c>0.1f</c> → <c>0.1</c>). Stateless; thread-safe.</summary>
     public readonly struct Single : IParamCodec<float>
     {
+        /// <inheritdoc/>
         public static string Format(float value) =>
             float.IsFinite(value) ? PythonFloat.ToString(double.Parse(value.ToString("R", Inv), Inv)) : PythonFloat.ToString(value);
 
+        /// <inheritdoc/>
         public static void AppendRepr(StringBuilder builder, float value) => builder.Append(Format(value));
 
+        /// <inheritdoc/>
         public static bool TryParse(ReadOnlySpan<char> text, out float value)
         {
             // Digits parse as a float directly: rounding through double could move the last bit.
@@ -74,37 +86,52 @@ public static class ParamCodecs
             return false;
         }
 
+        /// <inheritdoc/>
         public static bool TryParseRepr(ReadOnlySpan<char> text, out float value) => TryParse(text, out value);
     }
 
+    /// <summary><c>int</c> as plain invariant digits. Stateless; thread-safe.</summary>
     public readonly struct Int32 : IParamCodec<int>
     {
+        /// <inheritdoc/>
         public static string Format(int value) => value.ToString(Inv);
 
+        /// <inheritdoc/>
         public static void AppendRepr(StringBuilder builder, int value) => builder.Append(value.ToString(Inv));
 
+        /// <inheritdoc/>
         public static bool TryParse(ReadOnlySpan<char> text, out int value) => int.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, Inv, out value);
 
+        /// <inheritdoc/>
         public static bool TryParseRepr(ReadOnlySpan<char> text, out int value) => TryParse(text, out value);
     }
 
+    /// <summary><c>long</c> as plain invariant digits. Stateless; thread-safe.</summary>
     public readonly struct Int64 : IParamCodec<long>
     {
+        /// <inheritdoc/>
         public static string Format(long value) => value.ToString(Inv);
 
+        /// <inheritdoc/>
         public static void AppendRepr(StringBuilder builder, long value) => builder.Append(value.ToString(Inv));
 
+        /// <inheritdoc/>
         public static bool TryParse(ReadOnlySpan<char> text, out long value) => long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, Inv, out value);
 
+        /// <inheritdoc/>
         public static bool TryParseRepr(ReadOnlySpan<char> text, out long value) => TryParse(text, out value);
     }
 
+    /// <summary><c>bool</c> as Python's <c>True</c>/<c>False</c>; parsing also takes <c>true</c>/<c>false</c>. Stateless; thread-safe.</summary>
     public readonly struct Boolean : IParamCodec<bool>
     {
+        /// <inheritdoc/>
         public static string Format(bool value) => value ? "True" : "False";
 
+        /// <inheritdoc/>
         public static void AppendRepr(StringBuilder builder, bool value) => builder.Append(value ? "True" : "False");
 
+        /// <inheritdoc/>
         public static bool TryParse(ReadOnlySpan<char> text, out bool value)
         {
             text = text.Trim();
@@ -112,33 +139,44 @@ public static class ParamCodecs
             return value || text.Equals("False", StringComparison.OrdinalIgnoreCase);
         }
 
+        /// <inheritdoc/>
         public static bool TryParseRepr(ReadOnlySpan<char> text, out bool value) => TryParse(text, out value);
     }
 
+    /// <summary><c>string</c> as is; in a list, Python's quoted repr. Stateless; thread-safe.</summary>
     public readonly struct String : IParamCodec<string>
     {
+        /// <inheritdoc/>
         public static string Format(string value) => value;
 
+        /// <inheritdoc/>
         public static void AppendRepr(StringBuilder builder, string value) => PythonRepr.AppendQuoted(builder, value);
 
+        /// <inheritdoc/>
         public static bool TryParse(ReadOnlySpan<char> text, out string value)
         {
             value = text.ToString();
             return true;
         }
 
+        /// <inheritdoc/>
         public static bool TryParseRepr(ReadOnlySpan<char> text, out string value) => PythonRepr.TryUnquote(text.Trim(), out value);
     }
 
+    /// <summary><c>decimal</c> as invariant digits with the scale kept; in a list <c>Decimal('0.10')</c>. Stateless; thread-safe.</summary>
     public readonly struct Decimal : IParamCodec<decimal>
     {
+        /// <inheritdoc/>
         public static string Format(decimal value) => value.ToString(Inv);
 
+        /// <inheritdoc/>
         public static void AppendRepr(StringBuilder builder, decimal value) => builder.Append("Decimal('").Append(value.ToString(Inv)).Append("')");
 
+        /// <inheritdoc/>
         public static bool TryParse(ReadOnlySpan<char> text, out decimal value) =>
             decimal.TryParse(text.Trim(), NumberStyles.Number | NumberStyles.AllowExponent, Inv, out value);
 
+        /// <inheritdoc/>
         public static bool TryParseRepr(ReadOnlySpan<char> text, out decimal value)
         {
             text = text.Trim();
@@ -148,10 +186,12 @@ public static class ParamCodecs
         }
     }
 
+    /// <summary><c>DateTime</c> as Python's <c>str(datetime)</c> (<c>2021-01-04 09:30:00</c>, microseconds when present); in a list <c>datetime.datetime(...)</c>. Parses back with Kind Unspecified. Stateless; thread-safe.</summary>
     public readonly struct DateTime : IParamCodec<System.DateTime>
     {
         private static readonly string[] Formats = ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.ffffff", "yyyy-MM-dd"];
 
+        /// <inheritdoc/>
         public static string Format(System.DateTime value)
         {
             var micro = value.Ticks % TimeSpan.TicksPerSecond / 10;
@@ -159,6 +199,7 @@ public static class ParamCodecs
             return micro == 0 ? text : text + "." + micro.ToString("D6", Inv);
         }
 
+        /// <inheritdoc/>
         public static void AppendRepr(StringBuilder builder, System.DateTime value)
         {
             builder.Append(Inv, $"datetime.datetime({value.Year}, {value.Month}, {value.Day}, {value.Hour}, {value.Minute}");
@@ -168,9 +209,11 @@ public static class ParamCodecs
             builder.Append(')');
         }
 
+        /// <inheritdoc/>
         public static bool TryParse(ReadOnlySpan<char> text, out System.DateTime value) =>
             System.DateTime.TryParseExact(text.Trim().ToString(), Formats, Inv, DateTimeStyles.None, out value);
 
+        /// <inheritdoc/>
         public static bool TryParseRepr(ReadOnlySpan<char> text, out System.DateTime value)
         {
             value = default;
@@ -198,15 +241,20 @@ public static class ParamCodecs
         }
     }
 
-    /// <summary>Enums by name. <c>Enum.ToString</c>/<c>Enum.TryParse&lt;T&gt;</c> need no reflection emit and work under NativeAOT.</summary>
+    /// <summary>Enums by name. <c>Enum.ToString</c>/<c>Enum.TryParse&lt;T&gt;</c> need no reflection emit and work under NativeAOT. Stateless; thread-safe.</summary>
+    /// <typeparam name="TEnum">The enum type.</typeparam>
     public readonly struct Enum<TEnum> : IParamCodec<TEnum> where TEnum : struct, System.Enum
     {
+        /// <inheritdoc/>
         public static string Format(TEnum value) => value.ToString();
 
+        /// <inheritdoc/>
         public static void AppendRepr(StringBuilder builder, TEnum value) => builder.Append(value.ToString());
 
+        /// <inheritdoc/>
         public static bool TryParse(ReadOnlySpan<char> text, out TEnum value) => System.Enum.TryParse(text.Trim(), ignoreCase: false, out value);
 
+        /// <inheritdoc/>
         public static bool TryParseRepr(ReadOnlySpan<char> text, out TEnum value) => TryParse(text, out value);
     }
 }

@@ -16,20 +16,25 @@ namespace Qlib.Tracked;
 /// top-level commas split elements (commas inside quotes or brackets do not), each element is read with
 /// the codec's repr rules, and whitespace around elements is ignored. A list logged by Python with the
 /// same element types (<c>str([0.1, 'a'])</c>) parses the same way.</para>
+/// <para>Stateless; thread-safe.</para>
 /// </remarks>
 public static class ParamText
 {
     /// <summary>The spelling of null (Python's <c>None</c>).</summary>
     public const string None = "None";
 
+    /// <summary><paramref name="value"/> spelled as Python's <c>str()</c> by <typeparamref name="TCodec"/>.</summary>
     public static string Format<T, TCodec>(T value) where TCodec : IParamCodec<T> => TCodec.Format(value);
 
+    /// <summary><paramref name="value"/> spelled by <typeparamref name="TCodec"/>, or <c>None</c> when it is null.</summary>
     public static string FormatNullable<T, TCodec>(T? value) where T : struct where TCodec : IParamCodec<T> =>
         value is { } v ? TCodec.Format(v) : None;
 
+    /// <summary><paramref name="value"/> spelled by <typeparamref name="TCodec"/>, or <c>None</c> when it is null.</summary>
     public static string FormatNullable<TCodec>(string? value) where TCodec : IParamCodec<string> =>
         value is null ? None : TCodec.Format(value);
 
+    /// <summary><paramref name="values"/> as a Python list of each element's repr (<c>[0.1, 1.0]</c>, <c>[]</c>), or <c>None</c> when null.</summary>
     public static string FormatList<T, TCodec>(IEnumerable<T>? values) where TCodec : IParamCodec<T>
     {
         if (values is null) return None;
@@ -44,15 +49,23 @@ public static class ParamText
         return sb.Append(']').ToString();
     }
 
+    /// <summary>Reads back a scalar param spelled by <typeparamref name="TCodec"/>.</summary>
+    /// <param name="text">The logged value.</param>
+    /// <param name="key">The param key, named in the error.</param>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming <paramref name="key"/> and <paramref name="text"/> when the text does not parse as <typeparamref name="T"/>.</exception>
     public static T Parse<T, TCodec>(string text, string key) where TCodec : IParamCodec<T> =>
         TCodec.TryParse(text, out var value) ? value : throw Malformed<T>(key, text);
 
+    /// <summary>Like <see cref="Parse{T, TCodec}"/>, but <c>None</c> reads back as null.</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming <paramref name="key"/> and <paramref name="text"/> when the text is neither <c>None</c> nor a <typeparamref name="T"/>.</exception>
     public static T? ParseNullable<T, TCodec>(string text, string key) where T : struct where TCodec : IParamCodec<T> =>
         text == None ? null : Parse<T, TCodec>(text, key);
 
+    /// <summary>A <c>string?</c> member's value: null for <c>None</c>, else the text as is.</summary>
     public static string? ParseNullableString(string text) => text == None ? null : text;
 
     /// <summary>Parses a list param; <c>None</c> gives null.</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming <paramref name="key"/> and <paramref name="text"/> when it is not a list of the element type.</exception>
     public static T[]? ParseList<T, TCodec>(string text, string key) where TCodec : IParamCodec<T>
     {
         if (text == None) return null;

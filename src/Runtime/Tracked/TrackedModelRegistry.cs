@@ -4,7 +4,7 @@ namespace Qlib.Tracked;
 
 /// <summary>
 /// One <c>[Tracked]</c> type in the registry: its schema and its two factories, both generated code
-/// (no reflection, no type names read from anywhere).
+/// (no reflection, no type names read from anywhere). Immutable; thread-safe.
 /// </summary>
 /// <param name="Schema">The type's schema; <see cref="TrackedSchema.Name"/> is the registry key.</param>
 /// <param name="ModelType">The CLR type, for display and checks only.</param>
@@ -16,6 +16,7 @@ public sealed record TrackedModelInfo(
     Func<IReadOnlyDictionary<string, string>, ITrackedModel> FromParams,
     Func<IRunReader, ITrackedModel> Load)
 {
+    /// <summary>The registry key: <see cref="TrackedSchema.Name"/>.</summary>
     public string Name => Schema.Name;
 }
 
@@ -23,7 +24,7 @@ public sealed record TrackedModelInfo(
 /// Name → factory for the <c>[Tracked]</c> types of every loaded assembly. Each assembly with
 /// <c>[Tracked]</c> types gets a generated <c>Qlib.Tracked.Generated.TrackedModels</c> class whose module
 /// initializer registers them in <see cref="Default"/>; a workflow config then builds a model with
-/// <c>TrackedModelRegistry.Default.Create("lgb", params)</c>.
+/// <c>TrackedModelRegistry.Default.Create("lgb", params)</c>. Thread-safe: registration and lookups may run concurrently.
 /// </summary>
 public sealed class TrackedModelRegistry
 {
@@ -33,6 +34,7 @@ public sealed class TrackedModelRegistry
     public static TrackedModelRegistry Default { get; } = new();
 
     /// <summary>Adds <paramref name="model"/>. The same type again is a no-op; another type under the same name is RESOURCE_ALREADY_EXISTS.</summary>
+    /// <exception cref="TrackingException">RESOURCE_ALREADY_EXISTS when another type is registered under the same name.</exception>
     public void Register(TrackedModelInfo model)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -42,6 +44,7 @@ public sealed class TrackedModelRegistry
                 $"Tracked model name '{model.Name}' is taken by '{existing.ModelType}'; '{model.ModelType}' needs another [Tracked(Name = …)].");
     }
 
+    /// <summary>The model registered as <paramref name="name"/> (ordinal match); false when there is none.</summary>
     public bool TryGet(string name, out TrackedModelInfo model) => _models.TryGetValue(name, out model!);
 
     /// <summary>The model registered as <paramref name="name"/>; RESOURCE_DOES_NOT_EXIST listing the known names otherwise.</summary>
@@ -57,5 +60,6 @@ public sealed class TrackedModelRegistry
     /// <summary>Registered names, ordinally sorted.</summary>
     public IReadOnlyList<string> Names => _models.Keys.Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>A snapshot of the registered models, ordinally sorted by name.</summary>
     public IReadOnlyCollection<TrackedModelInfo> Models => _models.Values.OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
 }

@@ -1,6 +1,6 @@
 namespace Qlib.Tracked;
 
-/// <summary>What the generator knows about a <c>[Tracked]</c> type, at run time: for UIs, configs and the record templates.</summary>
+/// <summary>What the generator knows about a <c>[Tracked]</c> type, at run time: for UIs, configs and the record templates. Immutable; thread-safe.</summary>
 /// <param name="Name">Registry name (<see cref="TrackedAttribute.Name"/> or the type's full name).</param>
 /// <param name="Experiment">The experiment named by <see cref="TrackedAttribute.Experiment"/>, or null.</param>
 /// <param name="Params">Param keys in the order they are logged (dotted for groups).</param>
@@ -21,7 +21,7 @@ public sealed record TrackedSchema(
     public IReadOnlyList<Type> RecordTemplates { get; init; } = [];
 }
 
-/// <summary>One artifact of a <c>[Tracked]</c> type.</summary>
+/// <summary>One artifact of a <c>[Tracked]</c> type. Immutable; thread-safe.</summary>
 /// <param name="Name">The artifact path.</param>
 /// <param name="Member">The member that holds it.</param>
 /// <param name="TypeName">The member's type, as C# spells it (no <c>global::</c>).</param>

@@ -10,20 +10,32 @@ namespace Qlib.Tracked.Validation;
 /// <see cref="TrackingException"/> with INVALID_PARAMETER_VALUE whose message names the value and
 /// the rule, in MLflow's wording where it has one. Key checks are on the logging hot path: ASCII
 /// keys take a table-driven fast path, and <see cref="ValidatedKeyCache"/> lets callers skip keys
-/// they have already seen.
+/// they have already seen. Lengths are counted in Unicode code points, as Python's <c>len(str)</c>.
+/// Stateless; thread-safe.
 /// </summary>
 public static class MlflowValidation
 {
+    /// <summary>The longest metric, param or tag key, in code points (MLflow's <c>MAX_ENTITY_KEY_LENGTH</c>).</summary>
     public const int MaxEntityKeyLength = 250;
+    /// <summary>The longest param value, in code points (MLflow's <c>MAX_PARAM_VAL_LENGTH</c>).</summary>
     public const int MaxParamValueLength = 6000;
+    /// <summary>The longest run tag value, in code points (MLflow's <c>MAX_TAG_VAL_LENGTH</c> since 2.17; 5000 before).</summary>
     public const int MaxTagValueLength = 8000;
+    /// <summary>The longest experiment tag key, in code points (MLflow's <c>MAX_EXPERIMENT_TAG_KEY_LENGTH</c>).</summary>
     public const int MaxExperimentTagKeyLength = 250;
+    /// <summary>The longest experiment tag value, in code points (MLflow's <c>MAX_EXPERIMENT_TAG_VAL_LENGTH</c>).</summary>
     public const int MaxExperimentTagValueLength = 5000;
+    /// <summary>The longest experiment name, in code points (MLflow's limit since 2.15).</summary>
     public const int MaxExperimentNameLength = 500;
+    /// <summary>The most metrics one <c>log-batch</c> request may carry (MLflow's <c>MAX_METRICS_PER_BATCH</c>).</summary>
     public const int MaxMetricsPerBatch = 1000;
+    /// <summary>The most params one <c>log-batch</c> request may carry (MLflow's <c>MAX_PARAMS_TAGS_PER_BATCH</c>).</summary>
     public const int MaxParamsPerBatch = 100;
+    /// <summary>The most tags one <c>log-batch</c> request may carry (MLflow's <c>MAX_PARAMS_TAGS_PER_BATCH</c>).</summary>
     public const int MaxTagsPerBatch = 100;
+    /// <summary>The most metrics, params and tags in total one <c>log-batch</c> request may carry (MLflow's <c>MAX_ENTITIES_PER_BATCH</c>).</summary>
     public const int MaxEntitiesPerBatch = 1000;
+    /// <summary>The largest <c>max_results</c> a run search accepts (MLflow's <c>SEARCH_MAX_RESULTS_THRESHOLD</c>).</summary>
     public const int MaxSearchResults = 50000;
 
     private const string BadCharactersMessage =
@@ -35,10 +47,16 @@ public static class MlflowValidation
     // ASCII characters allowed in keys: [A-Za-z0-9_/.\- :]
     private static readonly bool[] AsciiKeyChar = BuildAsciiKeyTable();
 
+    /// <summary>Checks a metric key with <see cref="ValidateKey"/>'s rules.</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming the key and the rule it breaks.</exception>
     public static void ValidateMetricKey(string? key) => ValidateKey(key, "metric");
 
+    /// <summary>Checks a param key with <see cref="ValidateKey"/>'s rules.</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming the key and the rule it breaks.</exception>
     public static void ValidateParamKey(string? key) => ValidateKey(key, "param");
 
+    /// <summary>Checks a tag key with <see cref="ValidateKey"/>'s rules.</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming the key and the rule it breaks.</exception>
     public static void ValidateTagKey(string? key) => ValidateKey(key, "tag");
 
     /// <summary>
@@ -47,6 +65,9 @@ public static class MlflowValidation
     /// <c>..</c>) and the 250-character limit. Keys become file paths, so this is also what keeps
     /// a store inside its root.
     /// </summary>
+    /// <param name="key">The key to check.</param>
+    /// <param name="kind"><c>metric</c>, <c>param</c> or <c>tag</c>: named in the error.</param>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE when the key is null, has a character outside the pattern, breaks the path rule or is too long.</exception>
     public static void ValidateKey(string? key, string kind)
     {
         if (key is null) throw TrackingException.InvalidParameter("A key name must be provided.");
@@ -100,6 +121,8 @@ public static class MlflowValidation
     /// </summary>
     public static bool IsSafeRelativePath(string key) => Shared.KeyPathRule.IsSafeRelativePath(key);
 
+    /// <summary>Checks a param value: present and at most <see cref="MaxParamValueLength"/> code points.</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming <paramref name="key"/> when the value is null or too long.</exception>
     public static void ValidateParamValue(string key, string? value)
     {
         if (value is null) throw TrackingException.InvalidParameter($"Missing value for required parameter 'value' of param '{key}'.");
@@ -108,6 +131,8 @@ public static class MlflowValidation
                 $"'Param value' exceeds the maximum length of {MaxParamValueLength} characters (param '{key}' has {CodePointLength(value)}).");
     }
 
+    /// <summary>Checks a run tag value: present and at most <see cref="MaxTagValueLength"/> code points.</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming <paramref name="key"/> when the value is null or too long.</exception>
     public static void ValidateTagValue(string key, string? value)
     {
         if (value is null) throw TrackingException.InvalidParameter($"Missing value for required parameter 'value' of tag '{key}'.");
@@ -116,6 +141,8 @@ public static class MlflowValidation
                 $"'Tag value' exceeds the maximum length of {MaxTagValueLength} characters (tag '{key}' has {CodePointLength(value)}).");
     }
 
+    /// <summary>Checks a metric's timestamp is non-negative (its key is checked separately, see <see cref="ValidateMetricKey"/>).</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming the metric when its timestamp is negative.</exception>
     public static void ValidateMetric(in Metric metric)
     {
         if (metric.Timestamp < 0)
@@ -123,6 +150,8 @@ public static class MlflowValidation
                 $"Got invalid timestamp {metric.Timestamp} for metric '{metric.Key}' (value={metric.Value}). Timestamp must be a nonnegative long (64-bit integer).");
     }
 
+    /// <summary>Checks an experiment tag: the key by <see cref="ValidateKey"/>'s rules and at most <see cref="MaxExperimentTagKeyLength"/> code points, the value present and at most <see cref="MaxExperimentTagValueLength"/>.</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming the key when a rule is broken.</exception>
     public static void ValidateExperimentTag(string? key, string? value)
     {
         ValidateKey(key, "tag");
@@ -134,6 +163,8 @@ public static class MlflowValidation
                 $"'Experiment tag value' exceeds the maximum length of {MaxExperimentTagValueLength} characters (tag '{key}').");
     }
 
+    /// <summary>Checks an experiment name: present, non-empty and at most <see cref="MaxExperimentNameLength"/> code points.</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming the name when a rule is broken.</exception>
     public static void ValidateExperimentName(string? name)
     {
         if (name is null) throw TrackingException.InvalidParameter("Missing value for required parameter 'name'.");
@@ -143,6 +174,7 @@ public static class MlflowValidation
                 $"Invalid experiment name: '{name}'. 'name' exceeds the maximum length of {MaxExperimentNameLength} characters.");
     }
 
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE with the count and the limit when a limit is exceeded.</exception>
     /// <summary>Batch size limits and duplicate param keys (MLflow's <c>_validate_batch_log_limits</c> and <c>_validate_param_keys_unique</c>).</summary>
     public static void ValidateBatchLimits(int metrics, int parameters, int tags)
     {
@@ -161,6 +193,8 @@ public static class MlflowValidation
                 $"A batch logging request can contain at most {MaxEntitiesPerBatch} metrics, params, and tags in total. Got {total} in total. Please split up across multiple requests and try again.");
     }
 
+    /// <summary>Checks no param key appears twice in one batch (MLflow's <c>_validate_param_keys_unique</c>; keys compare ordinally).</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming the first duplicated key.</exception>
     public static void ValidateParamKeysUnique(IReadOnlyList<Param> parameters)
     {
         if (parameters.Count < 2) return;
@@ -173,18 +207,24 @@ public static class MlflowValidation
         }
     }
 
+    /// <summary>Checks a run id: <c>^[a-zA-Z0-9][\w\-]{0,255}$</c> (MLflow's <c>_validate_run_id</c>).</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming the id when it does not match.</exception>
     public static void ValidateRunId(string? runId)
     {
         if (runId is null || !IsIdLike(runId, 256))
             throw TrackingException.InvalidParameter($"Invalid run ID: '{runId}'");
     }
 
+    /// <summary>Checks an experiment id: <c>^[a-zA-Z0-9][\w\-]{0,63}$</c> (MLflow's <c>_validate_experiment_id</c>).</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming the id when it does not match.</exception>
     public static void ValidateExperimentId(string? experimentId)
     {
         if (experimentId is null || !IsIdLike(experimentId, 64))
             throw TrackingException.InvalidParameter($"Invalid experiment ID: '{experimentId}'");
     }
 
+    /// <summary>Checks a search's <c>max_results</c> is between 1 and <see cref="MaxSearchResults"/>.</summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE with the value when it is out of range.</exception>
     public static void ValidateMaxResults(int maxResults)
     {
         if (maxResults < 1)
@@ -257,7 +297,7 @@ public static class MlflowValidation
 /// cleared when it grows past <see cref="Capacity"/> entries, so a stream of unique keys cannot
 /// grow memory without limit.
 /// </summary>
-public sealed class ValidatedKeyCache
+internal sealed class ValidatedKeyCache
 {
     public const int Capacity = 16384;
 

@@ -12,6 +12,7 @@ namespace Qlib.Tracked.Artifacts;
 /// has a formatter. Keyed by <c>typeof(T)</c> only: nothing read from a file takes part.
 /// The <c>DynamicallyAccessedMembers</c> annotations are MemoryPack's own requirement on
 /// <c>Deserialize&lt;T&gt;</c> (its fallback formatter lookup), passed up so trimming keeps what it needs.
+/// Thread-safe: registration and lookup may run concurrently.
 /// </summary>
 public static class ArtifactSerializers
 {
@@ -55,6 +56,7 @@ public static class ArtifactSerializers
                 $"No artifact serializer for type '{ArtifactTypeName.Of<T>()}'. Mark it [MemoryPackable] (and partial), "
                 + "or register one with ArtifactSerializers.Register<T>(…), RegisterJson<T>(JsonTypeInfo<T>) or RegisterTable<T>().");
 
+    /// <summary>The serializer for <typeparamref name="T"/> (same order of choice as <see cref="For{T}"/>); false when there is none.</summary>
     public static bool TryFor<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(out IArtifactSerializer<T> serializer)
     {
         serializer = Resolve<T>()!;

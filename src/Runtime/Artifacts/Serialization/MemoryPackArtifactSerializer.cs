@@ -6,6 +6,7 @@ namespace Qlib.Tracked.Artifacts;
 /// <summary>
 /// MemoryPack inside a <see cref="MemoryPackEnvelope"/>. Works for every type MemoryPack has a
 /// formatter for ([MemoryPackable] types, primitives, arrays, common collections).
+/// Stateless; thread-safe: one instance may serve concurrent calls, each on its own stream.
 /// </summary>
 public sealed class MemoryPackArtifactSerializer<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T> : IArtifactSerializer<T>
 {
@@ -17,14 +18,19 @@ public sealed class MemoryPackArtifactSerializer<[DynamicallyAccessedMembers(Dyn
     /// </param>
     public MemoryPackArtifactSerializer(string? typeName = null) => _typeName = typeName ?? ArtifactTypeName.Of<T>();
 
+    /// <inheritdoc/>
     public string Format => "memorypack";
 
+    /// <inheritdoc/>
     public void Serialize(Stream destination, T value)
     {
         var payload = MemoryPackSerializer.Serialize(value);
         MemoryPackEnvelope.Write(destination, _typeName, payload);
     }
 
+    /// <summary>Reads an envelope holding a <typeparamref name="T"/> stored under this serializer's type name.</summary>
+    /// <exception cref="ArtifactTypeMismatchException">The bytes are not a MemoryPack envelope, or the envelope names another type.</exception>
+    /// <exception cref="ArtifactCorruptException">The envelope or its payload is damaged (truncated, undecodable, or with trailing bytes).</exception>
     public T Deserialize(Stream source, string artifactName)
     {
         var data = ArtifactBytes.ReadAll(source);

@@ -6,6 +6,7 @@ namespace Qlib.Tracked.Artifacts;
 /// <summary>
 /// Whole-column reads across every row group of a Parquet file. Files written by other tools
 /// (pandas, Spark) may split rows into groups and mark columns nullable; tables only see arrays.
+/// Not thread-safe: it reads one underlying stream; use it from the table's <c>ReadColumnsAsync</c> only, one call at a time.
 /// </summary>
 public sealed class ParquetTableReader
 {
@@ -22,8 +23,10 @@ public sealed class ParquetTableReader
         RowCount = checked((int)rows);
     }
 
+    /// <summary>The artifact being read, named in errors.</summary>
     public string ArtifactName { get; }
 
+    /// <summary>The file's row count, summed over its row groups.</summary>
     public int RowCount { get; }
 
     /// <summary>A double column; nulls (pandas' missing values) become NaN, as pandas shows them.</summary>

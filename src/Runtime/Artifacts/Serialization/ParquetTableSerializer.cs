@@ -8,6 +8,7 @@ namespace Qlib.Tracked.Artifacts;
 /// DuckDB read as a plain table. The table's identity goes into the file's key-value metadata; on
 /// load a different identity, a missing column or a column of another type is a type mismatch.
 /// Files without our identity (written by other tools) load when their columns fit.
+/// Stateless; thread-safe: one instance may serve concurrent calls, each on its own stream.
 /// </summary>
 public sealed class ParquetTableSerializer<T> : IArtifactSerializer<T> where T : IParquetTable<T>
 {
@@ -16,8 +17,11 @@ public sealed class ParquetTableSerializer<T> : IArtifactSerializer<T> where T :
     /// <param name="typeName">Identity written to and checked against the metadata; defaults to the type's name.</param>
     public ParquetTableSerializer(string? typeName = null) => _typeName = typeName ?? ArtifactTypeName.Of<T>();
 
+    /// <inheritdoc/>
     public string Format => "parquet";
 
+    /// <inheritdoc/>
+    /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
     public void Serialize(Stream destination, T value)
     {
         ArgumentNullException.ThrowIfNull(value);
@@ -31,6 +35,9 @@ public sealed class ParquetTableSerializer<T> : IArtifactSerializer<T> where T :
         AsyncBridge.Run(() => WriteAsync(destination, value, CancellationToken.None));
     }
 
+    /// <summary>Reads a Parquet table; a non-seekable <paramref name="source"/> is buffered in memory first (the footer is at the end).</summary>
+    /// <exception cref="ArtifactTypeMismatchException">The bytes are not Parquet, the file names another table type, or a column is missing or of another type.</exception>
+    /// <exception cref="ArtifactCorruptException">The footer or column data cannot be read.</exception>
     public T Deserialize(Stream source, string artifactName)
     {
         // Parquet's footer sits at the end, so the reader needs to seek.
