@@ -33,8 +33,8 @@ public sealed partial class RestStore
 
     /// <summary>
     /// A local artifact location the server recorded (a server without <c>--serve-artifacts</c>): used when this machine
-    /// holds it — it, or one of the three folders above it (the artifact root of an experiment whose runs have not
-    /// written yet), exists — so artifacts are never written to a folder on this machine that the server cannot see. With
+    /// holds it — it, or one of the four folders above it (<c>&lt;root&gt;/&lt;experiment&gt;/&lt;run&gt;/artifacts</c>: the folder that
+    /// holds the server's artifact root, for a root that nothing has been written to yet), exists — so artifacts are never written to a folder on this machine that the server cannot see. With
     /// <see cref="TrackingStoreOptions.ArtifactRoots"/> set, it must also lie inside them.
     /// </summary>
     private string ResolveLocalArtifacts(string owner, string location)
@@ -42,7 +42,7 @@ public sealed partial class RestStore
         var local = Stores.TrackingUri.ToLocalPath(location);
         if (_options.ArtifactRoots.Count > 0) new ArtifactRoots(_options.ArtifactRoots).RequireInside(owner, location, local);
         var probe = local;
-        for (var level = 0; level <= 3 && probe is not null; level++, probe = Path.GetDirectoryName(probe))
+        for (var level = 0; level <= 4 && probe is not null; level++, probe = Path.GetDirectoryName(probe))
         {
             if (Directory.Exists(probe)) return local;
         }

@@ -1,17 +1,17 @@
 using System.Text.Json;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores.Rest.Protocol;
-using Qlib.Tracked.Tracking;
 
 namespace Qlib.Tracked.Stores;
 
 public sealed partial class RestStore
 {
     /// <summary>
-    /// Writes the batch as <c>runs/log-batch</c> requests within the server's limits (1,000 metrics, 100 params, 100 tags,
-    /// 1,000 items, 1 MB of JSON per request), in order; a single item goes as <c>log-metric</c>, <c>log-parameter</c> or
-    /// <c>set-tag</c>, as the Python client sends it. Requests are retried as <see cref="Rest.RetrySafety.Idempotent"/>.
-    /// When one fails, those before it are stored and the exception says how many items were not.
+    /// Writes the batch as one <c>runs/log-batch</c> request, or a single item as <c>log-metric</c>, <c>log-parameter</c>
+    /// or <c>set-tag</c> as the Python client sends it. Over MLflow's item limits the server refuses it whole, as every
+    /// store does (callers split: <see cref="Tracking.RunLogBuffer"/>); a batch whose JSON is over the server's 1 MB
+    /// (long params and tags) is sent as several requests in order, and when one of them fails the exception says how
+    /// many items were stored before it. Requests are retried as <see cref="Rest.RetrySafety.Idempotent"/>.
     /// </summary>
     public void LogBatch(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> parameters, IReadOnlyList<RunTag> tags)
     {
@@ -22,24 +22,16 @@ public sealed partial class RestStore
             LogSingle(runId, metrics, parameters, tags);
             return;
         }
-        int m = 0, p = 0, t = 0;
-        while (m < metrics.Count || p < parameters.Count || t < tags.Count)
+        var sent = 0;
+        try
         {
-            var np = Math.Min(BatchLimits.MaxParams, parameters.Count - p);
-            var nt = Math.Min(BatchLimits.MaxTags, tags.Count - t);
-            var nm = Math.Min(Math.Min(BatchLimits.MaxMetrics, BatchLimits.MaxEntries - np - nt), metrics.Count - m);
-            try
-            {
-                SendBatch(runId, Slice(metrics, m, nm), Slice(parameters, p, np), Slice(tags, t, nt));
-            }
-            catch (Rest.RestTrackingException e) when (m + p + t > 0)
-            {
-                var written = m + p + t;
-                throw new Rest.RestTrackingException(e.Code,
-                    $"{e.Message} {written} of the batch's {total} items were stored before this request; the other {total - written} were not.",
-                    e.Route, e.HttpStatus, e.ServerErrorCode, e);
-            }
-            m += nm; p += np; t += nt;
+            SendBatch(runId, Slice(metrics, 0, metrics.Count), Slice(parameters, 0, parameters.Count), Slice(tags, 0, tags.Count), ref sent);
+        }
+        catch (Rest.RestTrackingException e) when (sent > 0)
+        {
+            throw new Rest.RestTrackingException(e.Code,
+                $"{e.Message} {sent} of the batch's {total} items were stored by earlier requests (the batch was over the server's 1 MB request limit); the other {total - sent} were not.",
+                e.Route, e.HttpStatus, e.ServerErrorCode, e);
         }
     }
 
@@ -67,7 +59,7 @@ public sealed partial class RestStore
     }
 
     /// <summary>One request, or two halves of it (recursively) when its JSON is over the server's 1 MB limit.</summary>
-    private void SendBatch(string runId, ArraySegment<Metric> metrics, ArraySegment<Param> parameters, ArraySegment<RunTag> tags)
+    private void SendBatch(string runId, ArraySegment<Metric> metrics, ArraySegment<Param> parameters, ArraySegment<RunTag> tags, ref int sent)
     {
         var request = new LogBatchRequest
         {
@@ -83,11 +75,12 @@ public sealed partial class RestStore
             // Halve by items, params and tags first (they are the long ones), keeping each list's order.
             var (mh, ph, th) = (metrics.Count / 2, parameters.Count / 2, tags.Count / 2);
             if (mh + ph + th == 0) (mh, ph, th) = (metrics.Count, 0, 0); // one metric plus one param or tag
-            SendBatch(runId, metrics[..mh], parameters[..ph], tags[..th]);
-            SendBatch(runId, metrics[mh..], parameters[ph..], tags[th..]);
+            SendBatch(runId, metrics[..mh], parameters[..ph], tags[..th], ref sent);
+            SendBatch(runId, metrics[mh..], parameters[ph..], tags[th..], ref sent);
             return;
         }
         _http.PostJson(MlflowRoutes.LogBatch, json, MlflowJsonContext.Default.EmptyMessage, Rest.RetrySafety.Idempotent);
+        sent += count;
     }
 
     private static ArraySegment<T> Slice<T>(IReadOnlyList<T> list, int start, int count)

@@ -157,7 +157,8 @@ public sealed partial class RestStore : ITrackingStore
             new CreateRunRequest
             {
                 ExperimentId = experimentId,
-                UserId = userId,
+                // What the file and SQL stores record for no user (the Python client sends its login name, or this).
+                UserId = userId ?? "unknown",
                 RunName = runName,
                 StartTime = startTime,
                 Tags = tags is { Count: > 0 } ? [.. tags.Select(ProtocolMapping.ToMessage)] : null,

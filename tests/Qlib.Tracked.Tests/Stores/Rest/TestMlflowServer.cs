@@ -22,9 +22,16 @@ public sealed class TestMlflowServer : IDisposable
     private int _failuresLeft;
     private int _failureStatus;
 
-    public TestMlflowServer(ITrackingStore store, string artifactRoot, int port = 0)
+    private readonly bool _proxyArtifacts;
+
+    /// <param name="proxyArtifacts">
+    /// True: runs' artifact URIs are rewritten to <c>mlflow-artifacts:/…</c> and served from <paramref name="artifactRoot"/>
+    /// (<c>--serve-artifacts</c>); false: the store's own local locations are passed on (a server without it).
+    /// </param>
+    public TestMlflowServer(ITrackingStore store, string artifactRoot, int port = 0, bool proxyArtifacts = true)
     {
         _store = store;
+        _proxyArtifacts = proxyArtifacts;
         _artifactRoot = artifactRoot;
         Directory.CreateDirectory(artifactRoot);
         _http = LocalHttpServer.Start(Handle, port);
@@ -157,7 +164,7 @@ public sealed class TestMlflowServer : IDisposable
             case MlflowRoutes.CreateRun:
             {
                 var r = await Body(context, ctx.CreateRunRequest);
-                var run = _store.CreateRun(r.ExperimentId ?? "0", r.UserId ?? "", r.StartTime ?? 0,
+                var run = _store.CreateRun(r.ExperimentId ?? "0", r.UserId, r.StartTime ?? 0,
                     r.Tags?.Select((t, i) => ProtocolMapping.ToTag(t, $"tags[{i}]")).ToList(), r.RunName);
                 await Answer(context, new RunResponse { Run = ProtocolMapping.ToMessage(Proxied(run)) }, ctx.RunResponse);
                 break;
@@ -245,7 +252,7 @@ public sealed class TestMlflowServer : IDisposable
 
     // ----- the artifact proxy: <root>/<experiment id>/<run id>/artifacts/... on disk -----
 
-    private string ProxiedUri(RunInfo info) => $"mlflow-artifacts:/{info.ExperimentId}/{info.RunId}/artifacts";
+    private string ProxiedUri(RunInfo info) => _proxyArtifacts ? $"mlflow-artifacts:/{info.ExperimentId}/{info.RunId}/artifacts" : info.ArtifactUri;
 
     private Run Proxied(Run run) => run with { Info = run.Info with { ArtifactUri = ProxiedUri(run.Info) } };
 
