@@ -19,7 +19,8 @@ public static class QuickStartCommand
 
     public const string Usage =
         "Usage: QuickStart [--uri DIR|URI] [--experiment NAME] [--seed N] [--instruments N] [--days N]\n" +
-        "  --uri          the store: a folder, file: URI, sqlite:///FILE.db or postgresql:// URI (default: $QLIB_MLFLOW_URI, else ./mlruns)\n" +
+        "  --uri          the store: a folder, file: URI, sqlite:///FILE.db, postgresql:// URI or a tracking server's http(s):// URI\n" +
+        "                 (default: $QLIB_MLFLOW_URI, else $MLFLOW_TRACKING_URI, else ./mlruns)\n" +
         "  --experiment   experiment to record the run in (default quickstart)\n" +
         "  --seed         seed of the synthetic market (default 42)\n" +
         "  --instruments  instruments in the synthetic market, 10-10000 (default 300)\n" +

@@ -51,7 +51,7 @@ public sealed class CliContext
         new() { ArtifactRoots = parsed.GetValue(ArtifactRootOption) ?? [] };
 
     /// <summary>
-    /// Opens the store named by <c>--store</c>, <c>QLIB_MLFLOW_URI</c> or <c>./mlruns</c>. A local folder or
+    /// Opens the store named by <c>--store</c>, <c>QLIB_MLFLOW_URI</c>, <c>MLFLOW_TRACKING_URI</c> or <c>./mlruns</c>. A local folder or
     /// SQLite file that does not exist is an error rather than a new empty store: a read command must not create one
     /// from a typo. The caller disposes of the store. Corrupt entries the store skips are reported on stderr.
     /// </summary>
@@ -92,7 +92,7 @@ public sealed class CliContext
         }
     }
 
-    /// <summary>The store location <c>--store</c>, <c>QLIB_MLFLOW_URI</c> or <c>./mlruns</c> names (in that order), and which of them named it.</summary>
+    /// <summary>The store location <c>--store</c>, <c>QLIB_MLFLOW_URI</c>, <c>MLFLOW_TRACKING_URI</c> or <c>./mlruns</c> names (in that order), and which of them named it.</summary>
     private (string Location, string Source) ResolveStoreLocationAndSource(ParseResult parsed)
     {
         var location = parsed.GetValue(StoreOption);
@@ -105,6 +105,9 @@ public sealed class CliContext
         }
         location = _environment(StoreEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(location)) return (location, "$" + StoreEnvironmentVariable);
+        // MLflow's own variable, as ExperimentManager.ResolveDefaultUri reads it: Qlib's wins when both are set.
+        location = _environment(ExperimentManager.MlflowUriEnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(location)) return (location, "$" + ExperimentManager.MlflowUriEnvironmentVariable);
         return (DefaultStore, "default store " + DefaultStore);
     }
 
