@@ -118,7 +118,7 @@ public static class QuickStartCommand
     private static void Print(TextWriter output, QuickStartOptions options, QuickStartResult result)
     {
         output.WriteLine($"Recorded run {result.RunId} in experiment {result.ExperimentId} ({options.ExperimentName}).");
-        output.WriteLine($"Run folder: {result.RunFolder}");
+        output.WriteLine(Qlib.Tracked.Stores.TrackingUri.GetScheme(result.RunFolder) == "file" ? $"Run folder: {result.RunFolder}" : $"Artifacts: {result.RunFolder}");
         output.WriteLine();
         output.WriteLine($"Ridge penalty chosen on the validation window: alpha = {result.BestAlpha.ToString(CultureInfo.InvariantCulture)}");
         output.WriteLine("Test-window metrics:");

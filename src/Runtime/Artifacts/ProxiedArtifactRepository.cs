@@ -101,20 +101,25 @@ public sealed class ProxiedArtifactRepository : IArtifactRepository
     {
         var segments = ArtifactPath.NormalizeFile(path);
         var route = FileRoute(segments);
-        var response = _server.Send(HttpMethod.Get, MlflowRoutes.ArtifactProxy, route, null, RetrySafety.Idempotent, HttpCompletionOption.ResponseHeadersRead);
+        var response = _server.Send(HttpMethod.Get, MlflowRoutes.ArtifactProxy, route, null, RetrySafety.ArtifactDownload, HttpCompletionOption.ResponseHeadersRead);
         if (!response.IsSuccessStatusCode)
         {
-            using (response)
+            RestTrackingException failure;
+            using (response) failure = _server.Fail(response, "GET " + MlflowRoutes.ArtifactProxy);
+            // MLflow's proxy answers a missing file with 404 or, over a local artifact store, 500 INTERNAL_ERROR from the
+            // failed copy: the listing tells which.
+            if (!ExistsAsFile(segments))
             {
-                var failure = _server.Fail(response, "GET " + MlflowRoutes.ArtifactProxy);
-                // The proxy answers a missing file with 404 or, over a local artifact store, a 500 from the failed copy.
-                if (failure.Code == ErrorCode.ResourceDoesNotExist || !ExistsAsFile(segments))
-                {
-                    if (List(ArtifactPath.Join(segments)).Count > 0)
-                        throw ArtifactPath.Invalid(path, "names an artifact directory; only files can be opened");
-                    throw TrackingException.DoesNotExist($"Artifact '{path}' does not exist under '{ArtifactUri}'.");
-                }
-                throw failure;
+                if (List(ArtifactPath.Join(segments)).Count > 0)
+                    throw ArtifactPath.Invalid(path, "names an artifact directory; only files can be opened");
+                throw TrackingException.DoesNotExist($"Artifact '{path}' does not exist under '{ArtifactUri}'.");
+            }
+            if (failure.HttpStatus != 500) throw failure;
+            // The file is there, so the 500 was the server's own trouble: now retried like any read.
+            response = _server.Send(HttpMethod.Get, MlflowRoutes.ArtifactProxy, route, null, RetrySafety.Idempotent, HttpCompletionOption.ResponseHeadersRead);
+            if (!response.IsSuccessStatusCode)
+            {
+                using (response) throw _server.Fail(response, "GET " + MlflowRoutes.ArtifactProxy);
             }
         }
         return new ResponseStream(response);

@@ -119,7 +119,7 @@ public sealed class MlflowHttpClient : IDisposable
                 // Connection refused / unknown host: the request never left, so even a create may go again.
                 var nothingSent = e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
                 var why = e is TaskCanceledException ? $"no answer within {_settings.Timeout.TotalSeconds:0.###} s ({RestClientSettings.TimeoutVariable})" : Describe(e);
-                if (attempt < _settings.MaxRetries && (nothingSent || safety == RetrySafety.Idempotent))
+                if (attempt < _settings.MaxRetries && (nothingSent || safety != RetrySafety.NotIdempotent))
                 {
                     Wait(attempt, null, what, why);
                     continue;
@@ -129,7 +129,12 @@ public sealed class MlflowHttpClient : IDisposable
                     what, null, null, e);
             }
             var status = (int)response.StatusCode;
-            var retriable = safety == RetrySafety.Idempotent ? TransientStatuses.Contains(status) : NothingDoneStatuses.Contains(status);
+            var retriable = safety switch
+            {
+                RetrySafety.Idempotent => TransientStatuses.Contains(status),
+                RetrySafety.ArtifactDownload => TransientStatuses.Contains(status) && status != 500,
+                _ => NothingDoneStatuses.Contains(status),
+            };
             if (retriable && attempt < _settings.MaxRetries)
             {
                 var retryAfter = response.Headers.RetryAfter?.Delta;

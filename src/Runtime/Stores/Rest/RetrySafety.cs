@@ -16,4 +16,11 @@ public enum RetrySafety
     /// connection was refused or the name did not resolve, or it answered 429 or 503.
     /// </summary>
     NotIdempotent,
+
+    /// <summary>
+    /// A download from MLflow's artifact proxy: as <see cref="Idempotent"/>, except that HTTP 500 is not retried —
+    /// the proxy answers a missing file with 500 INTERNAL_ERROR, so the caller first checks the listing, and only
+    /// then retries what really was a server error.
+    /// </summary>
+    ArtifactDownload,
 }

@@ -95,6 +95,22 @@ public sealed class ProxiedArtifactTests : IDisposable
     }
 
     [Fact]
+    public void AMissingArtifact_WhichMlflowsProxyAnswersWith500_IsReportedAtOnceNotRetried()
+    {
+        using var patient = new RestStore(_server.Uri, new TrackingStoreOptions { Http = new RestClientSettings { MaxRetries = 5, BackoffFactor = 2 } });
+        var run = patient.CreateRun("0", null, 1, null, "r");
+        var repository = patient.GetArtifactRepository(run.Info.RunId);
+        ArtifactObjects.Save(repository, "folder/present.txt", "here");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.ThrowsAny<TrackingException>(() => repository.OpenRead("folder/absent.txt").Dispose());
+        Assert.Equal(ErrorCode.ResourceDoesNotExist, e.Code);
+        Assert.Contains("'folder/absent.txt' does not exist", e.Message);
+        Assert.Equal(ErrorCode.InvalidParameterValue, Assert.ThrowsAny<TrackingException>(() => repository.OpenRead("folder").Dispose()).Code);
+        // Retrying the 500 would have waited 4 + 8 + 16 + 32 s.
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(3), $"took {started.Elapsed}");
+    }
+
+    [Fact]
     public void ABigArtifact_IsStreamedBothWays_NotHeldInMemory()
     {
         const int size = 48 << 20;

@@ -283,7 +283,8 @@ public sealed class TestMlflowServer : IDisposable
         {
             if (!File.Exists(file))
             {
-                await Error(context, 404, "RESOURCE_DOES_NOT_EXIST", $"File {relative} not found");
+                // What MLflow 2.12's proxy answers over a local artifact store (its copy fails).
+                await Error(context, 500, "INTERNAL_ERROR", $"The following failures occurred while downloading one or more artifacts from {_artifactRoot}: [Errno 2] No such file or directory: '{file}'");
                 return;
             }
             context.Response.ContentType = "application/octet-stream";
