@@ -23,7 +23,7 @@ public sealed class CliContext
         _environment = environment;
         StoreOption = new Option<string?>("--store", "-s")
         {
-            Description = $"The mlruns folder, file: URI, sqlite:///FILE.db or postgresql:// URI (default: ${StoreEnvironmentVariable}, else {DefaultStore}).",
+            Description = $"The mlruns folder, file: URI, sqlite:///FILE.db, postgresql:// URI or a tracking server's http(s):// URI (default: ${StoreEnvironmentVariable}, else ${ExperimentManager.MlflowUriEnvironmentVariable}, else {DefaultStore}).",
             HelpName = "DIR",
             Recursive = true,
         };
