@@ -59,6 +59,9 @@ public sealed class CliContext
     {
         var (location, source) = CheckStoreLocation(parsed);
         var options = StoreOptions(parsed);
+        // A tracking server's credentials, TLS and retries come from MLflow's variables in this command's environment.
+        if (TrackingUri.GetScheme(location) is "http" or "https")
+            options = options with { Http = Stores.Rest.RestClientSettings.FromEnvironment(name => _environment(name)) };
         var store = NamingTheSource(source, () => TrackingStoreRegistry.Open(location, options));
         store.Warning += warning => Error.WriteLine($"warning: skipped {warning}");
         return store;
