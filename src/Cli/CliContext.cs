@@ -64,6 +64,8 @@ public sealed class CliContext
             options = options with { Http = Stores.Rest.RestClientSettings.FromEnvironment(name => _environment(name)) };
         var store = NamingTheSource(source, () => TrackingStoreRegistry.Open(location, options));
         store.Warning += warning => Error.WriteLine($"warning: skipped {warning}");
+        // A slow or restarting server shows why a command waits (the reports name no credentials).
+        if (store is RestStore rest) rest.RequestRetried += message => Error.WriteLine($"warning: {message}");
         return store;
     }
 
