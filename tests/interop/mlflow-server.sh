@@ -4,7 +4,9 @@
 #   records a run into it with --uri http://127.0.0.1:PORT; MLflow's own Python client then reads that run back and
 #   compares it with the same QuickStart (same seed) recorded into a local file store: every param, every step of every
 #   metric, tags, status, and every artifact byte for byte (downloaded through the server's artifact proxy); finally
-#   `qtrack experiments/runs/show/get --store http://…` read the server.
+#   `qtrack experiments/runs/show/get --store http://…` read the server; and samples/AotModel, published with NativeAOT,
+#   records and reloads (generated Load, LoadObject) a model through the server and prints exactly what the JIT build
+#   prints on a local file store (SKIP_AOT=1 skips this part, the publish takes minutes).
 # Needs MLflow 2.12 from source (MLFLOW_SRC, default /opt/mlflow-src) and Debian's python3 with its packages
 # (reference/mlflow-backends.md §4). The server needs the PyPI module querystring_parser for GET routes; when it is not
 # importable, a stand-in (urllib.parse.parse_qs) is written to a temp folder. Prints one line per check; exits non-zero
@@ -77,4 +79,19 @@ label="qtrack runs finds run $run_id (FINISHED)"; check grep -q "$run_id.*FINISH
 label="qtrack show lists its proxied artifacts"; check grep -q "pred.parquet" <("$qtrack" show "$run_id" --store "$uri")
 "$qtrack" get "$run_id" pred.parquet --store "$uri" --out "$work/pred.parquet" >/dev/null
 label="qtrack get copies pred.parquet byte for byte"; check cmp -s "$work/pred.parquet" "$work/artifacts/1/$run_id/artifacts/pred.parquet"
+
+if [[ "${SKIP_AOT:-0}" != 1 ]]; then
+  echo "== AotModel: NativeAOT build through the server vs the JIT build on a local file store"
+  dotnet publish "$repo/samples/AotModel" -c Release -r linux-x64 -o "$work/aot" >"$work/publish.log" 2>&1
+  label="NativeAOT publish has no trim/AOT warning of ours"
+  check test -z "$(grep -E 'warning IL[0-9]+' "$work/publish.log" | grep -vE 'IL2104|IL3053')"
+  dotnet build "$repo/samples/AotModel" -c Release -o "$work/jit" -v q -nologo >/dev/null
+  normalise() { sed -E 's/[0-9a-f]{32}/<run_id>/g'; }
+  (mkdir -p "$work/aot-http" && cd "$work/aot-http" && "$work/aot/AotModel" --uri "$uri") | normalise >"$work/aot-http.txt"
+  (mkdir -p "$work/jit-file" && cd "$work/jit-file" && dotnet "$work/jit/AotModel.dll") | normalise >"$work/jit-file.txt"
+  label="NativeAOT over http:// prints what JIT prints on a file store ($(wc -l <"$work/aot-http.txt") lines: params, metric history, reloaded model and artifacts)"
+  check diff -u "$work/jit-file.txt" "$work/aot-http.txt"
+  label="the AotModel run is FINISHED on the server"
+  check grep -q "FINISHED" <("$qtrack" runs --store "$uri" --experiment aot_model)
+fi
 exit "$rc"

@@ -136,6 +136,24 @@ public sealed class RestClientBehaviourTests : IDisposable
     }
 
     [Fact]
+    public void ABatchOverTheServers1MbLimit_IsSentAsSeveralRequests_AndStoredWhole()
+    {
+        using var store = Open(Quick(0));
+        var runId = store.CreateRun("0", null, 1, null, "big").Info.RunId;
+        // 100 params of 6,000 characters and 100 tags of 5,000: within the item limits, 1.1 MB of JSON.
+        var parameters = Enumerable.Range(0, 100).Select(i => new Entities.Param($"p{i}", new string((char)('a' + i % 26), 6000))).ToList();
+        var tags = Enumerable.Range(0, 100).Select(i => new Entities.RunTag($"t{i}", new string('é', 5000))).ToList();
+        var metrics = Enumerable.Range(0, 800).Select(i => new Entities.Metric("loss", i, 1_700_000_000_000 + i, i)).ToList();
+        store.LogBatch(runId, metrics, parameters, tags);
+        Assert.True(Count("POST /api/2.0/mlflow/runs/log-batch") >= 2, $"{Count("POST /api/2.0/mlflow/runs/log-batch")} request(s)");
+        var run = store.GetRun(runId);
+        Assert.Equal(100, run.Data.Params.Count);
+        Assert.Equal(parameters[42].Value, run.Data.Params["p42"]);
+        Assert.Equal(new string('é', 5000), run.Data.Tags["t99"]);
+        Assert.Equal(Enumerable.Range(0, 800).Select(i => (long)i), store.GetMetricHistory(runId, "loss").Select(m => m.Step));
+    }
+
+    [Fact]
     public void EnvironmentVariables_HaveMlflowsMeanings_AndBadValuesAreNamed()
     {
         var variables = new Dictionary<string, string>
