@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores.Rest;
 using Qlib.Tracked.Stores.Rest.Protocol;

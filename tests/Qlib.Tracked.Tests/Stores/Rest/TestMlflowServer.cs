@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
 using Qlib.Tracked.Stores.Rest.Protocol;
