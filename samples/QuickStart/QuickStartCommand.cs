@@ -19,7 +19,8 @@ public static class QuickStartCommand
 
     public const string Usage =
         "Usage: QuickStart [--uri DIR|URI] [--experiment NAME] [--seed N] [--instruments N] [--days N]\n" +
-        "  --uri          the store: a folder, file: URI, sqlite:///FILE.db or postgresql:// URI (default: $QLIB_MLFLOW_URI, else ./mlruns)\n" +
+        "  --uri          the store: a folder, file: URI, sqlite:///FILE.db, postgresql:// URI or a tracking server's http(s):// URI\n" +
+        "                 (default: $QLIB_MLFLOW_URI, else $MLFLOW_TRACKING_URI, else ./mlruns)\n" +
         "  --experiment   experiment to record the run in (default quickstart)\n" +
         "  --seed         seed of the synthetic market (default 42)\n" +
         "  --instruments  instruments in the synthetic market, 10-10000 (default 300)\n" +
@@ -117,7 +118,7 @@ public static class QuickStartCommand
     private static void Print(TextWriter output, QuickStartOptions options, QuickStartResult result)
     {
         output.WriteLine($"Recorded run {result.RunId} in experiment {result.ExperimentId} ({options.ExperimentName}).");
-        output.WriteLine($"Run folder: {result.RunFolder}");
+        output.WriteLine(Qlib.Tracked.Stores.TrackingUri.GetScheme(result.RunFolder) == "file" ? $"Run folder: {result.RunFolder}" : $"Artifacts: {result.RunFolder}");
         output.WriteLine();
         output.WriteLine($"Ridge penalty chosen on the validation window: alpha = {result.BestAlpha.ToString(CultureInfo.InvariantCulture)}");
         output.WriteLine("Test-window metrics:");

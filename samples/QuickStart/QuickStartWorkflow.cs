@@ -123,7 +123,9 @@ public static class QuickStartWorkflow
                 [QuickStartTask.Names.RankIc] = task.RankIc,
                 [QuickStartTask.Names.TestMse] = task.TestMse,
             };
-            result = new QuickStartResult(recorder.Id!, experiment.Id, recorder.GetLocalDir(), bestAlpha, metrics, model,
+            // A run on a tracking server with proxied artifacts has no local folder: its artifact URI says where they are.
+            var location = Qlib.Tracked.Stores.TrackingUri.GetScheme(recorder.ArtifactUri!) == "file" ? recorder.GetLocalDir() : recorder.ArtifactUri!;
+            result = new QuickStartResult(recorder.Id!, experiment.Id, location, bestAlpha, metrics, model,
                 [.. signal.Metrics, .. port.Metrics]);
         }, experimentName: options.ExperimentName, uri: options.Uri);
 

@@ -23,7 +23,7 @@ public sealed class CliContext
         _environment = environment;
         StoreOption = new Option<string?>("--store", "-s")
         {
-            Description = $"The mlruns folder, file: URI, sqlite:///FILE.db or postgresql:// URI (default: ${StoreEnvironmentVariable}, else {DefaultStore}).",
+            Description = $"The mlruns folder, file: URI, sqlite:///FILE.db, postgresql:// URI or a tracking server's http(s):// URI (default: ${StoreEnvironmentVariable}, else ${ExperimentManager.MlflowUriEnvironmentVariable}, else {DefaultStore}).",
             HelpName = "DIR",
             Recursive = true,
         };
@@ -51,7 +51,7 @@ public sealed class CliContext
         new() { ArtifactRoots = parsed.GetValue(ArtifactRootOption) ?? [] };
 
     /// <summary>
-    /// Opens the store named by <c>--store</c>, <c>QLIB_MLFLOW_URI</c> or <c>./mlruns</c>. A local folder or
+    /// Opens the store named by <c>--store</c>, <c>QLIB_MLFLOW_URI</c>, <c>MLFLOW_TRACKING_URI</c> or <c>./mlruns</c>. A local folder or
     /// SQLite file that does not exist is an error rather than a new empty store: a read command must not create one
     /// from a typo. The caller disposes of the store. Corrupt entries the store skips are reported on stderr.
     /// </summary>
@@ -59,8 +59,13 @@ public sealed class CliContext
     {
         var (location, source) = CheckStoreLocation(parsed);
         var options = StoreOptions(parsed);
+        // A tracking server's credentials, TLS and retries come from MLflow's variables in this command's environment.
+        if (TrackingUri.GetScheme(location) is "http" or "https")
+            options = options with { Http = Stores.Rest.RestClientSettings.FromEnvironment(name => _environment(name)) };
         var store = NamingTheSource(source, () => TrackingStoreRegistry.Open(location, options));
         store.Warning += warning => Error.WriteLine($"warning: skipped {warning}");
+        // A slow or restarting server shows why a command waits (the reports name no credentials).
+        if (store is RestStore rest) rest.RequestRetried += message => Error.WriteLine($"warning: {message}");
         return store;
     }
 
@@ -92,7 +97,7 @@ public sealed class CliContext
         }
     }
 
-    /// <summary>The store location <c>--store</c>, <c>QLIB_MLFLOW_URI</c> or <c>./mlruns</c> names (in that order), and which of them named it.</summary>
+    /// <summary>The store location <c>--store</c>, <c>QLIB_MLFLOW_URI</c>, <c>MLFLOW_TRACKING_URI</c> or <c>./mlruns</c> names (in that order), and which of them named it.</summary>
     private (string Location, string Source) ResolveStoreLocationAndSource(ParseResult parsed)
     {
         var location = parsed.GetValue(StoreOption);
@@ -105,6 +110,9 @@ public sealed class CliContext
         }
         location = _environment(StoreEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(location)) return (location, "$" + StoreEnvironmentVariable);
+        // MLflow's own variable, as ExperimentManager.ResolveDefaultUri reads it: Qlib's wins when both are set.
+        location = _environment(ExperimentManager.MlflowUriEnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(location)) return (location, "$" + ExperimentManager.MlflowUriEnvironmentVariable);
         return (DefaultStore, "default store " + DefaultStore);
     }
 

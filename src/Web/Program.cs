@@ -2,7 +2,7 @@ namespace Qlib.Tracked.Web;
 
 /// <summary>
 /// <c>dotnet run --project src/Web -- [--store DIR] [--artifact-root DIR]… [--host ADDR] [--port N] [--urls URL;URL] [--allow-writes]</c>.
-/// The store defaults to <c>QLIB_MLFLOW_URI</c>, else <c>./mlruns</c>. Options also take the <c>--name=value</c>
+/// The store defaults to <c>QLIB_MLFLOW_URI</c>, else <c>MLFLOW_TRACKING_URI</c>, else <c>./mlruns</c>. Options also take the <c>--name=value</c>
 /// form, which is how WebApplicationFactory hands over its settings; ASP.NET's own host switches
 /// (<c>--environment</c>, <c>--contentRoot</c>, <c>--applicationName</c>) are passed through.
 /// </summary>
@@ -52,7 +52,9 @@ public sealed class Program
 
     internal static WebOptions Parse(string[] args, List<string> hostArgs)
     {
-        var store = Environment.GetEnvironmentVariable("QLIB_MLFLOW_URI") is { Length: > 0 } fromEnv ? fromEnv : "./mlruns";
+        var store = Environment.GetEnvironmentVariable("QLIB_MLFLOW_URI") is { Length: > 0 } fromEnv ? fromEnv
+            : Environment.GetEnvironmentVariable(ExperimentManager.MlflowUriEnvironmentVariable) is { Length: > 0 } fromMlflow ? fromMlflow
+            : "./mlruns";
         var options = new WebOptions { StorePath = store };
         for (var i = 0; i < args.Length; i++)
         {

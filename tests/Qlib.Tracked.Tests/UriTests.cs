@@ -32,9 +32,9 @@ public class TrackingUriTests
     [Fact]
     public void Open_UnsupportedScheme_IsAClearNotImplementedError()
     {
-        var ex = Assert.Throws<TrackingException>(() => TrackingStoreRegistry.Open("http://127.0.0.1:5000"));
+        var ex = Assert.Throws<TrackingException>(() => TrackingStoreRegistry.Open("databricks://profile"));
         Assert.Equal(ErrorCode.NotImplemented, ex.Code);
-        Assert.Contains("'http'", ex.Message);
+        Assert.Contains("'databricks'", ex.Message);
         Assert.Contains("not supported", ex.Message);
     }
 

@@ -27,12 +27,12 @@ public static class ArtifactObjects
         if (value is null)
             throw TrackingException.InvalidParameter($"Cannot save artifact '{path}': the value is null (null objects are not stored).");
         var stream = repo.OpenWrite(path);
-        if (stream is AtomicWriteStream atomic)
+        if (stream is IAbortableWriteStream abortable)
         {
-            using (atomic)
+            using (stream)
             {
-                try { serializer.Serialize(atomic, value); }
-                catch { atomic.Abort(); throw; }
+                try { serializer.Serialize(stream, value); }
+                catch { abortable.Abort(); throw; }
             }
             return;
         }

@@ -6,7 +6,7 @@ namespace Qlib.Tracked.Artifacts;
 /// file. Disposing commits (the repository contract); call <see cref="Abort"/> first to discard.
 /// A write that throws aborts automatically, because the temp file's content is then unknown.
 /// </summary>
-public sealed class AtomicWriteStream : Stream
+public sealed class AtomicWriteStream : Stream, IAbortableWriteStream
 {
     /// <summary>Temp files start with this prefix so listings can skip leftovers of a crashed process.</summary>
     internal const string TempPrefix = ".qlib-tmp-";

@@ -14,4 +14,10 @@ public sealed record TrackingStoreOptions
     /// outside the store's own roots and these is refused (see <see cref="Artifacts.ArtifactRoots"/>).
     /// </summary>
     public IReadOnlyList<string> ArtifactRoots { get; init; } = [];
+
+    /// <summary>
+    /// Credentials, TLS and retries for <c>http(s)://</c> tracking servers; null = from MLflow's environment variables
+    /// when the store is opened (<see cref="Rest.RestClientSettings.FromEnvironment"/>).
+    /// </summary>
+    public Rest.RestClientSettings? Http { get; init; }
 }

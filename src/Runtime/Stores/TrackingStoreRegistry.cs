@@ -5,7 +5,7 @@ namespace Qlib.Tracked.Stores;
 /// <summary>
 /// Picks a store implementation by URI scheme (MLflow's tracking store registry). <c>file:</c> URIs
 /// and plain paths open a <see cref="FileStore"/>, <c>sqlite:</c>, <c>postgresql:</c> and
-/// <c>postgresql+psycopg2:</c> a <see cref="SqlStore"/>; any other scheme is refused with a clear error
+/// <c>postgresql+psycopg2:</c> a <see cref="SqlStore"/>, <c>http:</c> and <c>https:</c> a <see cref="RestStore"/>; any other scheme is refused with a clear error
 /// until a store for it is registered.
 /// </summary>
 public static class TrackingStoreRegistry
@@ -21,6 +21,9 @@ public static class TrackingStoreRegistry
         ["sqlite"] = (uri, options) => new SqlStore(uri, options),
         ["postgresql"] = (uri, options) => new SqlStore(uri, options),
         ["postgresql+psycopg2"] = (uri, options) => new SqlStore(uri, options),
+        // A tracking server (mlflow server, any backend) over its REST API.
+        ["http"] = (uri, options) => new RestStore(uri, options),
+        ["https"] = (uri, options) => new RestStore(uri, options),
     };
 
     /// <summary>Registers (or replaces) the builder for a scheme.</summary>
@@ -51,10 +54,11 @@ public static class TrackingStoreRegistry
         if (!Builders.ContainsKey(scheme)) throw Unsupported(uri, scheme);
         if (scheme == "file") TrackingUri.ToLocalPath(uri);
         else if (scheme is "sqlite" or "postgresql" or "postgresql+psycopg2") Sql.SqlStoreUri.Parse(uri);
+        else if (scheme is "http" or "https") Rest.RestEndpoint.Parse(uri);
     }
 
     private static TrackingException Unsupported(string uri, string scheme) =>
         new(ErrorCode.NotImplemented,
-            $"Tracking URI '{uri}' uses the scheme '{scheme}', which is not supported. " +
+            $"Tracking URI '{Rest.RestEndpoint.Redact(uri)}' uses the scheme '{scheme}', which is not supported. " +
             $"Supported: {string.Join(", ", Builders.Keys.Order(StringComparer.Ordinal).Select(s => s + ":"))} URIs and plain paths.");
 }

@@ -17,11 +17,14 @@ public sealed class ExperimentManager : IDisposable
     /// <summary>The environment variable that overrides the default URI (Qlib's settings, prefix <c>QLIB_</c>).</summary>
     public const string UriEnvironmentVariable = "QLIB_MLFLOW_URI";
 
+    /// <summary>MLflow's own variable for the tracking URI, used when <see cref="UriEnvironmentVariable"/> is not set.</summary>
+    public const string MlflowUriEnvironmentVariable = "MLFLOW_TRACKING_URI";
+
     private readonly object _sync = new();
     private readonly Dictionary<string, TrackingClient> _clients = new(StringComparer.Ordinal);
     private string? _activeExperimentUri;
 
-    /// <param name="uri">The default tracking URI; when null, <c>QLIB_MLFLOW_URI</c> or else <c>file:&lt;cwd&gt;/mlruns</c> (cwd now).</param>
+    /// <param name="uri">The default tracking URI; when null, <c>QLIB_MLFLOW_URI</c>, else <c>MLFLOW_TRACKING_URI</c>, else <c>file:&lt;cwd&gt;/mlruns</c> (cwd now).</param>
     /// <param name="defaultExperimentName">Used when no experiment is named (Qlib: "Experiment").</param>
     /// <param name="options">How recorders record (source capture, async logging).</param>
     public ExperimentManager(string? uri = null, string defaultExperimentName = DefaultExperimentNameValue, RecorderOptions? options = null)
@@ -50,11 +53,19 @@ public sealed class ExperimentManager : IDisposable
     /// <summary>The client for the effective URI (one client per URI is kept, so each store is opened once).</summary>
     public TrackingClient Client => ClientFor(Uri);
 
-    /// <summary>Qlib's default: <c>QLIB_MLFLOW_URI</c> when set, else <c>"file:" + cwd + "/mlruns"</c>.</summary>
-    public static string ResolveDefaultUri()
+    /// <summary>
+    /// The URI used when none is given: <c>QLIB_MLFLOW_URI</c> when set (Qlib's setting wins, it is the more specific),
+    /// else MLflow's <c>MLFLOW_TRACKING_URI</c> (so a trainer joins the team's tracking server the way MLflow's client
+    /// does), else Qlib's <c>"file:" + cwd + "/mlruns"</c>. <paramref name="getVariable"/> reads the environment (the
+    /// process's when null).
+    /// </summary>
+    public static string ResolveDefaultUri(Func<string, string?>? getVariable = null)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(UriEnvironmentVariable);
+        getVariable ??= Environment.GetEnvironmentVariable;
+        var fromEnvironment = getVariable(UriEnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment)) return fromEnvironment;
+        var fromMlflow = getVariable(MlflowUriEnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromMlflow)) return fromMlflow;
         return "file:" + Path.GetFullPath(Environment.CurrentDirectory).TrimEnd('/', '\\').Replace('\\', '/') + "/mlruns";
     }
 

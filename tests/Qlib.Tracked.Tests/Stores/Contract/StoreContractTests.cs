@@ -21,14 +21,24 @@ public abstract class StoreContractTests : IDisposable
     /// <summary>True for MLflow's SQL store semantics (SQLite, PostgreSQL).</summary>
     protected abstract bool IsSql { get; }
 
+    /// <summary>
+    /// True for a store that talks to a tracking server: MLflow's REST API 2.0 has no <c>deleted_time</c> field (so a run's
+    /// deletion time is never known), and the server's refusals arrive as the same error code, not the same exception type.
+    /// </summary>
+    protected virtual bool ThroughServer => false;
+
     /// <summary>Where the store puts new experiments' artifacts (its default artifact root).</summary>
     protected string ArtifactRoot => Temp.Combine("artifacts");
 
     protected ITrackingStore Store => _store ??= OpenStore();
 
+    /// <summary>Closes what <see cref="OpenStore"/> started besides the store (a server in front of it).</summary>
+    protected virtual void DisposeBackend() { }
+
     public void Dispose()
     {
         (_store as IDisposable)?.Dispose();
+        DisposeBackend();
         Temp.Dispose();
         GC.SuppressFinalize(this);
     }
@@ -115,7 +125,7 @@ public abstract class StoreContractTests : IDisposable
         Assert.Contains(Store.SearchExperiments(ViewType.DeletedOnly), e => e.ExperimentId == id);
         var deleted = Store.GetRun(run.Info.RunId).Info;
         Assert.Equal(LifecycleStage.Deleted, deleted.LifecycleStage);
-        Assert.NotNull(deleted.DeletedTime);
+        if (!ThroughServer) Assert.NotNull(deleted.DeletedTime);
         Fails(ErrorCode.InvalidState, () => Store.CreateRun(id, null, T0, null, "late"));
 
         Store.RestoreExperiment(id);
@@ -215,7 +225,7 @@ public abstract class StoreContractTests : IDisposable
         Store.DeleteRun(id);
         var deleted = Store.GetRun(id).Info;
         Assert.Equal(LifecycleStage.Deleted, deleted.LifecycleStage);
-        Assert.NotNull(deleted.DeletedTime);
+        if (!ThroughServer) Assert.NotNull(deleted.DeletedTime);
         var e = Fails(ErrorCode.InvalidParameterValue, () => Store.LogMetric(id, new Metric("m", 1, T0, 0)));
         Assert.Contains("must be in the 'active' state", e.Message);
         Fails(ErrorCode.InvalidParameterValue, () => Store.UpdateRunInfo(id, RunStatus.Finished, T0, null));
@@ -288,7 +298,8 @@ public abstract class StoreContractTests : IDisposable
         Store.LogParam(id, new Param("lr", "0.1"));
         var e = Fails(ErrorCode.InvalidParameterValue, () => Store.LogBatch(id,
             [new Metric("m", 1, T0, 0)], [new Param("fresh", "x"), new Param("lr", "0.2")], [new RunTag("t", "v")]));
-        Assert.Equal(
+        // A store in front of a server adds where the message came from after MLflow's words.
+        Assert.StartsWith(
             $"Changing param values is not allowed. Param with key='lr' was already logged with value='0.1' for run ID='{id}'. Attempted logging new value '0.2'.",
             e.Message);
         var run = Store.GetRun(id);
@@ -493,6 +504,7 @@ public abstract class StoreContractTests : IDisposable
         repository.LogArtifact(source, null);
         Assert.Equal("weights", File.ReadAllText(Path.Combine(repository.LocalRoot, "model.txt")));
         var outside = Path.Combine(Path.GetTempPath(), "qtrk-outside-" + Guid.NewGuid().ToString("N"));
-        Assert.Throws<ArtifactLocationNotAllowedException>(() => Store.CreateExperiment("escapes", outside));
+        var denied = Fails(ErrorCode.PermissionDenied, () => Store.CreateExperiment("escapes", outside));
+        if (!ThroughServer) Assert.IsType<ArtifactLocationNotAllowedException>(denied);
     }
 }
