@@ -15,8 +15,20 @@ internal abstract class SqlDialect : IDisposable
     /// <summary>For messages: "SQLite database '/abs/mlflow.db'", "PostgreSQL database 'db' on host:port".</summary>
     public abstract string Describe { get; }
 
-    /// <summary>An open connection from the provider's pool.</summary>
+    /// <summary>An open connection from the provider's pool (or kept by this dialect); hand it back with <see cref="Release"/>.</summary>
     public abstract DbConnection Open();
+
+    /// <summary>Gives back a connection from <see cref="Open"/> whose transaction has ended. By default: closes it (back to the provider's pool).</summary>
+    public virtual void Release(DbConnection connection) => connection.Dispose();
+
+    /// <summary>
+    /// A command for <paramref name="sql"/> in <paramref name="transaction"/>, with no parameters yet, that the caller
+    /// must NOT dispose: a dialect may keep it prepared with the connection for the next call with the same text
+    /// (SQLite). By default a new command, which holds nothing that needs disposing once its reader is closed.
+    /// Use it for statements whose text repeats (never for text that varies without bound).
+    /// </summary>
+    public virtual DbCommand Statement(DbConnection connection, DbTransaction transaction, string sql) =>
+        SqlCommands.Create(connection, transaction, sql);
 
     /// <summary>
     /// A transaction that writes: SQLite takes the write lock at once (<c>BEGIN IMMEDIATE</c>, waiting out other
@@ -39,6 +51,12 @@ internal abstract class SqlDialect : IDisposable
     /// <summary>The statement listing the columns of the table named by the <c>@table</c> parameter (one column: the name).</summary>
     public abstract string ListColumnsSql { get; }
 
+    /// <summary>
+    /// Rows per INSERT statement for bulk writes (<see cref="RowInserter"/>): what this engine's provider binds fastest.
+    /// At most 100 (× 6 parameters stays far below every engine's parameter limit).
+    /// </summary>
+    public abstract int RowsPerInsert { get; }
+
     /// <summary>SQL that orders metric rows as they were inserted (the file store's "file order").</summary>
     public abstract string InsertionOrder { get; }
 
@@ -47,6 +65,11 @@ internal abstract class SqlDialect : IDisposable
     /// immediate transaction already does.
     /// </summary>
     public virtual void LockForSchemaCreation(DbConnection connection, DbTransaction transaction)
+    {
+    }
+
+    /// <summary>Tunes a database this store writes, once, before its first write transaction (SQLite: WAL). Nothing by default.</summary>
+    public virtual void PrepareForWrites()
     {
     }
 

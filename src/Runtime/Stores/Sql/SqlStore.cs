@@ -210,8 +210,19 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
     {
         if (ReadOnlyReason is { } why)
             throw new TrackingException(ErrorCode.InvalidState, $"Cannot {operation}: the {_dialect.Describe} is open read-only because {why}.");
+        // Tuned on the first write, not at open: opening a ready database only reads it.
+        if (!_preparedForWrites)
+        {
+            lock (_dialect)
+            {
+                if (!_preparedForWrites) _dialect.PrepareForWrites();
+                _preparedForWrites = true;
+            }
+        }
         return Execute(operation, write: true, work);
     }
+
+    private volatile bool _preparedForWrites;
 
     /// <summary>Runs <paramref name="work"/> in one read transaction (one snapshot).</summary>
     private T Read<T>(string operation, Func<DbConnection, DbTransaction, T> work) => Execute(operation, write: false, work);
@@ -223,11 +234,18 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
         {
             try
             {
-                using var connection = _dialect.Open();
-                using var transaction = write ? _dialect.BeginWrite(connection) : _dialect.BeginRead(connection);
-                var result = work(connection, transaction);
-                transaction.Commit();
-                return result;
+                var connection = _dialect.Open();
+                try
+                {
+                    using var transaction = write ? _dialect.BeginWrite(connection) : _dialect.BeginRead(connection);
+                    var result = work(connection, transaction);
+                    transaction.Commit();
+                    return result;
+                }
+                finally
+                {
+                    _dialect.Release(connection); // the transaction has ended: committed, or rolled back by its Dispose
+                }
             }
             catch (DbException e) when (_dialect.IsTransient(e) && attempt < MaxAttempts)
             {
