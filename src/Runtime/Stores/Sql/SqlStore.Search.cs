@@ -8,8 +8,9 @@ using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Stores;
 
-// Run search: the candidate runs (experiments × view) come from the database in one snapshot, then the shared search
-// code filters, orders and pages them under MLflow's SQL-store rules (SqlSearchRules). No filter text reaches SQL.
+// Run search: the candidate runs (experiments × view, narrowed by SqlRunPrefilter) come from the database in one snapshot,
+// then the shared search code filters, orders and pages them under MLflow's SQL-store rules (SqlSearchRules). No filter
+// text reaches SQL: keys and values travel as parameters.
 public sealed partial class SqlStore
 {
     /// <summary>
@@ -37,10 +38,14 @@ public sealed partial class SqlStore
         }
         if (keys.Count == 0) return new PagedList<Run>([], null);
         var names = string.Join(", ", keys.Select((_, i) => "@e" + i.ToString(CultureInfo.InvariantCulture)));
-        var where = $"experiment_id IN ({names}) AND lifecycle_stage IN ({StagesOf(viewType)})";
+        // The database narrows the candidates to runs that can match (a superset: the filter is still evaluated whole below).
+        var prefilter = SqlRunPrefilter.For(query.Filter);
+        var where = $"experiment_id IN ({names}) AND lifecycle_stage IN ({StagesOf(viewType)})" +
+                    (prefilter.Condition is { } narrowed ? " AND " + narrowed : "");
         void BindExperiments(DbCommand command)
         {
             for (var i = 0; i < keys.Count; i++) command.With("@e" + i.ToString(CultureInfo.InvariantCulture), keys[i]);
+            prefilter.Bind(command);
         }
         var needed = SearchKeys.Of(query.Filter, orderBy);
         return Read("search runs", (connection, transaction) =>
