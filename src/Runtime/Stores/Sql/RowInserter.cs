@@ -13,7 +13,7 @@ namespace Qlib.Tracked.Stores.Sql;
 /// search, so a 600-parameter statement costs quadratic time, while re-running a prepared one-row statement costs a
 /// few microseconds. PostgreSQL wants many rows per statement (one round trip each). See <see cref="SqlDialect.RowsPerInsert"/>.
 /// </remarks>
-internal sealed class RowInserter
+internal sealed class RowInserter : IDisposable
 {
     private readonly SqlDialect _dialect;
     private readonly DbConnection _connection;
@@ -25,7 +25,7 @@ internal sealed class RowInserter
     private readonly (string Name, object Value)[] _shared;
     private readonly object?[] _pending;
     private int _rows;
-    private DbCommand? _full;
+    private IRowStatement? _full;
 
     /// <param name="dialect">The engine: how many rows per statement (<see cref="SqlDialect.RowsPerInsert"/>), and its statement cache.</param>
     /// <param name="connection">The open connection.</param>
@@ -75,36 +75,35 @@ internal sealed class RowInserter
     public void Flush()
     {
         if (_rows == 0) return;
-        Execute(Build(_rows));
+        using var partial = Build(_rows);
+        Execute(partial);
     }
 
-    /// <summary>The dialect's statement for <paramref name="rows"/> rows (not to be disposed: see <see cref="SqlDialect.Statement"/>).</summary>
-    private DbCommand Build(int rows)
+    public void Dispose() => _full?.Dispose();
+
+    /// <summary>The dialect's statement for <paramref name="rows"/> rows.</summary>
+    private IRowStatement Build(int rows)
     {
         var text = new System.Text.StringBuilder(_head.Length + _tail.Length + rows * (RowTemplate.Length + 16));
         text.Append(_head).Append(' ');
-        var names = new object[_columns];
+        var names = new string[rows * _columns];
         for (var row = 0; row < rows; row++)
         {
-            for (var column = 0; column < _columns; column++) names[column] = ParameterName(row * _columns + column);
+            for (var column = 0; column < _columns; column++) names[row * _columns + column] = ParameterName(row * _columns + column);
             if (row > 0) text.Append(", ");
-            text.AppendFormat(CultureInfo.InvariantCulture, RowTemplate, names);
+            text.AppendFormat(CultureInfo.InvariantCulture, RowTemplate, names[(row * _columns)..((row + 1) * _columns)]);
         }
         text.Append(' ').Append(_tail);
-        var command = _dialect.Statement(_connection, _transaction, text.ToString());
-        for (var i = 0; i < rows * _columns; i++) command.With(ParameterName(i), null);
-        foreach (var (name, value) in _shared) command.With(name, value);
-        return command;
+        return _dialect.RowStatement(_connection, _transaction, text.ToString(), names, _shared);
     }
 
     private static string ParameterName(int index) => "@p" + index.ToString(CultureInfo.InvariantCulture);
 
-    private void Execute(DbCommand command)
+    private void Execute(IRowStatement statement)
     {
-        var parameters = command.Parameters;
         var count = _rows * _columns;
-        for (var i = 0; i < count; i++) parameters[i].Value = _pending[i] ?? DBNull.Value;
-        command.ExecuteNonQuery();
+        for (var i = 0; i < count; i++) statement.Set(i, _pending[i]);
+        statement.Execute();
         Array.Clear(_pending, 0, count);
         _rows = 0;
     }

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Qlib.Tracked.Entities;
 
 namespace Qlib.Tracked.Stores.Sql;
 
@@ -50,6 +51,40 @@ internal abstract class SqlDialect : IDisposable
 
     /// <summary>The statement listing the columns of the table named by the <c>@table</c> parameter (one column: the name).</summary>
     public abstract string ListColumnsSql { get; }
+
+    /// <summary>
+    /// A prepared statement for <paramref name="sql"/> that <see cref="RowInserter"/> re-executes, with its per-row
+    /// parameters <paramref name="rowParameters"/> (set by position) and <paramref name="shared"/> ones bound once.
+    /// By default the provider's command.
+    /// </summary>
+    public virtual IRowStatement RowStatement(DbConnection connection, DbTransaction transaction, string sql,
+        IReadOnlyList<string> rowParameters, IReadOnlyList<(string Name, object Value)> shared)
+    {
+        var command = Statement(connection, transaction, sql);
+        foreach (var name in rowParameters) command.With(name, null);
+        foreach (var (name, value) in shared) command.With(name, value);
+        return new CommandRowStatement(command);
+    }
+
+    /// <summary>
+    /// Appends the run's points of <paramref name="key"/> to <paramref name="history"/> in insertion order
+    /// (<see cref="InsertionOrder"/>); a stored NaN (<c>is_nan</c>) reads back as NaN.
+    /// </summary>
+    public virtual void ReadMetricHistory(DbConnection connection, DbTransaction transaction, string runId, string key, List<Metric> history)
+    {
+        var command = Statement(connection, transaction,
+                $"SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = @id AND \"key\" = @key ORDER BY {InsertionOrder}")
+            .With("@id", runId).With("@key", key);
+        using var reader = command.ExecuteReader();
+        // Typed reads straight into the list (no boxing per column): a long history is most of the cost of the call.
+        while (reader.Read())
+        {
+            var value = reader.GetBoolean(3) ? double.NaN : reader.GetDouble(0);
+            var timestamp = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
+            var step = reader.IsDBNull(2) ? 0 : reader.GetInt64(2);
+            history.Add(new Metric(key, value, timestamp, step));
+        }
+    }
 
     /// <summary>
     /// Rows per INSERT statement for bulk writes (<see cref="RowInserter"/>): what this engine's provider binds fastest.

@@ -119,19 +119,8 @@ public sealed partial class SqlStore
         return Read("read a metric history", (connection, transaction) =>
         {
             RequireRun(connection, transaction, runId);
-            var command = _dialect.Statement(connection, transaction,
-                $"SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = @id AND \"key\" = @key ORDER BY {_dialect.InsertionOrder}")
-                .With("@id", runId).With("@key", metricKey);
-            using var reader = command.ExecuteReader();
-            // Typed reads straight into the list (no boxing per column): a long history is most of the cost of this call.
             var history = new List<Metric>();
-            while (reader.Read())
-            {
-                var value = reader.GetBoolean(3) ? double.NaN : reader.GetDouble(0);
-                var timestamp = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
-                var step = reader.IsDBNull(2) ? 0 : reader.GetInt64(2);
-                history.Add(new Metric(metricKey, value, timestamp, step));
-            }
+            _dialect.ReadMetricHistory(connection, transaction, runId, metricKey, history);
             return history;
         });
     }

@@ -3,6 +3,8 @@ using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
+using Qlib.Tracked.Entities;
+using SQLitePCL;
 
 namespace Qlib.Tracked.Stores.Sql;
 
@@ -36,7 +38,7 @@ internal sealed class SqliteDialect : SqlDialect
     // Connections stay open between calls with their prepared statements: opening one (even from the provider's pool)
     // re-runs the pragmas, and preparing a statement parses its SQL, which together cost more than a small transaction.
     private readonly ConcurrentBag<SqliteConnection> _idle = [];
-    private readonly ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> _statements = new();
+    private readonly ConditionalWeakTable<DbConnection, Prepared> _statements = new();
     private int _disposed;
 
     public SqliteDialect(string path)
@@ -95,7 +97,7 @@ internal sealed class SqliteDialect : SqlDialect
     /// <summary>The connection's prepared command for <paramref name="sql"/> (parameters cleared); it belongs to the connection.</summary>
     public override DbCommand Statement(DbConnection connection, DbTransaction transaction, string sql)
     {
-        var cache = _statements.GetOrCreateValue(connection);
+        var cache = _statements.GetOrCreateValue(connection).Commands;
         if (cache.TryGetValue(sql, out var command))
         {
             command.Transaction = transaction;
@@ -107,11 +109,57 @@ internal sealed class SqliteDialect : SqlDialect
         return command;
     }
 
+    /// <summary>The connection's prepared <see cref="SqliteRowStatement"/> for <paramref name="sql"/>, its shared parameters bound; it belongs to the connection.</summary>
+    public override IRowStatement RowStatement(DbConnection connection, DbTransaction transaction, string sql,
+        IReadOnlyList<string> rowParameters, IReadOnlyList<(string Name, object Value)> shared)
+    {
+        var cache = _statements.GetOrCreateValue(connection).Rows;
+        if (!cache.TryGetValue(sql, out var statement))
+            cache[sql] = statement = new SqliteRowStatement((SqliteConnection)connection, sql, rowParameters);
+        statement.BindShared(shared);
+        return statement;
+    }
+
+    /// <summary>
+    /// The history through SQLite's own statement: reading columns by position without the provider's per-value
+    /// checks makes a 100,000-point history several times cheaper (the rows come in rowid order from MLflow's
+    /// <c>index_metrics_run_uuid</c>, so nothing is sorted).
+    /// </summary>
+    public override void ReadMetricHistory(DbConnection connection, DbTransaction transaction, string runId, string key, List<Metric> history)
+    {
+        var db = ((SqliteConnection)connection).Handle!;
+        var rc = raw.sqlite3_prepare_v2(db, "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ?1 AND \"key\" = ?2 ORDER BY rowid", out var statement);
+        if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
+        using (statement)
+        {
+            if ((rc = raw.sqlite3_bind_text(statement, 1, runId)) != raw.SQLITE_OK || (rc = raw.sqlite3_bind_text(statement, 2, key)) != raw.SQLITE_OK)
+                SqliteException.ThrowExceptionForRC(rc, db);
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+            {
+                var value = raw.sqlite3_column_int64(statement, 3) != 0 ? double.NaN : raw.sqlite3_column_double(statement, 0);
+                var timestamp = raw.sqlite3_column_int64(statement, 1); // NULL reads as 0, as the other engines' readers make it
+                var step = raw.sqlite3_column_int64(statement, 2);
+                history.Add(new Metric(key, value, timestamp, step));
+            }
+            if (rc != raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
+    /// <summary>What a connection keeps prepared: provider commands and SQLite's own row statements, by SQL text.</summary>
+    private sealed class Prepared
+    {
+        public Dictionary<string, DbCommand> Commands { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, SqliteRowStatement> Rows { get; } = new(StringComparer.Ordinal);
+    }
+
     private void Close(SqliteConnection connection)
     {
+        // Every statement is finalized before the connection closes, or SQLite would keep the file open for them.
         if (_statements.TryGetValue(connection, out var cache))
         {
-            foreach (var command in cache.Values) command.Dispose();
+            foreach (var command in cache.Commands.Values) command.Dispose();
+            foreach (var statement in cache.Rows.Values) statement.FinalizeStatement();
             _statements.Remove(connection);
         }
         connection.Dispose();
