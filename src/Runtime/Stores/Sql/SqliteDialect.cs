@@ -27,13 +27,17 @@ internal sealed class SqliteDialect : SqlDialect
 
     // In WAL mode NORMAL syncs only at checkpoints (the database stays consistent on power loss); in rollback-journal
     // mode it could corrupt the file on power loss, so the pragma is only added once the file is in WAL mode.
-    private const string WalConnectionPragmas = BusyTimeoutPragma + "; PRAGMA synchronous = NORMAL";
+    private const string WalConnectionPragmas = BusyTimeoutPragma + "; PRAGMA synchronous = NORMAL" + ReadPragmas;
+
+    // Reads go through a memory map of the file (up to 256 MB) instead of a read() per page missing from SQLite's small
+    // page cache: on a 100,000-run database that syscall traffic was most of a search's time.
+    private const string ReadPragmas = "; PRAGMA mmap_size = 268435456";
 
     /// <summary>Open connections kept between calls; more than this many idle ones are closed.</summary>
     private const int MaxIdleConnections = 4;
 
     private readonly string _connectionString;
-    private volatile string _connectionPragmas = BusyTimeoutPragma;
+    private volatile string _connectionPragmas = BusyTimeoutPragma + ReadPragmas;
 
     // Connections stay open between calls with their prepared statements: opening one (even from the provider's pool)
     // re-runs the pragmas, and preparing a statement parses its SQL, which together cost more than a small transaction.
