@@ -1,6 +1,6 @@
 """MLflow 2.12's SQLite store on this machine: the baseline for bench/README.md "Session 5: SQL store".
 
-Run:  PYTHONPATH=/opt/mlflow-src /usr/bin/python3 bench/mlflow_sqlite_baseline.py [work-dir] [search-runs]
+Run:  PYTHONPATH=/opt/mlflow-src /usr/bin/python3 bench/mlflow_sqlite_baseline.py [work-dir] [search-runs[,search-runs…]]
 Each figure uses a fresh SQLite file under work-dir (default: a temp dir); one line per figure.
 The workloads mirror bench/Qlib.Tracked.Benchmarks (PerCallLogging, BatchLogging, RunCreation, MetricHistory).
 """
@@ -14,7 +14,7 @@ from mlflow.entities import Metric, Param
 from mlflow.tracking import MlflowClient
 
 WORK = sys.argv[1] if len(sys.argv) > 1 else tempfile.mkdtemp(prefix="mlflow-sqlite-bench-")
-SEARCH_RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+SEARCH_RUNS = [int(n) for n in sys.argv[2].split(",")] if len(sys.argv) > 2 else [10_000]  # e.g. 10000,100000
 TS = 1_700_000_000_000
 
 
@@ -123,4 +123,5 @@ if __name__ == "__main__":
     log_batch_points()
     create_end_runs()
     history_read()
-    search(SEARCH_RUNS)
+    for n in SEARCH_RUNS:
+        search(n)

@@ -40,8 +40,8 @@ internal sealed class BenchStore : IDisposable
 
     /// <summary>
     /// <c>QTRK_BENCH_URI=sqlite</c> makes every BenchStore a fresh SQLite database (<c>bench.db</c> in its folder)
-    /// opened through <see cref="TrackingStoreRegistry"/>; any other value is opened as a URI as is (e.g. a throwaway
-    /// PostgreSQL database, shared by every store of the process). Unset: the file store. The Naive_* baselines
+    /// opened through <see cref="TrackingStoreRegistry"/>; a <c>postgresql://</c> URI gets a new schema per store in that
+    /// database (<see cref="FreshPostgresSchema"/>); any other value is opened as a URI as is. Unset: the file store. The Naive_* baselines
     /// write MLflow's file layout under <see cref="Root"/> whatever the store, so filter them out in SQL mode.
     /// </summary>
     public static string? SqlUri => Environment.GetEnvironmentVariable("QTRK_BENCH_URI") is { Length: > 0 } uri ? uri : null;
@@ -52,7 +52,9 @@ internal sealed class BenchStore : IDisposable
         if (SqlUri is { } sql)
         {
             Directory.CreateDirectory(Root);
-            var uri = sql == "sqlite" ? "sqlite:///" + Path.Combine(Path.GetDirectoryName(Root)!, "bench.db") : sql;
+            var uri = sql == "sqlite" ? "sqlite:///" + Path.Combine(Path.GetDirectoryName(Root)!, "bench.db")
+                : sql.StartsWith("postgresql", StringComparison.Ordinal) ? FreshPostgresSchema(sql)
+                : sql;
             Store = TrackingStoreRegistry.Open(uri, new TrackingStoreOptions { DefaultArtifactRoot = Path.Combine(Root, "artifacts") });
         }
         else
@@ -61,6 +63,26 @@ internal sealed class BenchStore : IDisposable
         }
         Client = new TrackingClient(Store);
         Uri = Store.TrackingUri;
+    }
+
+    /// <summary>
+    /// A new schema in the PostgreSQL database <paramref name="uri"/> names (as the tests' PostgresCluster does), so every
+    /// BenchStore starts empty as a new SQLite file does; the URI selects it with libpq's <c>options=-csearch_path</c>.
+    /// </summary>
+    private static string FreshPostgresSchema(string uri)
+    {
+        var parsed = Qlib.Tracked.Stores.Sql.SqlStoreUri.Parse(uri);
+        var schema = "bench_" + Guid.NewGuid().ToString("N")[..12];
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder { Host = parsed.Host, Database = parsed.Database, Username = parsed.User, Password = parsed.Password, Pooling = false };
+        if (parsed.Port is { } port) builder.Port = port;
+        using (var connection = new Npgsql.NpgsqlConnection(builder.ConnectionString))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "CREATE SCHEMA " + schema; // a generated identifier, not user input
+            command.ExecuteNonQuery();
+        }
+        return uri + (uri.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "options=-csearch_path%3D" + schema;
     }
 
     public string Root { get; }

@@ -87,6 +87,8 @@ def part_a(db):
     uri = "sqlite:///" + db
     client = MlflowClient(uri)
     raw = sqlite3.connect(db)
+    journal = raw.execute("PRAGMA journal_mode").fetchone()[0]
+    check(journal == "wal", f"A: our store left the file in journal mode '{journal}' (WAL), and MLflow reads it below")
     experiments = [e.experiment_id for e in client.search_experiments()]
     run_ids = [r[0] for r in raw.execute("SELECT run_uuid FROM runs")]
     check(len(run_ids) >= 2, f"A: our database holds {len(run_ids)} runs")
@@ -200,6 +202,8 @@ def part_c_write(db):
 def part_c_check(db):
     uri = "sqlite:///" + db
     client = MlflowClient(uri)
+    journal = sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0]
+    check(journal == "wal", f"C: the shared file is in journal mode '{journal}' (our store switched it to WAL; MLflow wrote it meanwhile)")
     experiments = [e.experiment_id for e in client.search_experiments()]
     runs = client.search_runs(experiments, max_results=5000)
     mine = [r for r in runs if r.info.run_name == "mlflow-concurrent"]

@@ -4,6 +4,7 @@
 #      searches it, and writes a run of its own that `qtrack runs` then finds;
 #   B) real MLflow writes a database and runs its searches; `qtrack runs --store sqlite:///…` answers each the same;
 #   C) real MLflow (one log_metric per call) and QuickStart write the same file at the same time; nothing is lost.
+#   (Our store switches the file to WAL on its first write: A and C check MLflow reads and writes it so, also while we write.)
 # Needs MLflow 2.12 from source (MLFLOW_SRC, default /opt/mlflow-src) and Debian's python3 with its packages
 # (reference/mlflow-backends.md §4). Prints one line per check; exits non-zero when any differs.
 set -euo pipefail

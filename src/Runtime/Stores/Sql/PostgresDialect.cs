@@ -75,6 +75,9 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string InsertionOrder => "ctid";
 
+    // One round trip per 100 rows.
+    public override int RowsPerInsert => 100;
+
     /// <summary>A transaction-scoped advisory lock: two processes creating the schema of one empty database take turns.</summary>
     public override void LockForSchemaCreation(DbConnection connection, DbTransaction transaction)
     {

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Qlib.Tracked.Entities;
 
 namespace Qlib.Tracked.Stores.Sql;
 
@@ -15,8 +16,20 @@ internal abstract class SqlDialect : IDisposable
     /// <summary>For messages: "SQLite database '/abs/mlflow.db'", "PostgreSQL database 'db' on host:port".</summary>
     public abstract string Describe { get; }
 
-    /// <summary>An open connection from the provider's pool.</summary>
+    /// <summary>An open connection from the provider's pool (or kept by this dialect); hand it back with <see cref="Release"/>.</summary>
     public abstract DbConnection Open();
+
+    /// <summary>Gives back a connection from <see cref="Open"/> whose transaction has ended. By default: closes it (back to the provider's pool).</summary>
+    public virtual void Release(DbConnection connection) => connection.Dispose();
+
+    /// <summary>
+    /// A command for <paramref name="sql"/> in <paramref name="transaction"/>, with no parameters yet, that the caller
+    /// must NOT dispose: a dialect may keep it prepared with the connection for the next call with the same text
+    /// (SQLite). By default a new command, which holds nothing that needs disposing once its reader is closed.
+    /// Use it for statements whose text repeats (never for text that varies without bound).
+    /// </summary>
+    public virtual DbCommand Statement(DbConnection connection, DbTransaction transaction, string sql) =>
+        SqlCommands.Create(connection, transaction, sql);
 
     /// <summary>
     /// A transaction that writes: SQLite takes the write lock at once (<c>BEGIN IMMEDIATE</c>, waiting out other
@@ -39,6 +52,46 @@ internal abstract class SqlDialect : IDisposable
     /// <summary>The statement listing the columns of the table named by the <c>@table</c> parameter (one column: the name).</summary>
     public abstract string ListColumnsSql { get; }
 
+    /// <summary>
+    /// A prepared statement for <paramref name="sql"/> that <see cref="RowInserter"/> re-executes, with its per-row
+    /// parameters <paramref name="rowParameters"/> (set by position) and <paramref name="shared"/> ones bound once.
+    /// By default the provider's command.
+    /// </summary>
+    public virtual IRowStatement RowStatement(DbConnection connection, DbTransaction transaction, string sql,
+        IReadOnlyList<string> rowParameters, IReadOnlyList<(string Name, object Value)> shared)
+    {
+        var command = Statement(connection, transaction, sql);
+        foreach (var name in rowParameters) command.With(name, null);
+        foreach (var (name, value) in shared) command.With(name, value);
+        return new CommandRowStatement(command);
+    }
+
+    /// <summary>
+    /// Appends the run's points of <paramref name="key"/> to <paramref name="history"/> in insertion order
+    /// (<see cref="InsertionOrder"/>); a stored NaN (<c>is_nan</c>) reads back as NaN.
+    /// </summary>
+    public virtual void ReadMetricHistory(DbConnection connection, DbTransaction transaction, string runId, string key, List<Metric> history)
+    {
+        var command = Statement(connection, transaction,
+                $"SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = @id AND \"key\" = @key ORDER BY {InsertionOrder}")
+            .With("@id", runId).With("@key", key);
+        using var reader = command.ExecuteReader();
+        // Typed reads straight into the list (no boxing per column): a long history is most of the cost of the call.
+        while (reader.Read())
+        {
+            var value = reader.GetBoolean(3) ? double.NaN : reader.GetDouble(0);
+            var timestamp = reader.IsDBNull(1) ? 0 : reader.GetInt64(1);
+            var step = reader.IsDBNull(2) ? 0 : reader.GetInt64(2);
+            history.Add(new Metric(key, value, timestamp, step));
+        }
+    }
+
+    /// <summary>
+    /// Rows per INSERT statement for bulk writes (<see cref="RowInserter"/>): what this engine's provider binds fastest.
+    /// At most 100 (× 6 parameters stays far below every engine's parameter limit).
+    /// </summary>
+    public abstract int RowsPerInsert { get; }
+
     /// <summary>SQL that orders metric rows as they were inserted (the file store's "file order").</summary>
     public abstract string InsertionOrder { get; }
 
@@ -47,6 +100,11 @@ internal abstract class SqlDialect : IDisposable
     /// immediate transaction already does.
     /// </summary>
     public virtual void LockForSchemaCreation(DbConnection connection, DbTransaction transaction)
+    {
+    }
+
+    /// <summary>Tunes a database this store writes, once, before its first write transaction (SQLite: WAL). Nothing by default.</summary>
+    public virtual void PrepareForWrites()
     {
     }
 

@@ -198,6 +198,17 @@ public sealed partial class SqlStore
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Just what creating a run needs of its experiment (one prepared query, no tags): null when there is none.</summary>
+    private (string Location, LifecycleStage Stage)? ExperimentLocationAndStage(DbConnection connection, DbTransaction transaction, string experimentId)
+    {
+        if (ExperimentKey(experimentId) is not { } id) return null;
+        var command = _dialect.Statement(connection, transaction, "SELECT artifact_location, lifecycle_stage FROM experiments WHERE experiment_id = @id")
+            .With("@id", id);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read()) return null;
+        return (reader.NullableString(0) ?? "", reader.NullableString(1) == "deleted" ? LifecycleStage.Deleted : LifecycleStage.Active);
+    }
+
     private static ExperimentInfo? FindExperiment(DbConnection connection, DbTransaction transaction, string experimentId)
     {
         if (ExperimentKey(experimentId) is not { } id) return null;

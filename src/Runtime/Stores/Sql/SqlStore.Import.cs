@@ -24,7 +24,7 @@ public sealed partial class SqlStore : IRunImporter
             }
             long id;
             using (var insert = SqlCommands.Create(connection, transaction,
-                       "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) " +
+                "INSERT INTO experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time) " +
                        "VALUES (@name, NULL, @stage, @created, @updated) RETURNING experiment_id")
                        .With("@name", experiment.Name).With("@stage", experiment.LifecycleStage.ToMlflowString())
                        .With("@created", experiment.CreationTime).With("@updated", experiment.LastUpdateTime))
@@ -78,7 +78,7 @@ public sealed partial class SqlStore : IRunImporter
         }
         var info = run.KeepArtifactUri ? source : source with { ArtifactUri = AppendUriPath(experiment.ArtifactLocation, source.RunId, "artifacts") };
         using (var insert = SqlCommands.Create(connection, transaction,
-                   "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time, " +
+            "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time, " +
                    "source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time) VALUES " +
                    "(@id, @name, 'UNKNOWN', '', '', @user, @status, @start, @end, '', @stage, @artifacts, @experiment, @deleted)")
                    .With("@id", info.RunId).With("@name", info.RunName).With("@user", info.UserId).With("@status", info.Status.ToMlflowString())
@@ -99,36 +99,26 @@ public sealed partial class SqlStore : IRunImporter
         return info;
     }
 
-    private static void ImportMetrics(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<Metric> history)
+    private void ImportMetrics(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<Metric> history)
     {
         var latest = new Dictionary<string, (double Value, long Timestamp, long Step, bool IsNaN)>(StringComparer.Ordinal);
-        for (var start = 0; start < history.Count; start += RowsPerInsert)
+        // An exact duplicate point cannot be stored twice (MLflow's primary key); MLflow's own writes drop it too.
+        var insert = new RowInserter(_dialect, connection, transaction,
+            "INSERT INTO metrics (\"key\", value, timestamp, run_uuid, step, is_nan) VALUES", "({0}, {1}, {2}, @run, {3}, {4})", 5,
+            "ON CONFLICT DO NOTHING", ("@run", runId));
+        foreach (var m in history)
         {
-            var count = Math.Min(RowsPerInsert, history.Count - start);
-            using var insert = SqlCommands.Create(connection, transaction, "");
-            var rows = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                var m = history[start + i];
-                var isNaN = double.IsNaN(m.Value);
-                var value = isNaN ? 0 : m.Value;
-                rows[i] = $"(@k{i}, @v{i}, @t{i}, @run, @s{i}, @n{i})";
-                insert.With("@k" + i, m.Key).With("@v" + i, value).With("@t" + i, m.Timestamp).With("@s" + i, m.Step).With("@n" + i, isNaN);
-                if (!latest.TryGetValue(m.Key, out var best) || (m.Step, m.Timestamp, value).CompareTo((best.Step, best.Timestamp, best.Value)) > 0)
-                    latest[m.Key] = (value, m.Timestamp, m.Step, isNaN);
-            }
-            insert.With("@run", runId);
-            // An exact duplicate point cannot be stored twice (MLflow's primary key); MLflow's own writes drop it too.
-            insert.CommandText = "INSERT INTO metrics (\"key\", value, timestamp, run_uuid, step, is_nan) VALUES " + string.Join(", ", rows) + " ON CONFLICT DO NOTHING";
-            insert.ExecuteNonQuery();
+            var isNaN = double.IsNaN(m.Value);
+            var value = isNaN ? 0 : m.Value;
+            insert.Add(m.Key, value, m.Timestamp, m.Step, isNaN);
+            if (!latest.TryGetValue(m.Key, out var best) || (m.Step, m.Timestamp, value).CompareTo((best.Step, best.Timestamp, best.Value)) > 0)
+                latest[m.Key] = (value, m.Timestamp, m.Step, isNaN);
         }
-        foreach (var (key, point) in latest)
-        {
-            using var upsert = SqlCommands.Create(connection, transaction,
-                "INSERT INTO latest_metrics (\"key\", value, timestamp, step, is_nan, run_uuid) VALUES (@k, @v, @t, @s, @n, @run)")
-                .With("@k", key).With("@v", point.Value).With("@t", point.Timestamp).With("@s", point.Step).With("@n", point.IsNaN).With("@run", runId);
-            upsert.ExecuteNonQuery();
-        }
+        insert.Flush();
+        var upsert = new RowInserter(_dialect, connection, transaction,
+            "INSERT INTO latest_metrics (\"key\", value, timestamp, step, is_nan, run_uuid) VALUES", "({0}, {1}, {2}, {3}, {4}, @run)", 5, "", ("@run", runId));
+        foreach (var (key, point) in latest) upsert.Add(key, point.Value, point.Timestamp, point.Step, point.IsNaN);
+        upsert.Flush();
     }
 
     /// <summary>The dataset row (shared by the experiment's runs, one per name + digest) and the run's input with its tags.</summary>
@@ -154,7 +144,7 @@ public sealed partial class SqlStore : IRunImporter
         }
         var inputId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(datasetId + runId)))[..32];
         using (var insert = SqlCommands.Create(connection, transaction,
-                   "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id) VALUES (@id, 'DATASET', @dataset, 'RUN', @run)")
+            "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id) VALUES (@id, 'DATASET', @dataset, 'RUN', @run)")
                    .With("@id", inputId).With("@dataset", datasetId).With("@run", runId))
         {
             insert.ExecuteNonQuery();

@@ -8,9 +8,6 @@ namespace Qlib.Tracked.Stores;
 // The one write of run data, as one transaction: params (immutable), metrics (+ latest_metrics), tags.
 public sealed partial class SqlStore
 {
-    /// <summary>Rows per multi-row INSERT: 100 × 6 parameters stays far below every engine's parameter limit.</summary>
-    private const int RowsPerInsert = 100;
-
     /// <summary>What MLflow stores for ±inf (the column is a plain FLOAT).</summary>
     private const double StoredInfinity = double.MaxValue;
 
@@ -66,23 +63,12 @@ public sealed partial class SqlStore
     /// back) with the file store's message; the same value again is a no-op. The check reads after inserting, so a
     /// concurrent writer of the same key cannot slip a different value past it.
     /// </summary>
-    private static void LogParams(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<Param> parameters)
+    private void LogParams(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<Param> parameters)
     {
-        for (var start = 0; start < parameters.Count; start += RowsPerInsert)
-        {
-            var count = Math.Min(RowsPerInsert, parameters.Count - start);
-            using var insert = SqlCommands.Create(connection, transaction, "");
-            var rows = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                var p = parameters[start + i];
-                rows[i] = $"(@k{i}, @v{i}, @run)";
-                insert.With("@k" + i, p.Key).With("@v" + i, p.Value);
-            }
-            insert.With("@run", runId);
-            insert.CommandText = $"INSERT INTO params (\"key\", value, run_uuid) VALUES {string.Join(", ", rows)} ON CONFLICT (\"key\", run_uuid) DO NOTHING";
-            insert.ExecuteNonQuery();
-        }
+        var insert = new RowInserter(_dialect, connection, transaction,
+            "INSERT INTO params (\"key\", value, run_uuid) VALUES", "({0}, {1}, @run)", 2, "ON CONFLICT (\"key\", run_uuid) DO NOTHING", ("@run", runId));
+        foreach (var p in parameters) insert.Add(p.Key, p.Value);
+        insert.Flush();
         var stored = new Dictionary<string, string>(StringComparer.Ordinal);
         using (var read = SqlCommands.Create(connection, transaction, ""))
         {
@@ -108,39 +94,28 @@ public sealed partial class SqlStore
     /// that is later by MLflow's (step, timestamp, value) order on the stored values (a NaN counts as 0). The
     /// comparison runs inside the upsert, so concurrent batches on one run never lose the latest point.
     /// </summary>
-    private static void LogMetrics(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<Metric> metrics)
+    private void LogMetrics(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<Metric> metrics)
     {
         var latest = new Dictionary<string, (double Value, long Timestamp, long Step, bool IsNaN)>(StringComparer.Ordinal);
-        for (var start = 0; start < metrics.Count; start += RowsPerInsert)
+        var insert = new RowInserter(_dialect, connection, transaction,
+            "INSERT INTO metrics (\"key\", value, timestamp, run_uuid, step, is_nan) VALUES", "({0}, {1}, {2}, @run, {3}, {4})", 5,
+            "ON CONFLICT DO NOTHING", ("@run", runId));
+        foreach (var m in metrics)
         {
-            var count = Math.Min(RowsPerInsert, metrics.Count - start);
-            using var insert = SqlCommands.Create(connection, transaction, "");
-            var rows = new string[count];
-            for (var i = 0; i < count; i++)
-            {
-                var m = metrics[start + i];
-                var (value, isNaN) = Stored(m.Value);
-                rows[i] = $"(@k{i}, @v{i}, @t{i}, @run, @s{i}, @n{i})";
-                insert.With("@k" + i, m.Key).With("@v" + i, value).With("@t" + i, m.Timestamp).With("@s" + i, m.Step).With("@n" + i, isNaN);
-                if (!latest.TryGetValue(m.Key, out var best) || (m.Step, m.Timestamp, value).CompareTo((best.Step, best.Timestamp, best.Value)) > 0)
-                    latest[m.Key] = (value, m.Timestamp, m.Step, isNaN);
-            }
-            insert.With("@run", runId);
-            insert.CommandText = "INSERT INTO metrics (\"key\", value, timestamp, run_uuid, step, is_nan) VALUES " +
-                                 string.Join(", ", rows) + " ON CONFLICT DO NOTHING";
-            insert.ExecuteNonQuery();
+            var (value, isNaN) = Stored(m.Value);
+            insert.Add(m.Key, value, m.Timestamp, m.Step, isNaN);
+            if (!latest.TryGetValue(m.Key, out var best) || (m.Step, m.Timestamp, value).CompareTo((best.Step, best.Timestamp, best.Value)) > 0)
+                latest[m.Key] = (value, m.Timestamp, m.Step, isNaN);
         }
-        foreach (var (key, point) in latest)
-        {
-            using var upsert = SqlCommands.Create(connection, transaction,
-                "INSERT INTO latest_metrics (\"key\", value, timestamp, step, is_nan, run_uuid) VALUES (@k, @v, @t, @s, @n, @run) " +
-                "ON CONFLICT (\"key\", run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan " +
-                "WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND " +
-                "(latest_metrics.timestamp IS NULL OR excluded.timestamp > latest_metrics.timestamp OR " +
-                "(excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))")
-                .With("@k", key).With("@v", point.Value).With("@t", point.Timestamp).With("@s", point.Step).With("@n", point.IsNaN).With("@run", runId);
-            upsert.ExecuteNonQuery();
-        }
+        insert.Flush();
+        var upsert = new RowInserter(_dialect, connection, transaction,
+            "INSERT INTO latest_metrics (\"key\", value, timestamp, step, is_nan, run_uuid) VALUES", "({0}, {1}, {2}, {3}, {4}, @run)", 5,
+            "ON CONFLICT (\"key\", run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp, step = excluded.step, is_nan = excluded.is_nan " +
+            "WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND " +
+            "(latest_metrics.timestamp IS NULL OR excluded.timestamp > latest_metrics.timestamp OR " +
+            "(excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))", ("@run", runId));
+        foreach (var (key, point) in latest) upsert.Add(key, point.Value, point.Timestamp, point.Step, point.IsNaN);
+        upsert.Flush();
     }
 
     /// <summary>MLflow's stored form of a value: NaN → (0, is_nan), ±inf → ±max double.</summary>
@@ -151,7 +126,7 @@ public sealed partial class SqlStore
         : (value, false);
 
     /// <summary>Tags overwrite; <c>mlflow.runName</c> also renames the run (kept in sync both ways, as MLflow).</summary>
-    private static void SetTags(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<RunTag> tags)
+    private void SetTags(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<RunTag> tags)
     {
         string? newName = null;
         foreach (var tag in tags)

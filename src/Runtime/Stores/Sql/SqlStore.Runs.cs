@@ -30,26 +30,28 @@ public sealed partial class SqlStore
 
         return Write("create a run", (connection, transaction) =>
         {
-            var experiment = FindExperiment(connection, transaction, experimentId) ?? throw ExperimentNotFound(experimentId);
-            if (experiment.LifecycleStage != LifecycleStage.Active)
+            var (location, stage) = ExperimentLocationAndStage(connection, transaction, experimentId) ?? throw ExperimentNotFound(experimentId);
+            if (stage != LifecycleStage.Active)
                 throw TrackingException.InvalidState($"Could not create run under non-active experiment with ID {experimentId}.");
             var runId = Guid.NewGuid().ToString("N");
             var info = new RunInfo(runId, experimentId, name, userId ?? "unknown", RunStatus.Running, startTime, null,
-                AppendUriPath(experiment.ArtifactLocation, runId, "artifacts"), LifecycleStage.Active);
+                AppendUriPath(location, runId, "artifacts"), LifecycleStage.Active);
             // The columns MLflow fills for a run it creates (source "UNKNOWN", empty source name and version).
-            using (var insert = SqlCommands.Create(connection, transaction,
-                       "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time, " +
-                       "source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time) VALUES " +
-                       "(@id, @name, 'UNKNOWN', '', '', @user, 'RUNNING', @start, NULL, '', 'active', @artifacts, @experiment, NULL)")
-                       .With("@id", runId).With("@name", name).With("@user", info.UserId).With("@start", startTime)
-                       .With("@artifacts", info.ArtifactUri).With("@experiment", ExperimentKey(experimentId)))
-            {
-                insert.ExecuteNonQuery();
-            }
+            _dialect.Statement(connection, transaction,
+                    "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, start_time, end_time, " +
+                    "source_version, lifecycle_stage, artifact_uri, experiment_id, deleted_time) VALUES " +
+                    "(@id, @name, 'UNKNOWN', '', '', @user, 'RUNNING', @start, NULL, '', 'active', @artifacts, @experiment, NULL)")
+                .With("@id", runId).With("@name", name).With("@user", info.UserId).With("@start", startTime)
+                .With("@artifacts", info.ArtifactUri).With("@experiment", ExperimentKey(experimentId))
+                .ExecuteNonQuery();
             var allTags = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var tag in tags) allTags[tag.Key] = tag.Value;
             allTags[RunNameTag] = name; // MLflow always records the name as a tag too
-            foreach (var (key, value) in allTags) UpsertTag(connection, transaction, runId, key, value);
+            // A new run has no tags yet, so a plain insert (keys are distinct).
+            var insertTags = new RowInserter(_dialect, connection, transaction, "INSERT INTO tags (\"key\", value, run_uuid) VALUES", "({0}, {1}, @run)", 2, "",
+                ("@run", runId));
+            foreach (var (key, value) in allTags) insertTags.Add(key, value);
+            insertTags.Flush();
             return new Run(info, new RunData(new Dictionary<string, Metric>(), new Dictionary<string, string>(), allTags), []);
         });
     }
@@ -72,12 +74,9 @@ public sealed partial class SqlStore
         {
             var info = LoadActiveRunInfo(connection, transaction, runId);
             var updated = info with { Status = status, EndTime = endTime, RunName = runName ?? info.RunName };
-            using (var update = SqlCommands.Create(connection, transaction,
-                       "UPDATE runs SET status = @status, end_time = @end, name = @name WHERE run_uuid = @id")
-                       .With("@status", status.ToMlflowString()).With("@end", endTime).With("@name", updated.RunName).With("@id", runId))
-            {
-                update.ExecuteNonQuery();
-            }
+            _dialect.Statement(connection, transaction, "UPDATE runs SET status = @status, end_time = @end, name = @name WHERE run_uuid = @id")
+                .With("@status", status.ToMlflowString()).With("@end", endTime).With("@name", updated.RunName).With("@id", runId)
+                .ExecuteNonQuery();
             if (runName is not null) UpsertTag(connection, transaction, runId, RunNameTag, runName);
             return updated;
         });
@@ -120,13 +119,8 @@ public sealed partial class SqlStore
         return Read("read a metric history", (connection, transaction) =>
         {
             RequireRun(connection, transaction, runId);
-            using var command = SqlCommands.Create(connection, transaction,
-                $"SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = @id AND \"key\" = @key ORDER BY {_dialect.InsertionOrder}")
-                .With("@id", runId).With("@key", metricKey);
-            using var reader = command.ExecuteReader();
             var history = new List<Metric>();
-            while (reader.Read())
-                history.Add(new Metric(metricKey, reader.Boolean(3) ? double.NaN : reader.GetDouble(0), reader.NullableInt64(1) ?? 0, reader.NullableInt64(2) ?? 0));
+            _dialect.ReadMetricHistory(connection, transaction, runId, metricKey, history);
             return history;
         });
     }
@@ -135,16 +129,16 @@ public sealed partial class SqlStore
 
     private static TrackingException RunNotFound(string runId) => TrackingException.DoesNotExist($"Run '{runId}' not found");
 
-    private static void RequireRun(DbConnection connection, DbTransaction transaction, string runId)
+    private void RequireRun(DbConnection connection, DbTransaction transaction, string runId)
     {
-        using var command = SqlCommands.Create(connection, transaction, "SELECT COUNT(*) FROM runs WHERE run_uuid = @id").With("@id", runId);
+        var command = _dialect.Statement(connection, transaction, "SELECT COUNT(*) FROM runs WHERE run_uuid = @id").With("@id", runId);
         if (Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 0) throw RunNotFound(runId);
     }
 
     /// <summary>The run's info; RESOURCE_DOES_NOT_EXIST when unknown, INVALID_PARAMETER_VALUE when deleted (MLflow's check_run_is_active).</summary>
     private RunInfo LoadActiveRunInfo(DbConnection connection, DbTransaction transaction, string runId)
     {
-        using var command = SqlCommands.Create(connection, transaction, $"SELECT {RunColumns} FROM runs WHERE run_uuid = @id").With("@id", runId);
+        var command = _dialect.Statement(connection, transaction, $"SELECT {RunColumns} FROM runs WHERE run_uuid = @id").With("@id", runId);
         using var reader = command.ExecuteReader();
         if (!reader.Read()) throw RunNotFound(runId);
         var info = ReadRunInfo(reader);
@@ -154,9 +148,9 @@ public sealed partial class SqlStore
         return info;
     }
 
-    private static void UpsertTag(DbConnection connection, DbTransaction transaction, string runId, string key, string value)
+    private void UpsertTag(DbConnection connection, DbTransaction transaction, string runId, string key, string value)
     {
-        using var command = SqlCommands.Create(connection, transaction,
+        var command = _dialect.Statement(connection, transaction,
             "INSERT INTO tags (\"key\", value, run_uuid) VALUES (@key, @value, @id) ON CONFLICT (\"key\", run_uuid) DO UPDATE SET value = excluded.value")
             .With("@key", key).With("@value", value).With("@id", runId);
         command.ExecuteNonQuery();

@@ -11,12 +11,14 @@ namespace Qlib.Tracked.Stores;
 /// what this store writes and the other way round, also while both have the database open.
 /// </summary>
 /// <remarks>
-/// The database is the only state: every call opens a pooled connection, does its work in one transaction and
-/// commits, so other processes' writes are seen on the next call. A batch is one transaction (its metrics, their
-/// <c>latest_metrics</c> rows, params and tags together, or nothing). Calls that meet a busy SQLite file wait for
+/// The database is the only state: every call takes a connection (SQLite: kept open by this store with its prepared
+/// statements), does its work in one transaction and commits, so other processes' writes are seen on the next call. A
+/// batch is one transaction (its metrics, their <c>latest_metrics</c> rows, params and tags together, or nothing). A
+/// SQLite file is switched to WAL on the first write (docs/sql-store.md). Calls that meet a busy SQLite file wait for
 /// it (<see cref="SqliteDialect.BusyTimeoutSeconds"/> per statement) and a transaction that still fails on a lock,
-/// a deadlock or a serialization conflict is retried whole. Search loads the candidate runs' latest metrics,
-/// params and tags with one query each and answers with the shared search code under MLflow's SQL-store
+/// a deadlock or a serialization conflict is retried whole. Search narrows the candidates in SQL
+/// (<see cref="SqlRunPrefilter"/>), reads them with just the keys it needs in one query and answers with the shared
+/// search code under MLflow's SQL-store
 /// semantics (see <see cref="SearchRuns"/>). This type is split over <c>SqlStore.*.cs</c>.
 /// </remarks>
 public sealed partial class SqlStore : ITrackingStore, IDisposable
@@ -210,8 +212,19 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
     {
         if (ReadOnlyReason is { } why)
             throw new TrackingException(ErrorCode.InvalidState, $"Cannot {operation}: the {_dialect.Describe} is open read-only because {why}.");
+        // Tuned on the first write, not at open: opening a ready database only reads it.
+        if (!_preparedForWrites)
+        {
+            lock (_dialect)
+            {
+                if (!_preparedForWrites) _dialect.PrepareForWrites();
+                _preparedForWrites = true;
+            }
+        }
         return Execute(operation, write: true, work);
     }
+
+    private volatile bool _preparedForWrites;
 
     /// <summary>Runs <paramref name="work"/> in one read transaction (one snapshot).</summary>
     private T Read<T>(string operation, Func<DbConnection, DbTransaction, T> work) => Execute(operation, write: false, work);
@@ -223,11 +236,18 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
         {
             try
             {
-                using var connection = _dialect.Open();
-                using var transaction = write ? _dialect.BeginWrite(connection) : _dialect.BeginRead(connection);
-                var result = work(connection, transaction);
-                transaction.Commit();
-                return result;
+                var connection = _dialect.Open();
+                try
+                {
+                    using var transaction = write ? _dialect.BeginWrite(connection) : _dialect.BeginRead(connection);
+                    var result = work(connection, transaction);
+                    transaction.Commit();
+                    return result;
+                }
+                finally
+                {
+                    _dialect.Release(connection); // the transaction has ended: committed, or rolled back by its Dispose
+                }
             }
             catch (DbException e) when (_dialect.IsTransient(e) && attempt < MaxAttempts)
             {

@@ -201,6 +201,29 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Throws<ObjectDisposedException>(() => store.GetExperiment("0"));
     }
 
+    /// <summary>
+    /// The first write switches the file to WAL (a commit then needs no fsync; docs/sql-store.md); another connection —
+    /// as another process's — sees every commit at once while this store keeps its connections open, and once the store
+    /// is disposed of the last connection folds the log back into the file and removes it.
+    /// </summary>
+    [Fact]
+    public void FirstWrite_SwitchesTheFileToWal_AndOtherConnectionsSeeEveryCommitWhileTheStoreIsOpen()
+    {
+        string runId;
+        using (var store = Open()) // creating the schema is the first write
+        {
+            Assert.Equal(["wal"], Query("PRAGMA journal_mode"));
+            runId = store.CreateRun("0", null, 1, null, "r").Info.RunId;
+            store.LogBatch(runId, [new Metric("m", 0.5, 2, 0), new Metric("m", double.NaN, 3, 1)], [new Param("p", "1")], []);
+            Assert.Equal(["2"], Query($"SELECT COUNT(*) FROM metrics WHERE run_uuid = '{runId}'"));
+            Assert.Equal(["1"], Query($"SELECT value FROM params WHERE run_uuid = '{runId}'"));
+            Assert.True(File.Exists(DatabasePath + "-wal"), "a WAL database keeps its log beside it while open");
+            Assert.Equal([0.5, double.NaN], store.GetMetricHistory(runId, "m").Select(m => m.Value));
+        }
+        Assert.False(File.Exists(DatabasePath + "-wal"), "the last connection should fold the log into the file and remove it");
+        Assert.Equal(["2"], Query($"SELECT COUNT(*) FROM metrics WHERE run_uuid = '{runId}'"));
+    }
+
     /// <summary>Several stores (each its own connections, as separate processes have) write one run at once: nothing is lost.</summary>
     [Fact]
     public void ConcurrentWriters_OnOneFile_LoseNothing_AndLatestIsTheGlobalLatest()
