@@ -34,44 +34,60 @@ public sealed class AtomicWriteStream : Stream, IAbortableWriteStream
     /// <summary>Discards everything written; the target keeps its old content (or stays absent).</summary>
     public void Abort() => _aborted = true;
 
+    /// <inheritdoc/>
     public override bool CanRead => false;
+    /// <inheritdoc/>
     public override bool CanSeek => !_done && _temp.CanSeek;
+    /// <inheritdoc/>
     public override bool CanWrite => !_done;
+    /// <inheritdoc/>
     public override long Length => _temp.Length;
 
+    /// <inheritdoc/>
     public override long Position
     {
         get => _temp.Position;
         set => _temp.Position = value;
     }
 
+    /// <inheritdoc/>
     public override void Write(byte[] buffer, int offset, int count) => Guard(() => _temp.Write(buffer, offset, count));
 
+    /// <inheritdoc/>
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         try { _temp.Write(buffer); }
         catch { _aborted = true; throw; }
     }
 
+    /// <inheritdoc/>
     public override async Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
         try { await _temp.WriteAsync(buffer.AsMemory(offset, count), cancellationToken).ConfigureAwait(false); }
         catch { _aborted = true; throw; }
     }
 
+    /// <inheritdoc/>
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         try { await _temp.WriteAsync(buffer, cancellationToken).ConfigureAwait(false); }
         catch { _aborted = true; throw; }
     }
 
+    /// <inheritdoc/>
     public override void WriteByte(byte value) => Guard(() => _temp.WriteByte(value));
+    /// <inheritdoc/>
     public override void Flush() => _temp.Flush();
+    /// <inheritdoc/>
     public override Task FlushAsync(CancellationToken cancellationToken) => _temp.FlushAsync(cancellationToken);
+    /// <inheritdoc/>
     public override long Seek(long offset, SeekOrigin origin) => _temp.Seek(offset, origin);
+    /// <inheritdoc/>
     public override void SetLength(long value) => _temp.SetLength(value);
+    /// <inheritdoc/>
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("An artifact write stream cannot be read.");
 
+    /// <inheritdoc/>
     protected override void Dispose(bool disposing)
     {
         try

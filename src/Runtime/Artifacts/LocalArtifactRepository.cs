@@ -22,9 +22,11 @@ public sealed class LocalArtifactRepository : IArtifactRepository
         _confinement = new PathConfinement(LocalRoot);
     }
 
+    /// <inheritdoc/>
     public string ArtifactUri { get; }
     public string LocalRoot { get; }
 
+    /// <inheritdoc/>
     public IReadOnlyList<ArtifactInfo> List(string? path = null)
     {
         var (segments, full) = Resolve(path, allowRoot: true);
@@ -44,6 +46,7 @@ public sealed class LocalArtifactRepository : IArtifactRepository
         return entries;
     }
 
+    /// <inheritdoc/>
     public void LogArtifact(string localPath, string? artifactPath = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(localPath);
@@ -69,6 +72,7 @@ public sealed class LocalArtifactRepository : IArtifactRepository
         }
     }
 
+    /// <inheritdoc/>
     public void Write(string path, ReadOnlySpan<byte> content)
     {
         using var stream = OpenWrite(path);
@@ -76,6 +80,7 @@ public sealed class LocalArtifactRepository : IArtifactRepository
         catch { ((AtomicWriteStream)stream).Abort(); throw; }
     }
 
+    /// <inheritdoc/>
     public Stream OpenWrite(string path)
     {
         var (segments, full) = Resolve(path, allowRoot: false);
@@ -85,6 +90,7 @@ public sealed class LocalArtifactRepository : IArtifactRepository
         return new AtomicWriteStream(full);
     }
 
+    /// <inheritdoc/>
     public Stream OpenRead(string path)
     {
         var (_, full) = Resolve(path, allowRoot: false);
@@ -95,12 +101,14 @@ public sealed class LocalArtifactRepository : IArtifactRepository
         return new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 81920);
     }
 
+    /// <inheritdoc/>
     public bool Exists(string path)
     {
         var (_, full) = Resolve(path, allowRoot: true);
         return File.Exists(full) || Directory.Exists(full);
     }
 
+    /// <inheritdoc/>
     public string Download(string path, string? destination = null)
     {
         var (segments, full) = Resolve(path, allowRoot: true);
@@ -123,6 +131,7 @@ public sealed class LocalArtifactRepository : IArtifactRepository
         return target;
     }
 
+    /// <inheritdoc/>
     public string? GetLocalPath(string path) => Resolve(path, allowRoot: true).Full;
 
     /// <summary>Validates <paramref name="path"/> and maps it below <see cref="LocalRoot"/>.</summary>

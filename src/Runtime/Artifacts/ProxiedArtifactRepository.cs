@@ -28,8 +28,10 @@ public sealed class ProxiedArtifactRepository : IArtifactRepository
         _root = rootPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <inheritdoc/>
     public string ArtifactUri { get; }
 
+    /// <inheritdoc/>
     public IReadOnlyList<ArtifactInfo> List(string? path = null)
     {
         var segments = ArtifactPath.Normalize(path);
@@ -57,6 +59,7 @@ public sealed class ProxiedArtifactRepository : IArtifactRepository
         return entries;
     }
 
+    /// <inheritdoc/>
     public void LogArtifact(string localPath, string? artifactPath = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(localPath);
@@ -80,6 +83,7 @@ public sealed class ProxiedArtifactRepository : IArtifactRepository
         }
     }
 
+    /// <inheritdoc/>
     public void Write(string path, ReadOnlySpan<byte> content)
     {
         var segments = ArtifactPath.NormalizeFile(path);
@@ -123,6 +127,7 @@ public sealed class ProxiedArtifactRepository : IArtifactRepository
         return new ResponseStream(response);
     }
 
+    /// <inheritdoc/>
     public bool Exists(string path)
     {
         var segments = ArtifactPath.Normalize(path);
@@ -132,6 +137,7 @@ public sealed class ProxiedArtifactRepository : IArtifactRepository
         return List(parent).Any(e => e.Path == wanted);
     }
 
+    /// <inheritdoc/>
     public string Download(string path, string? destination = null)
     {
         var segments = ArtifactPath.Normalize(path);

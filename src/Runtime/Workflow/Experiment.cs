@@ -165,5 +165,6 @@ public sealed class Experiment
             $"No valid recorder has been found in experiment '{Name}' (id {Id}) with the name '{recorderName}'.");
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"Experiment(id={Id}, name={Name})";
 }

@@ -411,11 +411,15 @@ public sealed class Recorder : IEquatable<Recorder>, IRunLogger, IRunReader
 
     // ----- equality by id (Qlib) -----
 
+    /// <inheritdoc/>
     public bool Equals(Recorder? other) => other is not null && string.Equals(Id, other.Id, StringComparison.Ordinal);
 
+    /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is Recorder r && Equals(r);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => Id is null ? 0 : StringComparer.Ordinal.GetHashCode(Id);
 
+    /// <inheritdoc/>
     public override string ToString() => $"Recorder(id={Id}, name={Name}, experiment_id={ExperimentId}, status={Status.ToMlflowString()})";
 }

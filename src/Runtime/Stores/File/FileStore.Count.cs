@@ -8,6 +8,7 @@ namespace Qlib.Tracked.Stores;
 // instead of reading every file of every run.
 public sealed partial class FileStore
 {
+    /// <inheritdoc/>
     public int CountRuns(string experimentId, ViewType viewType)
     {
         var counts = CountRunsByStage(experimentId);
@@ -19,6 +20,7 @@ public sealed partial class FileStore
         };
     }
 
+    /// <inheritdoc/>
     public RunCounts CountRunsByStage(string experimentId)
     {
         MlflowValidation.ValidateExperimentId(experimentId);

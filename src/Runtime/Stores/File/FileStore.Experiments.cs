@@ -14,6 +14,7 @@ public sealed partial class FileStore
     // Name -> id of the experiment GetExperimentByName last found under that name (read again on every use).
     private readonly ConcurrentDictionary<string, string> _experimentIdsByName = new(StringComparer.Ordinal);
 
+    /// <inheritdoc/>
     public string CreateExperiment(string name, string? artifactLocation = null, IReadOnlyList<RunTag>? tags = null)
     {
         MlflowValidation.ValidateExperimentName(name);
@@ -61,6 +62,7 @@ public sealed partial class FileStore
         AtomicFile.WriteAllText(Path.Combine(folder, StoreLayout.MetaFile), ExperimentMetaFile.Format(info, includeTags: false));
     }
 
+    /// <inheritdoc/>
     public ExperimentInfo GetExperiment(string experimentId)
     {
         MlflowValidation.ValidateExperimentId(experimentId);
@@ -70,6 +72,7 @@ public sealed partial class FileStore
             ?? throw new TrackingException(ErrorCode.InvalidState, $"Experiment {experimentId} is malformed: {problem} ({StoreLayout.Relative(RootDirectory, folder)}).");
     }
 
+    /// <inheritdoc/>
     public ExperimentInfo? GetExperimentByName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -96,6 +99,7 @@ public sealed partial class FileStore
         return experiment?.LifecycleStage == LifecycleStage.Active ? experiment : null;
     }
 
+    /// <inheritdoc/>
     public IReadOnlyList<ExperimentInfo> SearchExperiments(ViewType viewType = ViewType.ActiveOnly)
     {
         var result = ListExperiments(viewType);
@@ -108,6 +112,7 @@ public sealed partial class FileStore
         return result;
     }
 
+    /// <inheritdoc/>
     public void DeleteExperiment(string experimentId)
     {
         MlflowValidation.ValidateExperimentId(experimentId);
@@ -129,6 +134,7 @@ public sealed partial class FileStore
         Directory.Move(folder, target);
     }
 
+    /// <inheritdoc/>
     public void RestoreExperiment(string experimentId)
     {
         MlflowValidation.ValidateExperimentId(experimentId);
@@ -146,6 +152,7 @@ public sealed partial class FileStore
             WriteRunMeta(runFolder, run with { LifecycleStage = LifecycleStage.Active, DeletedTime = null });
     }
 
+    /// <inheritdoc/>
     public void RenameExperiment(string experimentId, string newName)
     {
         MlflowValidation.ValidateExperimentId(experimentId);
@@ -160,6 +167,7 @@ public sealed partial class FileStore
         WriteExperimentMeta(Path.Combine(RootDirectory, experimentId), experiment with { Name = newName, LastUpdateTime = StoreLayout.NowMillis() });
     }
 
+    /// <inheritdoc/>
     public void SetExperimentTag(string experimentId, string key, string value)
     {
         MlflowValidation.ValidateExperimentTag(key, value);

@@ -13,6 +13,7 @@ public sealed partial class FileStore : IRunImporter
     /// <summary>Prefix of a run folder being imported: hidden, so no listing takes it for a run until it is renamed.</summary>
     private const string ImportPrefix = ".qtrk-import-";
 
+    /// <inheritdoc/>
     public string ImportExperiment(ExperimentInfo experiment)
     {
         ArgumentNullException.ThrowIfNull(experiment);
@@ -35,6 +36,7 @@ public sealed partial class FileStore : IRunImporter
         return id;
     }
 
+    /// <inheritdoc/>
     public RunInfo ImportRun(RunImport run)
     {
         ArgumentNullException.ThrowIfNull(run);

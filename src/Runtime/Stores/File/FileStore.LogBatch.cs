@@ -8,6 +8,7 @@ namespace Qlib.Tracked.Stores;
 // The one write of run data. Order as MLflow: params, then metrics, then tags.
 public sealed partial class FileStore
 {
+    /// <inheritdoc/>
     public void LogBatch(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> parameters, IReadOnlyList<RunTag> tags)
     {
         ArgumentNullException.ThrowIfNull(metrics);

@@ -10,6 +10,7 @@ public sealed partial class FileStore
 {
     private const string RunNameTag = "mlflow.runName";
 
+    /// <inheritdoc/>
     public Run CreateRun(string experimentId, string? userId, long startTime, IReadOnlyList<RunTag>? tags, string? runName)
     {
         MlflowValidation.ValidateExperimentId(experimentId);
@@ -54,12 +55,14 @@ public sealed partial class FileStore
         return new Run(info, new RunData(new Dictionary<string, Metric>(), new Dictionary<string, string>(), allTags), []);
     }
 
+    /// <inheritdoc/>
     public Run GetRun(string runId)
     {
         var (folder, info) = LoadRun(runId, useCache: false);
         return ReadRun(folder, info);
     }
 
+    /// <inheritdoc/>
     public RunInfo UpdateRunInfo(string runId, RunStatus status, long? endTime, string? runName)
     {
         lock (_metaWriteLock)
@@ -78,6 +81,7 @@ public sealed partial class FileStore
         }
     }
 
+    /// <inheritdoc/>
     public void DeleteRun(string runId)
     {
         lock (_metaWriteLock)
@@ -87,6 +91,7 @@ public sealed partial class FileStore
         }
     }
 
+    /// <inheritdoc/>
     public void RestoreRun(string runId)
     {
         lock (_metaWriteLock)
@@ -96,6 +101,7 @@ public sealed partial class FileStore
         }
     }
 
+    /// <inheritdoc/>
     public void DeleteTag(string runId, string key)
     {
         _keys.ValidateTagKey(key);
@@ -107,6 +113,7 @@ public sealed partial class FileStore
         _runIndex.Touched(folder);
     }
 
+    /// <inheritdoc/>
     public IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey)
     {
         _keys.ValidateMetricKey(metricKey);

@@ -9,6 +9,7 @@ namespace Qlib.Tracked.Stores;
 // everything listed). Where the runs come from is one method, so the run index replaces the folder scan.
 public sealed partial class FileStore
 {
+    /// <inheritdoc/>
     public PagedList<Run> SearchRuns(
         IReadOnlyList<string> experimentIds,
         string? filter,
@@ -41,6 +42,7 @@ public sealed partial class FileStore
         return new PagedList<Run>(runs, next);
     }
 
+    /// <inheritdoc/>
     public PagedList<ExperimentInfo> SearchExperiments(string? filter, ViewType viewType, int maxResults,
         IReadOnlyList<string>? orderBy = null, string? pageToken = null) =>
         ExperimentSearch.Apply(ListExperiments(viewType), filter, maxResults, orderBy, pageToken);

@@ -55,16 +55,19 @@ public sealed partial class FileStore : ITrackingStore
 
     public string RootDirectory { get; }
     public FileStoreOptions Options { get; }
+    /// <inheritdoc/>
     public string TrackingUri { get; }
 
     /// <summary>Where deleted experiments are moved (<c>&lt;root&gt;/.trash</c>).</summary>
     public string TrashDirectory { get; }
 
+    /// <inheritdoc/>
     public string DefaultArtifactRoot { get; }
 
     /// <summary>Where this store reads and writes artifacts: its folder, the default artifact root and <see cref="FileStoreOptions.ArtifactRoots"/>.</summary>
     public ArtifactRoots ArtifactRoots { get; }
 
+    /// <inheritdoc/>
     public event Action<StoreWarning>? Warning;
 
     /// <summary>

@@ -55,6 +55,7 @@ public sealed class MlflowHttpClient : IDisposable
     /// <summary>Raised before each retry with what failed and how long the client waits (no credentials in it).</summary>
     public event Action<string>? Retrying;
 
+    /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
 
     // ----- JSON calls -----

@@ -57,6 +57,7 @@ public sealed partial class RestStore : ITrackingStore
     /// <summary>Raised before a failed request is retried, with what failed and the wait (no credentials in it).</summary>
     public event Action<string>? RequestRetried;
 
+    /// <inheritdoc/>
     public void Dispose()
     {
         _http.Dispose();
@@ -66,6 +67,7 @@ public sealed partial class RestStore : ITrackingStore
 
     // ----- experiments -----
 
+    /// <inheritdoc/>
     public string CreateExperiment(string name, string? artifactLocation = null, IReadOnlyList<RunTag>? tags = null)
     {
         var answer = _http.Post(MlflowRoutes.CreateExperiment,
@@ -79,6 +81,7 @@ public sealed partial class RestStore : ITrackingStore
         return Read(MlflowRoutes.CreateExperiment, () => answer.ExperimentId ?? throw new MlflowProtocolException("experiment_id", "is missing"));
     }
 
+    /// <inheritdoc/>
     public ExperimentInfo GetExperiment(string experimentId)
     {
         var answer = _http.Get(MlflowRoutes.GetExperiment, [new("experiment_id", experimentId)], MlflowJsonContext.Default.GetExperimentResponse);
@@ -135,22 +138,27 @@ public sealed partial class RestStore : ITrackingStore
         });
     }
 
+    /// <inheritdoc/>
     public void DeleteExperiment(string experimentId) =>
         PostEmpty(MlflowRoutes.DeleteExperiment, new ExperimentIdRequest { ExperimentId = experimentId }, MlflowJsonContext.Default.ExperimentIdRequest);
 
+    /// <inheritdoc/>
     public void RestoreExperiment(string experimentId) =>
         PostEmpty(MlflowRoutes.RestoreExperiment, new ExperimentIdRequest { ExperimentId = experimentId }, MlflowJsonContext.Default.ExperimentIdRequest);
 
+    /// <inheritdoc/>
     public void RenameExperiment(string experimentId, string newName) =>
         PostEmpty(MlflowRoutes.UpdateExperiment, new UpdateExperimentRequest { ExperimentId = experimentId, NewName = newName },
             MlflowJsonContext.Default.UpdateExperimentRequest);
 
+    /// <inheritdoc/>
     public void SetExperimentTag(string experimentId, string key, string value) =>
         PostEmpty(MlflowRoutes.SetExperimentTag, new SetExperimentTagRequest { ExperimentId = experimentId, Key = key, Value = value },
             MlflowJsonContext.Default.SetExperimentTagRequest);
 
     // ----- runs -----
 
+    /// <inheritdoc/>
     public Run CreateRun(string experimentId, string? userId, long startTime, IReadOnlyList<RunTag>? tags, string? runName)
     {
         var answer = _http.Post(MlflowRoutes.CreateRun,
@@ -169,6 +177,7 @@ public sealed partial class RestStore : ITrackingStore
         return run;
     }
 
+    /// <inheritdoc/>
     public Run GetRun(string runId)
     {
         // The Python client sends the deprecated run_uuid too, so servers from before its rename answer as well.
@@ -178,6 +187,7 @@ public sealed partial class RestStore : ITrackingStore
         return run;
     }
 
+    /// <inheritdoc/>
     public RunInfo UpdateRunInfo(string runId, RunStatus status, long? endTime, string? runName)
     {
         var answer = _http.Post(MlflowRoutes.UpdateRun,
@@ -186,12 +196,15 @@ public sealed partial class RestStore : ITrackingStore
         return Read(MlflowRoutes.UpdateRun, () => ProtocolMapping.ToRunInfo(answer.RunInfo, "run_info"));
     }
 
+    /// <inheritdoc/>
     public void DeleteRun(string runId) =>
         PostEmpty(MlflowRoutes.DeleteRun, new RunIdRequest { RunId = runId }, MlflowJsonContext.Default.RunIdRequest);
 
+    /// <inheritdoc/>
     public void RestoreRun(string runId) =>
         PostEmpty(MlflowRoutes.RestoreRun, new RunIdRequest { RunId = runId }, MlflowJsonContext.Default.RunIdRequest);
 
+    /// <inheritdoc/>
     public PagedList<Run> SearchRuns(IReadOnlyList<string> experimentIds, string? filter, ViewType viewType, int maxResults,
         IReadOnlyList<string>? orderBy, string? pageToken)
     {
@@ -214,6 +227,7 @@ public sealed partial class RestStore : ITrackingStore
         });
     }
 
+    /// <inheritdoc/>
     public void DeleteTag(string runId, string key) =>
         PostEmpty(MlflowRoutes.DeleteTag, new DeleteTagRequest { RunId = runId, Key = key }, MlflowJsonContext.Default.DeleteTagRequest);
 

@@ -34,6 +34,7 @@ public sealed class RunOrdering : IComparer<Run>
         return new RunOrdering(keys);
     }
 
+    /// <inheritdoc/>
     public int Compare(Run? x, Run? y)
     {
         ArgumentNullException.ThrowIfNull(x);

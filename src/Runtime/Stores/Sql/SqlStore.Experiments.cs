@@ -12,6 +12,7 @@ public sealed partial class SqlStore
 {
     private const string ExperimentColumns = "experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time";
 
+    /// <inheritdoc/>
     public string CreateExperiment(string name, string? artifactLocation = null, IReadOnlyList<RunTag>? tags = null)
     {
         MlflowValidation.ValidateExperimentName(name);
@@ -56,6 +57,7 @@ public sealed partial class SqlStore
         });
     }
 
+    /// <inheritdoc/>
     public ExperimentInfo GetExperiment(string experimentId)
     {
         MlflowValidation.ValidateExperimentId(experimentId);
@@ -89,6 +91,7 @@ public sealed partial class SqlStore
         IReadOnlyList<string>? orderBy = null, string? pageToken = null) =>
         Search.ExperimentSearch.Apply(SearchExperiments(viewType), filter, maxResults, orderBy, pageToken, numericIds: true);
 
+    /// <inheritdoc/>
     public void DeleteExperiment(string experimentId)
     {
         MlflowValidation.ValidateExperimentId(experimentId);
@@ -110,6 +113,7 @@ public sealed partial class SqlStore
         });
     }
 
+    /// <inheritdoc/>
     public void RestoreExperiment(string experimentId)
     {
         MlflowValidation.ValidateExperimentId(experimentId);
@@ -126,6 +130,7 @@ public sealed partial class SqlStore
         });
     }
 
+    /// <inheritdoc/>
     public void RenameExperiment(string experimentId, string newName)
     {
         MlflowValidation.ValidateExperimentId(experimentId);
@@ -150,6 +155,7 @@ public sealed partial class SqlStore
         });
     }
 
+    /// <inheritdoc/>
     public void SetExperimentTag(string experimentId, string key, string value)
     {
         MlflowValidation.ValidateExperimentTag(key, value);

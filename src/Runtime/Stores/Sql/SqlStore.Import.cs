@@ -11,6 +11,7 @@ namespace Qlib.Tracked.Stores;
 // Import (qtrack migrate): experiments and whole runs as recorded elsewhere, each in one transaction.
 public sealed partial class SqlStore : IRunImporter
 {
+    /// <inheritdoc/>
     public string ImportExperiment(ExperimentInfo experiment)
     {
         ArgumentNullException.ThrowIfNull(experiment);

@@ -11,6 +11,7 @@ public sealed partial class SqlStore
     /// <summary>What MLflow stores for ±inf (the column is a plain FLOAT).</summary>
     private const double StoredInfinity = double.MaxValue;
 
+    /// <inheritdoc/>
     public void LogBatch(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> parameters, IReadOnlyList<RunTag> tags)
     {
         ArgumentNullException.ThrowIfNull(metrics);

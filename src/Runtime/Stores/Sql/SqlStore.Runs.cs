@@ -13,6 +13,7 @@ public sealed partial class SqlStore
     private const string RunNameTag = "mlflow.runName";
     private const string RunColumns = "run_uuid, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage, deleted_time";
 
+    /// <inheritdoc/>
     public Run CreateRun(string experimentId, string? userId, long startTime, IReadOnlyList<RunTag>? tags, string? runName)
     {
         MlflowValidation.ValidateExperimentId(experimentId);
@@ -56,6 +57,7 @@ public sealed partial class SqlStore
         });
     }
 
+    /// <inheritdoc/>
     public Run GetRun(string runId)
     {
         MlflowValidation.ValidateRunId(runId);
@@ -66,6 +68,7 @@ public sealed partial class SqlStore
         });
     }
 
+    /// <inheritdoc/>
     public RunInfo UpdateRunInfo(string runId, RunStatus status, long? endTime, string? runName)
     {
         MlflowValidation.ValidateRunId(runId);
@@ -82,8 +85,10 @@ public sealed partial class SqlStore
         });
     }
 
+    /// <inheritdoc/>
     public void DeleteRun(string runId) => SetRunStage(runId, "deleted", NowMillis());
 
+    /// <inheritdoc/>
     public void RestoreRun(string runId) => SetRunStage(runId, "active", null);
 
     private void SetRunStage(string runId, string stage, long? deletedTime)
@@ -98,6 +103,7 @@ public sealed partial class SqlStore
         });
     }
 
+    /// <inheritdoc/>
     public void DeleteTag(string runId, string key)
     {
         MlflowValidation.ValidateRunId(runId);

@@ -155,6 +155,7 @@ public sealed partial class SqlStore
         });
     }
 
+    /// <inheritdoc/>
     public RunCounts CountRunsByStage(string experimentId) =>
         new(CountRuns(experimentId, ViewType.ActiveOnly), CountRuns(experimentId, ViewType.DeletedOnly));
 }

@@ -52,6 +52,7 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public string TrackingUri { get; }
 
     /// <summary>The artifact root of new experiments (absolute; a URI when configured as one).</summary>
