@@ -7,6 +7,7 @@ namespace Qlib.Tracked.Artifacts;
 /// </summary>
 public sealed class ArtifactLocationNotAllowedException : TrackingException
 {
+    /// <summary>Refuses <paramref name="location"/> (resolved to <paramref name="resolvedPath"/> when it is local) for <paramref name="owner"/> because it lies outside every allowed root in <paramref name="roots"/>; <paramref name="reason"/> adds why.</summary>
     public ArtifactLocationNotAllowedException(string owner, string location, string? resolvedPath, ArtifactRoots roots, string? reason = null)
         : base(ErrorCode.PermissionDenied,
             $"{owner} keeps its artifacts at '{location}'" + (reason is null ? "" : $" ({reason})") +

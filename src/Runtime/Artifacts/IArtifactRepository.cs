@@ -27,6 +27,7 @@ public interface IArtifactRepository
     /// <summary>Opens an artifact for reading; RESOURCE_DOES_NOT_EXIST when missing.</summary>
     Stream OpenRead(string path);
 
+    /// <summary>Whether a file or folder exists at <paramref name="path"/> (relative to the artifact root).</summary>
     bool Exists(string path);
 
     /// <summary>Copies an artifact (file or folder) to <paramref name="destination"/> (a temp folder when null) and returns the local path.</summary>

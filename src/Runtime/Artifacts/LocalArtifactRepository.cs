@@ -24,6 +24,7 @@ public sealed class LocalArtifactRepository : IArtifactRepository
 
     /// <inheritdoc/>
     public string ArtifactUri { get; }
+    /// <summary>The absolute local folder that <see cref="ArtifactUri"/> points to.</summary>
     public string LocalRoot { get; }
 
     /// <inheritdoc/>

@@ -27,6 +27,7 @@ public interface ITrackingStore : IDisposable
     event Action<StoreWarning>? Warning;
 
     // ----- experiments -----
+    /// <summary>Creates an active experiment and returns its id; RESOURCE_ALREADY_EXISTS when the name is taken. Artifacts go under <paramref name="artifactLocation"/>, or <see cref="DefaultArtifactRoot"/>/&lt;id&gt; when null.</summary>
     string CreateExperiment(string name, string? artifactLocation = null, IReadOnlyList<RunTag>? tags = null);
 
     /// <summary>By id, active or deleted; RESOURCE_DOES_NOT_EXIST when unknown.</summary>
@@ -52,16 +53,25 @@ public interface ITrackingStore : IDisposable
         IReadOnlyList<string>? orderBy = null, string? pageToken = null) =>
         Search.ExperimentSearch.Apply(SearchExperiments(viewType), filter, maxResults, orderBy, pageToken);
 
+    /// <summary>Marks an experiment (and its runs) deleted; RESOURCE_DOES_NOT_EXIST when unknown.</summary>
     void DeleteExperiment(string experimentId);
+    /// <summary>Makes a deleted experiment active again.</summary>
     void RestoreExperiment(string experimentId);
+    /// <summary>Renames an active experiment; the new name must be unused.</summary>
     void RenameExperiment(string experimentId, string newName);
+    /// <summary>Sets (or overwrites) one experiment tag.</summary>
     void SetExperimentTag(string experimentId, string key, string value);
 
     // ----- runs -----
+    /// <summary>Starts a RUNNING run in an active experiment; <paramref name="startTime"/> is epoch milliseconds. A null <paramref name="runName"/> gets a generated one, as MLflow does.</summary>
     Run CreateRun(string experimentId, string? userId, long startTime, IReadOnlyList<RunTag>? tags, string? runName);
+    /// <summary>A run with its info and latest data (metrics, params, tags), active or deleted; RESOURCE_DOES_NOT_EXIST when unknown.</summary>
     Run GetRun(string runId);
+    /// <summary>Sets a run's status, end time (epoch milliseconds) and, when not null, its name; returns the updated info.</summary>
     RunInfo UpdateRunInfo(string runId, RunStatus status, long? endTime, string? runName);
+    /// <summary>Marks a run deleted (lifecycle stage <c>deleted</c>).</summary>
     void DeleteRun(string runId);
+    /// <summary>Makes a deleted run active again.</summary>
     void RestoreRun(string runId);
 
     /// <summary>
@@ -101,7 +111,9 @@ public interface ITrackingStore : IDisposable
         new(CountRuns(experimentId, ViewType.ActiveOnly), CountRuns(experimentId, ViewType.DeletedOnly));
 
     // ----- run data: the one write -----
+    /// <summary>Writes metrics, params and tags of an active run in one call (MLflow's <c>log_batch</c>); a param already logged with another value is refused.</summary>
     void LogBatch(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> parameters, IReadOnlyList<RunTag> tags);
+    /// <summary>Removes one tag from an active run; RESOURCE_DOES_NOT_EXIST when the run has no such tag.</summary>
     void DeleteTag(string runId, string key);
 
     /// <summary>Every point of one metric in file order (duplicates kept, as MLflow).</summary>

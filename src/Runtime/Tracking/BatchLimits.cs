@@ -6,9 +6,13 @@ namespace Qlib.Tracked.Tracking;
 /// <summary>MLflow's <c>log_batch</c> limits, and the splitting of a long queue into batches that respect them.</summary>
 public static class BatchLimits
 {
+    /// <summary>Most metrics in one <c>log_batch</c> call (MLflow: 1000).</summary>
     public const int MaxMetrics = MlflowValidation.MaxMetricsPerBatch;
+    /// <summary>Most params in one <c>log_batch</c> call (MLflow: 100).</summary>
     public const int MaxParams = MlflowValidation.MaxParamsPerBatch;
+    /// <summary>Most tags in one <c>log_batch</c> call (MLflow: 100).</summary>
     public const int MaxTags = MlflowValidation.MaxTagsPerBatch;
+    /// <summary>Most metrics, params and tags together in one <c>log_batch</c> call (MLflow: 1000).</summary>
     public const int MaxEntries = MlflowValidation.MaxEntitiesPerBatch;
 
     /// <summary>

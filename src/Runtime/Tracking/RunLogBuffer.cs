@@ -58,6 +58,7 @@ public sealed class RunLogBuffer : IThreadPoolWorkItem
         _knownParams = knownParams is null ? new(StringComparer.Ordinal) : new(knownParams, StringComparer.Ordinal);
     }
 
+    /// <summary>The run this buffer writes to.</summary>
     public string RunId { get; }
 
     /// <summary>The failure that stopped writing, if any.</summary>

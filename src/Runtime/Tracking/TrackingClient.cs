@@ -40,8 +40,10 @@ public sealed class TrackingClient : IDisposable
         if (_ownsStore) Store.Dispose();
     }
 
+    /// <summary>The store this client validates for and writes to.</summary>
     public ITrackingStore Store { get; }
 
+    /// <summary>The store's tracking URI.</summary>
     public string TrackingUri => Store.TrackingUri;
 
     // ----- experiments -----
@@ -77,6 +79,7 @@ public sealed class TrackingClient : IDisposable
         return Store.GetExperimentByName(name);
     }
 
+    /// <summary>Every experiment in <paramref name="viewType"/>, newest first.</summary>
     public IReadOnlyList<ExperimentInfo> SearchExperiments(ViewType viewType = ViewType.ActiveOnly) =>
         Store.SearchExperiments(viewType);
 
@@ -92,18 +95,21 @@ public sealed class TrackingClient : IDisposable
         return Store.SearchExperiments(filter, viewType, maxResults, orderBy, pageToken);
     }
 
+    /// <summary>Marks an experiment and its runs deleted; validates the id first.</summary>
     public void DeleteExperiment(string experimentId)
     {
         ClientValidation.ExperimentId(experimentId);
         Store.DeleteExperiment(experimentId);
     }
 
+    /// <summary>Makes a deleted experiment active again.</summary>
     public void RestoreExperiment(string experimentId)
     {
         ClientValidation.ExperimentId(experimentId);
         Store.RestoreExperiment(experimentId);
     }
 
+    /// <summary>Renames an active experiment.</summary>
     public void RenameExperiment(string experimentId, string newName)
     {
         ClientValidation.ExperimentId(experimentId);
@@ -111,6 +117,7 @@ public sealed class TrackingClient : IDisposable
         Store.RenameExperiment(experimentId, newName);
     }
 
+    /// <summary>Sets one experiment tag after MLflow's key/value checks.</summary>
     public void SetExperimentTag(string experimentId, string key, string value)
     {
         ClientValidation.ExperimentId(experimentId);
@@ -140,6 +147,7 @@ public sealed class TrackingClient : IDisposable
         return Store.CreateRun(experimentId, userId, startTime ?? Clock.NowMs(), tagList, runName);
     }
 
+    /// <summary>A run with its info and latest metrics, params and tags.</summary>
     public Run GetRun(string runId)
     {
         ClientValidation.RunId(runId);
@@ -165,6 +173,7 @@ public sealed class TrackingClient : IDisposable
         return text;
     }
 
+    /// <summary>Sets one run tag after MLflow's key/value checks.</summary>
     public void SetTag(string runId, string key, string value)
     {
         ClientValidation.RunId(runId);
@@ -191,6 +200,7 @@ public sealed class TrackingClient : IDisposable
         Store.LogBatch(runId, m, p, t);
     }
 
+    /// <summary>Removes one run tag.</summary>
     public void DeleteTag(string runId, string key)
     {
         ClientValidation.RunId(runId);
@@ -218,18 +228,21 @@ public sealed class TrackingClient : IDisposable
         return Store.UpdateRunInfo(runId, newStatus, endTime, name);
     }
 
+    /// <summary>Marks a run deleted.</summary>
     public void DeleteRun(string runId)
     {
         ClientValidation.RunId(runId);
         Store.DeleteRun(runId);
     }
 
+    /// <summary>Makes a deleted run active again.</summary>
     public void RestoreRun(string runId)
     {
         ClientValidation.RunId(runId);
         Store.RestoreRun(runId);
     }
 
+    /// <summary>Every logged point of metric <paramref name="key"/> of a run, duplicates kept.</summary>
     public IReadOnlyList<Metric> GetMetricHistory(string runId, string key)
     {
         ClientValidation.RunId(runId);
@@ -268,6 +281,7 @@ public sealed class TrackingClient : IDisposable
 
     // ----- artifacts -----
 
+    /// <summary>The artifact repository of a run.</summary>
     public IArtifactRepository GetArtifactRepository(string runId)
     {
         ClientValidation.RunId(runId);

@@ -22,8 +22,10 @@ public sealed class Experiment
         Name = name;
     }
 
+    /// <summary>The MLflow experiment id.</summary>
     public string Id { get; }
 
+    /// <summary>The experiment name.</summary>
     public string Name { get; }
 
     /// <summary>The tracking URI captured when this experiment object was made.</summary>

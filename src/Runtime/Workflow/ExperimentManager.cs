@@ -38,8 +38,10 @@ public sealed class ExperimentManager : IDisposable
     /// <summary>The URI used when no experiment was started with one (<c>R.SetUri</c> changes it).</summary>
     public string DefaultUri { get; set; }
 
+    /// <summary>The experiment used when none is named (Qlib's <c>Experiment</c> default).</summary>
     public string DefaultExperimentName { get; }
 
+    /// <summary>The recorder options this manager was created with.</summary>
     public RecorderOptions Options { get; }
 
     /// <summary>The effective URI: the active experiment's start URI, else <see cref="DefaultUri"/>.</summary>
@@ -48,6 +50,7 @@ public sealed class ExperimentManager : IDisposable
         get { lock (_sync) return _activeExperimentUri ?? DefaultUri; }
     }
 
+    /// <summary>The experiment started by <c>StartExp</c> and not yet ended; null outside one.</summary>
     public Experiment? ActiveExperiment { get; private set; }
 
     /// <summary>The client for the effective URI (one client per URI is kept, so each store is opened once).</summary>

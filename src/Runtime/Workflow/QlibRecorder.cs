@@ -19,12 +19,14 @@ namespace Qlib.Tracked;
 /// </remarks>
 public sealed class QlibRecorder
 {
+    /// <summary>A Qlib-style recorder facade over <paramref name="experimentManager"/>.</summary>
     public QlibRecorder(ExperimentManager experimentManager)
     {
         ArgumentNullException.ThrowIfNull(experimentManager);
         ExperimentManager = experimentManager;
     }
 
+    /// <summary>The manager that owns the tracking URI and the active experiment.</summary>
     public ExperimentManager ExperimentManager { get; }
 
     // ----- experiments and scopes -----
@@ -108,6 +110,7 @@ public sealed class QlibRecorder
     /// <summary>Ends the active experiment; harmless when none is active.</summary>
     public void EndExp(RunStatus status = RunStatus.Finished) => ExperimentManager.EndExp(status);
 
+    /// <summary>Runs of the given experiments (MLflow's <c>search_runs</c>), filtered and ordered, at most <paramref name="maxResults"/>.</summary>
     public IReadOnlyList<Run> SearchRecords(IEnumerable<string> experimentIds, string? filter = null, ViewType viewType = ViewType.ActiveOnly,
         int maxResults = 50_000, IReadOnlyList<string>? orderBy = null) =>
         ExperimentManager.SearchRecords(experimentIds, filter, viewType, maxResults, orderBy);
@@ -123,6 +126,7 @@ public sealed class QlibRecorder
     public Experiment GetExp(string? experimentId = null, string? experimentName = null, bool create = true, bool start = false) =>
         ExperimentManager.GetExp(experimentId, experimentName, create, start);
 
+    /// <summary>Deletes an experiment by id or, when the id is null, by name; INVALID_PARAMETER_VALUE when both are null.</summary>
     public void DeleteExp(string? experimentId = null, string? experimentName = null) =>
         ExperimentManager.DeleteExp(experimentId, experimentName);
 
@@ -172,34 +176,43 @@ public sealed class QlibRecorder
 
     // ----- artifacts (the newest mlflow_recorder when outside a scope; no experiment is started) -----
 
+    /// <summary>Serialises <paramref name="value"/> as artifact <paramref name="name"/> of the newest recorder (started if needed).</summary>
     public void SaveObject<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(string name, T value, string? artifactPath = null) =>
         ObjectRecorder().SaveObject(name, value, artifactPath);
 
+    /// <summary>Logs a local file or folder as artifacts of the newest recorder (started if needed).</summary>
     public void SaveObjects(string localPath, string? artifactPath = null) =>
         ObjectRecorder().SaveObjects(localPath, artifactPath);
 
+    /// <summary>Reads back an object saved with <c>SaveObject</c> by the newest recorder.</summary>
     public T LoadObject<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(string name) => ObjectRecorder().LoadObject<T>(name);
 
     private Recorder ObjectRecorder() => GetExp().GetRecorder(start: true);
 
     // ----- logging (starts the default experiment when outside a scope) -----
 
+    /// <summary>Logs params on the active recorder (starting the default experiment outside a scope).</summary>
     public void LogParams(params (string Key, object? Value)[] parameters) => LoggingRecorder().LogParams(parameters);
 
+    /// <summary>Logs params on the active recorder (starting the default experiment outside a scope).</summary>
     public void LogParams(IEnumerable<KeyValuePair<string, object?>> parameters) => LoggingRecorder().LogParams(parameters);
 
     /// <summary>Logs metrics at step 0 (Qlib's <c>step=None</c>).</summary>
     public void LogMetrics(params (string Key, double Value)[] metrics) => LoggingRecorder().LogMetrics(metrics);
 
+    /// <summary>Logs metrics at <paramref name="step"/> on the active recorder.</summary>
     public void LogMetrics(long step, params (string Key, double Value)[] metrics) => LoggingRecorder().LogMetrics(step, metrics);
 
+    /// <summary>Logs a local file or folder under <paramref name="artifactPath"/> on the active recorder.</summary>
     public void LogArtifact(string localPath, string? artifactPath = null) => LoggingRecorder().LogArtifact(localPath, artifactPath);
 
     /// <summary>Copies an artifact locally and returns the path (Qlib's version forgets to return it).</summary>
     public string DownloadArtifact(string path, string? dstPath = null) => LoggingRecorder().DownloadArtifact(path, dstPath);
 
+    /// <summary>Sets run tags on the active recorder.</summary>
     public void SetTags(params (string Key, string Value)[] tags) => LoggingRecorder().SetTags(tags);
 
+    /// <summary>Removes run tags from the active recorder.</summary>
     public void DeleteTags(params string[] keys) => LoggingRecorder().DeleteTags(keys);
 
     private Recorder LoggingRecorder() => GetExp(start: true).GetRecorder(start: true);

@@ -87,6 +87,7 @@ public static class R
     /// <inheritdoc cref="QlibRecorder.EndExp"/>
     public static void EndExp(RunStatus status = RunStatus.Finished) => Current.EndExp(status);
 
+    /// <inheritdoc cref="QlibRecorder.SearchRecords"/>
     public static IReadOnlyList<Run> SearchRecords(IEnumerable<string> experimentIds, string? filter = null, ViewType viewType = ViewType.ActiveOnly,
         int maxResults = 50_000, IReadOnlyList<string>? orderBy = null) =>
         Current.SearchRecords(experimentIds, filter, viewType, maxResults, orderBy);
@@ -102,6 +103,7 @@ public static class R
     public static Experiment GetExp(string? experimentId = null, string? experimentName = null, bool create = true, bool start = false) =>
         Current.GetExp(experimentId, experimentName, create, start);
 
+    /// <inheritdoc cref="QlibRecorder.DeleteExp"/>
     public static void DeleteExp(string? experimentId = null, string? experimentName = null) => Current.DeleteExp(experimentId, experimentName);
 
     /// <inheritdoc cref="QlibRecorder.GetUri"/>
@@ -120,26 +122,36 @@ public static class R
     /// <inheritdoc cref="QlibRecorder.DeleteRecorder"/>
     public static void DeleteRecorder(string? recorderId = null, string? recorderName = null) => Current.DeleteRecorder(recorderId, recorderName);
 
+    /// <inheritdoc cref="QlibRecorder.SaveObject"/>
     public static void SaveObject<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(string name, T value, string? artifactPath = null) => Current.SaveObject(name, value, artifactPath);
 
+    /// <inheritdoc cref="QlibRecorder.SaveObjects"/>
     public static void SaveObjects(string localPath, string? artifactPath = null) => Current.SaveObjects(localPath, artifactPath);
 
+    /// <inheritdoc cref="QlibRecorder.LoadObject"/>
     public static T LoadObject<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(string name) => Current.LoadObject<T>(name);
 
+    /// <summary>Logs params on the active recorder (starting the default experiment outside a scope).</summary>
     public static void LogParams(params (string Key, object? Value)[] parameters) => Current.LogParams(parameters);
 
+    /// <summary>Logs params on the active recorder (starting the default experiment outside a scope).</summary>
     public static void LogParams(IEnumerable<KeyValuePair<string, object?>> parameters) => Current.LogParams(parameters);
 
+    /// <summary>Logs metrics at step 0 (Qlib's <c>step=None</c>) on the active recorder.</summary>
     public static void LogMetrics(params (string Key, double Value)[] metrics) => Current.LogMetrics(metrics);
 
+    /// <summary>Logs metrics at <paramref name="step"/> on the active recorder.</summary>
     public static void LogMetrics(long step, params (string Key, double Value)[] metrics) => Current.LogMetrics(step, metrics);
 
+    /// <inheritdoc cref="QlibRecorder.LogArtifact"/>
     public static void LogArtifact(string localPath, string? artifactPath = null) => Current.LogArtifact(localPath, artifactPath);
 
     /// <inheritdoc cref="QlibRecorder.DownloadArtifact"/>
     public static string DownloadArtifact(string path, string? dstPath = null) => Current.DownloadArtifact(path, dstPath);
 
+    /// <inheritdoc cref="QlibRecorder.SetTags"/>
     public static void SetTags(params (string Key, string Value)[] tags) => Current.SetTags(tags);
 
+    /// <inheritdoc cref="QlibRecorder.DeleteTags"/>
     public static void DeleteTags(params string[] keys) => Current.DeleteTags(keys);
 }

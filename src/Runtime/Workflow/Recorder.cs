@@ -49,12 +49,16 @@ public sealed class Recorder : IEquatable<Recorder>, IRunLogger, IRunReader
     /// <summary>The run name (tag <c>mlflow.runName</c>).</summary>
     public string? Name { get; private set; }
 
+    /// <summary>The id of the experiment the run belongs to.</summary>
     public string ExperimentId { get; private set; }
 
+    /// <summary>The run status as last read or set.</summary>
     public RunStatus Status { get; private set; }
 
+    /// <summary>When the run started; null until it starts.</summary>
     public DateTimeOffset? StartTime { get; private set; }
 
+    /// <summary>When the run ended; null while it runs.</summary>
     public DateTimeOffset? EndTime { get; private set; }
 
     /// <summary>The run's artifact root URI; null until the run starts.</summary>
@@ -256,6 +260,7 @@ public sealed class Recorder : IEquatable<Recorder>, IRunLogger, IRunReader
         else _client.LogMetric(RequireId(), key, value, step: step);
     }
 
+    /// <summary>Sets run tags, validated as MLflow does.</summary>
     public void SetTags(params (string Key, string Value)[] tags)
     {
         ArgumentNullException.ThrowIfNull(tags);
@@ -279,6 +284,7 @@ public sealed class Recorder : IEquatable<Recorder>, IRunLogger, IRunReader
     public IReadOnlyDictionary<string, double> ListMetrics() =>
         ReadRun().Data.Metrics.ToDictionary(kv => kv.Key, kv => kv.Value.Value, StringComparer.Ordinal);
 
+    /// <summary>The run's params as stored (key to string value).</summary>
     public IReadOnlyDictionary<string, string> ListParams() => ReadRun().Data.Params;
 
     /// <summary>Tags, including MLflow's system tags (<c>mlflow.runName</c>, <c>mlflow.user</c>, <c>mlflow.source.*</c>).</summary>

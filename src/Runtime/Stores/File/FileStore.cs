@@ -35,6 +35,7 @@ public sealed partial class FileStore : ITrackingStore
     private readonly ValidatedKeyCache _keys = new();
     private readonly Lock _metaWriteLock = new();
 
+    /// <summary>Opens (without creating anything yet) the MLflow file store rooted at <paramref name="rootDirectory"/>, an <c>mlruns/</c> folder.</summary>
     public FileStore(string rootDirectory, FileStoreOptions? options = null)
     {
         RootDirectory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(rootDirectory));
@@ -53,7 +54,9 @@ public sealed partial class FileStore : ITrackingStore
         EnsureInitialized();
     }
 
+    /// <summary>The absolute <c>mlruns/</c> folder this store reads and writes.</summary>
     public string RootDirectory { get; }
+    /// <summary>The options the store was opened with.</summary>
     public FileStoreOptions Options { get; }
     /// <inheritdoc/>
     public string TrackingUri { get; }

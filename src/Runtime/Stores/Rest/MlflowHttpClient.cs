@@ -23,6 +23,7 @@ public sealed class MlflowHttpClient : IDisposable
     private readonly HttpClient _http;
     private readonly RestClientSettings _settings;
 
+    /// <summary>An HTTP client for <paramref name="endpoint"/>'s MLflow REST API, with the auth, TLS, retry and timeout choices of <paramref name="settings"/>.</summary>
     public MlflowHttpClient(RestEndpoint endpoint, RestClientSettings settings)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
@@ -50,6 +51,7 @@ public sealed class MlflowHttpClient : IDisposable
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
     }
 
+    /// <summary>The server this client talks to.</summary>
     public RestEndpoint Endpoint { get; }
 
     /// <summary>Raised before each retry with what failed and how long the client waits (no credentials in it).</summary>

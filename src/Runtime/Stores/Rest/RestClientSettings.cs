@@ -8,19 +8,29 @@ namespace Qlib.Tracked.Stores.Rest;
 /// </summary>
 public sealed record RestClientSettings
 {
+    /// <summary>Environment variable with the HTTP basic auth user.</summary>
     public const string UsernameVariable = "MLFLOW_TRACKING_USERNAME";
+    /// <summary>Environment variable with the HTTP basic auth password.</summary>
     public const string PasswordVariable = "MLFLOW_TRACKING_PASSWORD";
+    /// <summary>Environment variable with the bearer token.</summary>
     public const string TokenVariable = "MLFLOW_TRACKING_TOKEN";
+    /// <summary>Environment variable that, when <c>true</c>, turns server certificate checks off.</summary>
     public const string InsecureTlsVariable = "MLFLOW_TRACKING_INSECURE_TLS";
+    /// <summary>Environment variable with a CA bundle (PEM path) to trust for the server's certificate.</summary>
     public const string ServerCertPathVariable = "MLFLOW_TRACKING_SERVER_CERT_PATH";
+    /// <summary>Environment variable with the number of retries of a failed request.</summary>
     public const string MaxRetriesVariable = "MLFLOW_HTTP_REQUEST_MAX_RETRIES";
+    /// <summary>Environment variable with the exponential backoff factor between retries, in seconds.</summary>
     public const string BackoffFactorVariable = "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR";
+    /// <summary>Environment variable with the random jitter added to each backoff, in seconds.</summary>
     public const string BackoffJitterVariable = "MLFLOW_HTTP_REQUEST_BACKOFF_JITTER";
+    /// <summary>Environment variable with the per-request timeout, in seconds.</summary>
     public const string TimeoutVariable = "MLFLOW_HTTP_REQUEST_TIMEOUT";
 
     /// <summary>HTTP basic auth user (with <see cref="Password"/>); basic auth wins over <see cref="Token"/>, as in MLflow.</summary>
     public string? Username { get; init; }
 
+    /// <summary>HTTP basic auth password (with <see cref="Username"/>).</summary>
     public string? Password { get; init; }
 
     /// <summary>Sent as <c>Authorization: Bearer …</c> when no user and password are set.</summary>

@@ -24,6 +24,7 @@ public sealed class RestEndpoint
     /// <summary>The user of a <c>user:password@host</c> URI.</summary>
     public string? UserName { get; }
 
+    /// <summary>The password of a <c>user:password@host</c> URI.</summary>
     public string? Password { get; }
 
     /// <summary>Parses <paramref name="uri"/>; INVALID_PARAMETER_VALUE naming it (credentials hidden) and the rule when it is not a usable server URI.</summary>

@@ -45,6 +45,7 @@ public sealed class RunFilter
         return new RunFilter(filter, conditions, parsed.Comparisons);
     }
 
+    /// <summary>Whether <paramref name="run"/> satisfies every clause of the filter.</summary>
     public bool Matches(Run run)
     {
         ArgumentNullException.ThrowIfNull(run);

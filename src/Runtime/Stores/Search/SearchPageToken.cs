@@ -6,6 +6,7 @@ namespace Qlib.Tracked.Stores.Search;
 /// <summary>MLflow's page tokens: base64 of the JSON <c>{"offset": N}</c>, spelled as Python's json.dumps spells it.</summary>
 public static class SearchPageToken
 {
+    /// <summary>MLflow's page token for <paramref name="offset"/>: base64 of <c>{"offset": N}</c>.</summary>
     public static string Encode(int offset)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);

@@ -6,6 +6,7 @@ namespace Qlib.Tracked.Stores.Sql;
 /// </summary>
 public sealed class SchemaRevisionException : TrackingException
 {
+    /// <summary>Refuses <paramref name="database"/>, whose alembic revision <paramref name="foundRevision"/> (null when it has none) is not one this store can use.</summary>
     public SchemaRevisionException(string database, string? foundRevision, string message)
         : base(ErrorCode.InvalidState, message)
     {

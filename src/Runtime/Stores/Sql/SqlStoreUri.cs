@@ -3,7 +3,9 @@ namespace Qlib.Tracked.Stores.Sql;
 /// <summary>Which database engine a SQL tracking URI names.</summary>
 public enum SqlEngine
 {
+    /// <summary>SQLite (<c>sqlite:///</c> URIs).</summary>
     Sqlite,
+    /// <summary>PostgreSQL (<c>postgresql://</c> and <c>postgresql+psycopg2://</c> URIs).</summary>
     PostgreSql,
 }
 
