@@ -11,13 +11,17 @@ public static class ProtocolMapping
 {
     // ----- to messages -----
 
+    /// <summary>A run tag as MLflow's <c>RunTag</c>.</summary>
     public static KeyValueMessage ToMessage(RunTag tag) => new() { Key = tag.Key, Value = tag.Value };
 
+    /// <summary>A param as MLflow's <c>Param</c>.</summary>
     public static KeyValueMessage ToMessage(Param param) => new() { Key = param.Key, Value = param.Value };
 
+    /// <summary>A metric point as MLflow's <c>Metric</c>.</summary>
     public static MetricMessage ToMessage(Metric metric) =>
         new() { Key = metric.Key, Value = metric.Value, Timestamp = metric.Timestamp, Step = metric.Step };
 
+    /// <summary>A key/value map as a list of <c>{key, value}</c> pairs.</summary>
     public static List<KeyValueMessage> ToMessages(IReadOnlyDictionary<string, string> pairs)
     {
         var list = new List<KeyValueMessage>(pairs.Count);
@@ -25,6 +29,7 @@ public static class ProtocolMapping
         return list;
     }
 
+    /// <summary>An experiment as MLflow's <c>Experiment</c>.</summary>
     public static ExperimentMessage ToMessage(ExperimentInfo experiment) => new()
     {
         ExperimentId = experiment.ExperimentId,
@@ -36,6 +41,7 @@ public static class ProtocolMapping
         Tags = experiment.Tags.Count == 0 ? null : ToMessages(experiment.Tags),
     };
 
+    /// <summary>Run info as MLflow's <c>RunInfo</c> (both <c>run_id</c> and <c>run_uuid</c> set).</summary>
     public static RunInfoMessage ToMessage(RunInfo info) => new()
     {
         RunId = info.RunId,
@@ -50,6 +56,7 @@ public static class ProtocolMapping
         LifecycleStage = info.LifecycleStage.ToMlflowString(),
     };
 
+    /// <summary>A run as MLflow's <c>Run</c>: info, data and inputs.</summary>
     public static RunMessage ToMessage(Run run) => new()
     {
         Info = ToMessage(run.Info),
@@ -65,6 +72,7 @@ public static class ProtocolMapping
         },
     };
 
+    /// <summary>A dataset input as MLflow's <c>DatasetInput</c>.</summary>
     public static DatasetInputMessage ToMessage(DatasetInput input) => new()
     {
         Tags = input.Tags.Count == 0 ? null : ToMessages(input.Tags),
@@ -79,6 +87,7 @@ public static class ProtocolMapping
         },
     };
 
+    /// <summary>An artifact listing entry as MLflow's <c>FileInfo</c> (no <c>file_size</c> for folders).</summary>
     public static FileInfoMessage ToMessage(ArtifactInfo info) =>
         new() { Path = info.Path, IsDir = info.IsDir, FileSize = info.IsDir ? null : info.FileSize };
 
@@ -93,6 +102,7 @@ public static class ProtocolMapping
 
     // ----- from messages -----
 
+    /// <summary>A view type from MLflow's spelling, case-insensitive; null or empty is <c>ACTIVE_ONLY</c>. Throws <see cref="MlflowProtocolException"/> naming <paramref name="field"/> for anything else.</summary>
     public static ViewType ParseViewType(string? text, string field) => text?.ToUpperInvariant() switch
     {
         null or "" or "ACTIVE_ONLY" => ViewType.ActiveOnly,
@@ -101,6 +111,7 @@ public static class ProtocolMapping
         _ => throw new MlflowProtocolException(field, $"'{text}' is not a view type (ACTIVE_ONLY, DELETED_ONLY, ALL)"),
     };
 
+    /// <summary>A run status (<c>RUNNING</c>, <c>SCHEDULED</c>, <c>FINISHED</c>, <c>FAILED</c>, <c>KILLED</c>); throws <see cref="MlflowProtocolException"/> naming <paramref name="field"/> when missing or unknown.</summary>
     public static RunStatus ParseRunStatus(string? text, string field)
     {
         if (text is not null && EntityNames.TryParseRunStatus(text, out var status)) return status;
@@ -109,6 +120,7 @@ public static class ProtocolMapping
             : $"'{text}' is not a run status (RUNNING, SCHEDULED, FINISHED, FAILED, KILLED)");
     }
 
+    /// <summary>A lifecycle stage (<c>active</c> or <c>deleted</c>); throws <see cref="MlflowProtocolException"/> naming <paramref name="field"/> when missing or unknown.</summary>
     public static LifecycleStage ParseLifecycleStage(string? text, string field) => text switch
     {
         "active" => LifecycleStage.Active,
@@ -117,6 +129,7 @@ public static class ProtocolMapping
         _ => throw new MlflowProtocolException(field, $"'{text}' is not a lifecycle stage (active, deleted)"),
     };
 
+    /// <summary>A metric point; <c>key</c>, <c>value</c> and <c>timestamp</c> are required, <c>step</c> defaults to 0.</summary>
     public static Metric ToMetric(MetricMessage? message, string field)
     {
         if (message is null) throw new MlflowProtocolException(field, "is null");
@@ -127,11 +140,13 @@ public static class ProtocolMapping
             message.Step ?? 0);
     }
 
+    /// <summary>A param; <c>key</c> is required, a missing <c>value</c> is empty.</summary>
     public static Param ToParam(KeyValueMessage? message, string field) =>
         message is null
             ? throw new MlflowProtocolException(field, "is null")
             : new Param(Required(message.Key, field + ".key"), message.Value ?? "");
 
+    /// <summary>A tag; <c>key</c> is required, a missing <c>value</c> is empty.</summary>
     public static RunTag ToTag(KeyValueMessage? message, string field) =>
         message is null
             ? throw new MlflowProtocolException(field, "is null")
@@ -150,6 +165,7 @@ public static class ProtocolMapping
         return result;
     }
 
+    /// <summary>An experiment; <c>experiment_id</c> and <c>name</c> are required, a missing <c>lifecycle_stage</c> is <c>active</c>.</summary>
     public static ExperimentInfo ToExperiment(ExperimentMessage? message, string field)
     {
         if (message is null) throw new MlflowProtocolException(field, "is missing");
@@ -163,6 +179,7 @@ public static class ProtocolMapping
             ToDictionary(message.Tags, field + ".tags"));
     }
 
+    /// <summary>Run info; <c>run_id</c> (or <c>run_uuid</c>), <c>experiment_id</c> and <c>status</c> are required, a missing <c>lifecycle_stage</c> is <c>active</c>.</summary>
     public static RunInfo ToRunInfo(RunInfoMessage? message, string field)
     {
         if (message is null) throw new MlflowProtocolException(field, "is missing");
@@ -179,6 +196,7 @@ public static class ProtocolMapping
             ParseLifecycleStage(message.LifecycleStage ?? "active", field + ".lifecycle_stage"));
     }
 
+    /// <summary>A run; its info is required, a missing data or inputs section is empty. Each metric keeps its last point.</summary>
     public static Run ToRun(RunMessage? message, string field)
     {
         if (message is null) throw new MlflowProtocolException(field, "is missing");
@@ -205,6 +223,7 @@ public static class ProtocolMapping
         return new Run(info, data, inputs);
     }
 
+    /// <summary>A dataset input; the dataset's <c>name</c>, <c>digest</c>, <c>source_type</c> and <c>source</c> are required.</summary>
     public static DatasetInput ToDatasetInput(DatasetInputMessage? message, string field)
     {
         var dataset = message?.Dataset ?? throw new MlflowProtocolException(field + ".dataset", "is missing");
