@@ -4,6 +4,7 @@ namespace Qlib.Tracked.Artifacts;
 /// A store file names an artifact location outside the store's artifact roots (see <see cref="ArtifactRoots"/>):
 /// nothing is read from or written to it. PERMISSION_DENIED; the message names the run (or experiment), the
 /// location and how to allow it.
+/// Immutable once thrown; thread-safe to read.
 /// </summary>
 public sealed class ArtifactLocationNotAllowedException : TrackingException
 {

@@ -5,6 +5,7 @@ namespace Qlib.Tracked.Artifacts;
 /// disposed. Readers therefore see either the old artifact or the complete new one, never a torn
 /// file. Disposing commits (the repository contract); call <see cref="Abort"/> first to discard.
 /// A write that throws aborts automatically, because the temp file's content is then unknown.
+/// Not thread-safe: one writer at a time, like any <see cref="Stream"/>.
 /// </summary>
 public sealed class AtomicWriteStream : Stream, IAbortableWriteStream
 {

@@ -6,6 +6,7 @@ namespace Qlib.Tracked.Artifacts;
 /// Where one run's artifacts live. Paths are relative, '/'-separated and confined to the
 /// repository root: '..', absolute paths and symlinks that leave the root are rejected with
 /// INVALID_PARAMETER_VALUE.
+/// The repositories in this library are thread-safe: each call works on its own files or requests.
 /// </summary>
 public interface IArtifactRepository
 {

@@ -8,6 +8,7 @@ namespace Qlib.Tracked.Artifacts;
 /// <see cref="PathConfinement"/>); writes are atomic renames of temp files in the same folder.
 /// The root folder is created lazily by the first write, so reading a run that never logged an
 /// artifact leaves no trace on disk.
+/// Thread-safe: it holds only its root; an overwrite is an atomic rename, so readers never see half a file.
 /// </summary>
 public sealed class LocalArtifactRepository : IArtifactRepository
 {

@@ -11,6 +11,7 @@ namespace Qlib.Tracked.Artifacts;
 /// GET with <c>?path=</c> lists one level, GET downloads. Bodies are streamed both ways — uploads from a file, downloads
 /// into the caller's stream or a file — so an artifact is never held in memory whole. Paths are checked as
 /// <see cref="LocalArtifactRepository"/> checks them before anything is sent.
+/// Thread-safe: it holds only its root and a shared HTTP client; each call is its own request.
 /// </summary>
 public sealed class ProxiedArtifactRepository : IArtifactRepository
 {

@@ -11,6 +11,7 @@ namespace Qlib.Tracked.Stores;
 /// immutability, lifecycle, existence) and never write outside their root.
 /// Every member throws <see cref="TrackingException"/> with an MLflow error code.
 /// A store may hold OS resources (connections, inotify handles, mapped files): whoever opened it disposes of it.
+/// The stores in this library (file, SQL, REST) are thread-safe: one instance may serve concurrent calls.
 /// </summary>
 public interface ITrackingStore : IDisposable
 {

@@ -2,7 +2,7 @@ using Qlib.Tracked.Entities;
 
 namespace Qlib.Tracked.Stores;
 
-/// <summary>Single-item writes, each a one-item <see cref="ITrackingStore.LogBatch"/> (as MLflow's AbstractStore).</summary>
+/// <summary>Single-item writes, each a one-item <see cref="ITrackingStore.LogBatch"/> (as MLflow's AbstractStore). Stateless; thread-safe as the store is.</summary>
 public static class TrackingStoreExtensions
 {
     /// <summary>Logs one metric, as a batch of one.</summary>

@@ -3,7 +3,7 @@ using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Tracking;
 
-/// <summary>MLflow's <c>log_batch</c> limits, and the splitting of a long queue into batches that respect them.</summary>
+/// <summary>MLflow's <c>log_batch</c> limits, and the splitting of a long queue into batches that respect them. Constants only; thread-safe.</summary>
 public static class BatchLimits
 {
     /// <summary>Most metrics in one <c>log_batch</c> call (MLflow: 1000).</summary>

@@ -6,6 +6,7 @@ namespace Qlib.Tracked.Tracking;
 
 /// <summary>
 /// Qlib's async logging for one live run, without Qlib's silent data loss.
+/// Thread-safe: any number of threads may log to one buffer.
 /// </summary>
 /// <remarks>
 /// <para>Each call validates its input and checks params against those already known for the run

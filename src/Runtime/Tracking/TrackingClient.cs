@@ -8,6 +8,7 @@ namespace Qlib.Tracked.Tracking;
 /// MLflow's <c>MlflowClient</c> with explicit ids: every call names its experiment or run. It holds no
 /// ambient state; it validates all input once (MLflow's rules) and then calls the
 /// <see cref="ITrackingStore"/> chosen by the URI scheme. Errors are <see cref="TrackingException"/>s.
+/// Thread-safe as its store is: it keeps only a concurrent cache of validated keys.
 /// </summary>
 public sealed class TrackingClient : IDisposable
 {

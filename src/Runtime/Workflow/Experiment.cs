@@ -6,6 +6,7 @@ namespace Qlib.Tracked;
 /// <summary>
 /// One MLflow experiment seen as a Qlib experiment (<c>MLflowExperiment</c>): a named set of recorders,
 /// at most one of them active. It captures the tracking URI that was in effect when it was looked up.
+/// Thread-safe: its active recorder is guarded by a lock.
 /// </summary>
 public sealed class Experiment
 {

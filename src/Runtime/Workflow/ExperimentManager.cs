@@ -8,6 +8,7 @@ namespace Qlib.Tracked;
 /// Qlib's <c>MLflowExpManager</c>: finds, creates and deletes experiments, and holds the one active
 /// experiment. The effective URI is the one passed to <see cref="StartExp"/> while that experiment is
 /// active, else <see cref="DefaultUri"/>.
+/// Thread-safe: the active experiment and the client cache are guarded by locks; the active experiment is shared by every thread, as in Qlib.
 /// </summary>
 public sealed class ExperimentManager : IDisposable
 {

@@ -7,6 +7,7 @@ namespace Qlib.Tracked;
 /// Qlib's <c>QlibRecorder</c>, the object behind <see cref="R"/>: every method of Qlib's <c>R</c> with
 /// Qlib's semantics, over one <see cref="ExperimentManager"/>. Usable on its own (no ambient state) or
 /// through <see cref="R"/> after <see cref="R.Register"/>.
+/// Thread-safe as its <see cref="ExperimentManager"/> is; the active experiment and recorder are shared by every thread, as in Qlib.
 /// </summary>
 /// <remarks>
 /// Outside a <see cref="Start"/> scope, as in Qlib: <see cref="LogParams(ValueTuple{string, object}[])"/>,

@@ -7,6 +7,7 @@ namespace Qlib.Tracked;
 /// Qlib's ambient <c>R</c>: every call goes to <see cref="Current"/>, a <see cref="QlibRecorder"/> over
 /// an <see cref="ExperimentManager"/> with the default URI (<c>QLIB_MLFLOW_URI</c>, else
 /// <c>file:&lt;cwd&gt;/mlruns</c>). This is the only static state in the library.
+/// Thread-safe: <see cref="Current"/> is read and replaced under a lock; the active experiment is process-wide, as in Qlib.
 /// </summary>
 /// <remarks>
 /// As Qlib's <c>experiment_exit_handler</c>, the first use of <c>R</c> registers two process handlers:

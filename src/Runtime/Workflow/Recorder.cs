@@ -14,6 +14,7 @@ namespace Qlib.Tracked;
 /// tags are queued and written in the background (<see cref="RunLogBuffer"/>); <see cref="Flush"/> and
 /// <see cref="EndRun"/> wait for them and throw if any write failed. Outside a run they are written at once.
 /// Two recorders are equal when their ids are.
+/// Thread-safe: starting and ending are serialised by a lock, and logging goes through the thread-safe <see cref="RunLogBuffer"/> or <see cref="TrackingClient"/>.
 /// </summary>
 public sealed class Recorder : IEquatable<Recorder>, IRunLogger, IRunReader
 {

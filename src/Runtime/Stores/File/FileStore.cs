@@ -12,6 +12,7 @@ namespace Qlib.Tracked.Stores;
 /// listing the whole store, appends each batch's lines per metric with one write, rewrites
 /// metadata atomically, serializes experiment creation with an OS file lock, and reports (rather
 /// than fails on) torn metric lines and unreadable folders through <see cref="Warning"/>.
+/// Thread-safe: one instance may serve concurrent calls (metadata writes are locked in-process).
 /// </summary>
 /// <remarks>
 /// Files are the source of truth: the only in-memory state is where runs live and parsed run
@@ -149,7 +150,7 @@ public sealed partial class FileStore : ITrackingStore
     }
 }
 
-/// <summary>Options of <see cref="FileStore"/>.</summary>
+/// <summary>Options of <see cref="FileStore"/>. Immutable once built (init-only); thread-safe.</summary>
 public sealed class FileStoreOptions
 {
     /// <summary>Artifact root for new experiments; defaults to the store root (MLflow's default).</summary>

@@ -13,6 +13,7 @@ namespace Qlib.Tracked.Stores.Rest;
 /// One tracking server's HTTP connection pool (one <see cref="SocketsHttpHandler"/>, so connections are reused across
 /// calls), with MLflow's authentication, TLS options and retries (<see cref="RestClientSettings"/>). Calls are
 /// synchronous like the store interface. Error answers become <see cref="RestTrackingException"/>s.
+/// Thread-safe: its state is read-only after construction and <see cref="HttpClient"/> serves concurrent requests.
 /// </summary>
 public sealed class MlflowHttpClient : IDisposable
 {

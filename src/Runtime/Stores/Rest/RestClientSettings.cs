@@ -5,6 +5,7 @@ namespace Qlib.Tracked.Stores.Rest;
 /// <summary>
 /// How the REST store talks to a tracking server: credentials, TLS and retries, with the meanings MLflow's Python
 /// client gives its environment variables (<see cref="FromEnvironment"/>).
+/// Immutable (init-only); thread-safe.
 /// </summary>
 public sealed record RestClientSettings
 {

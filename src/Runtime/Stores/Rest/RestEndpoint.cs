@@ -4,6 +4,7 @@ namespace Qlib.Tracked.Stores.Rest;
 /// A tracking server named by an <c>http://</c> or <c>https://</c> URI: where requests go, and how the URI is shown.
 /// A <c>user:password@</c> in the URI is taken as basic-auth credentials and never shown (<see cref="Display"/>).
 /// A path after the host is kept as a prefix (a server behind a reverse proxy at <c>/mlflow</c>).
+/// Immutable; thread-safe.
 /// </summary>
 public sealed class RestEndpoint
 {

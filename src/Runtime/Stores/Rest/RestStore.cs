@@ -11,6 +11,7 @@ namespace Qlib.Tracked.Stores;
 /// server's error answers become <see cref="TrackingException"/>s with the error code the file store throws for the
 /// same problem (<see cref="Rest.RestTrackingException"/>). One connection pool per store, closed with it. This type is
 /// split over <c>RestStore.*.cs</c>.
+/// Thread-safe: every call is its own HTTP request and its artifact-URI cache is a concurrent dictionary.
 /// </summary>
 /// <remarks>
 /// The server owns validation that needs stored state (param immutability, lifecycle): its messages are passed on.

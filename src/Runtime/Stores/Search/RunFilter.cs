@@ -8,6 +8,7 @@ namespace Qlib.Tracked.Stores.Search;
 /// <c>tags.</c>, run attributes and <c>datasets.</c>, parsed once by the grammar the analyzers also use, then
 /// evaluated against any sequence of <see cref="Run"/>s — the file store's scan or an index — without
 /// allocating per run. Invalid text is INVALID_PARAMETER_VALUE naming the problem and its offset.
+/// Immutable once parsed; thread-safe.
 /// </summary>
 /// <remarks>
 /// Differences from MLflow's file store, chosen deliberately: LIKE/ILIKE have SQL semantics (see

@@ -9,6 +9,7 @@ namespace Qlib.Tracked.Stores.Search;
 /// clause to the first. Missing values sort last in both directions; NaN metrics after numbers but before
 /// missing values in both directions; params, tags and string attributes compare ordinally as strings
 /// (<c>'10' &lt; '9'</c>).
+/// Immutable once parsed; thread-safe.
 /// </summary>
 public sealed class RunOrdering : IComparer<Run>
 {

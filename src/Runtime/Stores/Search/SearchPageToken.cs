@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Qlib.Tracked.Stores.Search;
 
-/// <summary>MLflow's page tokens: base64 of the JSON <c>{"offset": N}</c>, spelled as Python's json.dumps spells it.</summary>
+/// <summary>MLflow's page tokens: base64 of the JSON <c>{"offset": N}</c>, spelled as Python's json.dumps spells it. Stateless; thread-safe.</summary>
 public static class SearchPageToken
 {
     /// <summary>MLflow's page token for <paramref name="offset"/>: base64 of <c>{"offset": N}</c>.</summary>

@@ -3,6 +3,7 @@ namespace Qlib.Tracked.Stores.Sql;
 /// <summary>
 /// The database is not one this store can open as it is: an MLflow database at another schema revision, or a
 /// database holding tables that are not MLflow's (INVALID_STATE). Nothing in it was changed.
+/// Immutable once thrown; thread-safe to read.
 /// </summary>
 public sealed class SchemaRevisionException : TrackingException
 {

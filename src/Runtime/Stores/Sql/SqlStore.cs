@@ -9,6 +9,7 @@ namespace Qlib.Tracked.Stores;
 /// MLflow's SQL tracking store (<c>sqlalchemy_store.py</c>) on SQLite or PostgreSQL: MLflow 2.12's schema exactly
 /// (created in an empty database, required at revision <c>acf3f17fdcc7</c> in an existing one), so MLflow reads
 /// what this store writes and the other way round, also while both have the database open.
+/// Thread-safe: each operation opens its own connection and transaction.
 /// </summary>
 /// <remarks>
 /// The database is the only state: every call takes a connection (SQLite: kept open by this store with its prepared

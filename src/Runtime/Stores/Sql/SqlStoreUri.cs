@@ -13,6 +13,7 @@ public enum SqlEngine
 /// A parsed SQL tracking URI in MLflow's (SQLAlchemy's) spellings: <c>sqlite:///relative.db</c>,
 /// <c>sqlite:////abs/path.db</c>, <c>postgresql://user:pw@host:port/db</c> (and <c>postgresql+psycopg2://</c>;
 /// <c>?host=/socket/dir</c>, <c>?sslmode=…</c> and libpq's <c>?options=-csearch_path%3Dschema</c> are understood).
+/// Immutable; thread-safe.
 /// </summary>
 public sealed record SqlStoreUri(SqlEngine Engine, string Uri, string? DatabasePath, string? Host, int? Port,
     string? User, string? Password, string? Database, string? SslMode, string? Options = null)

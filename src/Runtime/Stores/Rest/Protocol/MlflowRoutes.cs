@@ -1,6 +1,6 @@
 namespace Qlib.Tracked.Stores.Rest.Protocol;
 
-/// <summary>The paths of MLflow's REST API 2.0 that the REST store calls (and a server answers).</summary>
+/// <summary>The paths of MLflow's REST API 2.0 that the REST store calls (and a server answers). Constants only; thread-safe.</summary>
 public static class MlflowRoutes
 {
     /// <summary>Prefix of every tracking call.</summary>

@@ -6,6 +6,7 @@ namespace Qlib.Tracked.Stores.Rest.Protocol;
 /// Our entities to MLflow's messages and back. Reading a message checks the fields the entity cannot do without and
 /// throws <see cref="MlflowProtocolException"/> naming the field (a client reports it with the route and server, a
 /// server answers it as INVALID_PARAMETER_VALUE).
+/// Stateless; thread-safe.
 /// </summary>
 public static class ProtocolMapping
 {
@@ -254,7 +255,7 @@ public static class ProtocolMapping
         value ?? throw new MlflowProtocolException(field, "is missing");
 }
 
-/// <summary>A message lacks a field its entity needs, or holds a value outside the protocol's enumeration.</summary>
+/// <summary>A message lacks a field its entity needs, or holds a value outside the protocol's enumeration. Immutable once thrown; thread-safe to read.</summary>
 public sealed class MlflowProtocolException(string field, string problem)
     : Exception($"The field '{field}' {problem}.")
 {
