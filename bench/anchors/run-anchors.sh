@@ -33,6 +33,10 @@ if git -C "$out" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 fi
 cp "$here/mlflow_filestore_anchor.py" "$repo/bench/mlflow_sqlite_baseline.py" "$out/"
 export QTRK_BENCH_DIR=${QTRK_BENCH_DIR:-$out/qtrk}
+# Our benchmark stores stay in OUT_DIR (delete it when done): removing thousands of files when a benchmark process
+# exits slows the next process's file creation on this VM's ext4 for ~30 s (bench/README.md, "Session 4"), which
+# would land on whichever side runs next.
+export QTRK_BENCH_KEEP_STORES=${QTRK_BENCH_KEEP_STORES:-1}
 mkdir -p "$QTRK_BENCH_DIR"
 # MLflow runs from OUT_DIR with its own copy of the scripts: started inside a git work tree, its fluent start_run
 # would read the repository for the source tags on every run, which ours does not do (source capture is off in
