@@ -3,9 +3,15 @@ using System.Runtime.CompilerServices;
 namespace Qlib.Tracked.TestCorpus;
 
 /// <summary>A fenced block of a Markdown page: its info string, its text and where it starts (1-based line of the fence).</summary>
-/// <param name="Partial">The line before the fence is <see cref="DocPages.PartialMarker"/>: the sample is deliberately incomplete.</param>
-public sealed record DocBlock(string Page, int Line, string Language, string Text, bool Partial)
+/// <param name="Marker">What the line before the fence says about the sample (<c>&lt;!-- sample: X --&gt;</c>), or null.</param>
+public sealed record DocBlock(string Page, int Line, string Language, string Text, string? Marker)
 {
+    /// <summary>Marked <see cref="DocPages.PartialMarker"/>: the sample is deliberately incomplete (not compiled, not run).</summary>
+    public bool Partial => Marker == "partial";
+
+    /// <summary>Marked <see cref="DocPages.RunsMarker"/>: the sample is run as a program in an empty folder and must succeed.</summary>
+    public bool Runs => Marker == "runs";
+
     public override string ToString() => $"{Page}:{Line} ({Language})";
 }
 
@@ -17,6 +23,9 @@ public static class DocPages
 {
     /// <summary>Put on the line right before a fence whose sample is deliberately partial (not compiled, not run).</summary>
     public const string PartialMarker = "<!-- sample: partial -->";
+
+    /// <summary>Put on the line right before a C# sample that needs nothing but an empty folder: the docs tests run it.</summary>
+    public const string RunsMarker = "<!-- sample: runs -->";
 
     /// <summary>The clone's root, found from where this file lies in it (tests/Shared).</summary>
     public static string RepoRoot { get; } = Path.GetFullPath(Path.Combine(ThisFolder(), "..", ".."));
@@ -45,8 +54,11 @@ public static class DocPages
             var end = i + 1;
             while (end < lines.Length && !lines[end].StartsWith("```", StringComparison.Ordinal)) end++;
             if (end == lines.Length) throw new InvalidDataException($"{page}:{i + 1}: a fence that is never closed");
-            var partial = i > 0 && lines[i - 1].Trim() == PartialMarker;
-            blocks.Add(new DocBlock(page, i + 1, language, string.Join('\n', lines[(i + 1)..end]), partial));
+            var before = i > 0 ? lines[i - 1].Trim() : "";
+            var marker = before.StartsWith("<!-- sample: ", StringComparison.Ordinal) && before.EndsWith(" -->", StringComparison.Ordinal)
+                ? before["<!-- sample: ".Length..^" -->".Length] : null;
+            if (marker is not (null or "partial" or "runs")) throw new InvalidDataException($"{page}:{i}: unknown sample marker '{before}'");
+            blocks.Add(new DocBlock(page, i + 1, language, string.Join('\n', lines[(i + 1)..end]), marker));
             i = end;
         }
         return blocks;
