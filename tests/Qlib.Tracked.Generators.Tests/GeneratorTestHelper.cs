@@ -12,7 +12,7 @@ internal static class GeneratorTestHelper
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
 
-    internal static readonly Lazy<MetadataReference[]> References = new(() =>
+    private static readonly Lazy<MetadataReference[]> References = new(() =>
     {
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
         paths.AddRange(Directory.GetFiles(AppContext.BaseDirectory, "*.dll"));

@@ -3,12 +3,13 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Qlib.Tracked.TestCorpus;
 
-namespace Qlib.Tracked.Generators.Tests.Docs;
+namespace Qlib.Tracked.Analyzers.Tests.Docs;
 
 /// <summary>
 /// Every fenced <c>csharp</c> sample in README.md and docs/*.md compiles as a program of its own against the runtime,
-/// with the [Tracked] generator running, as a newcomer pasting it into a new console project would compile it (the
-/// SDK's implicit usings). A renamed API, a changed signature or a generator change that breaks a sample fails here.
+/// with the [Tracked] generator and the QTRK analyzers running (the package brings both), as a newcomer pasting it
+/// into a new console project would compile it (the SDK's implicit usings): no error and no warning. A renamed API, a
+/// changed signature, a generator change or a name the analyzers would flag in a sample fails here.
 /// A sample that is deliberately partial says so on the line before its fence (<see cref="DocPages.PartialMarker"/>).
 /// </summary>
 public sealed class DocSamplesCompileTests
@@ -100,14 +101,14 @@ public sealed class DocSamplesCompileTests
         var compilation = CSharpCompilation.Create(
             "DocSample",
             [
-                CSharpSyntaxTree.ParseText(ImplicitUsings, GeneratorTestHelper.ParseOptions, path: "ImplicitUsings.cs"),
-                CSharpSyntaxTree.ParseText(block.Text, GeneratorTestHelper.ParseOptions, path: $"{page}:{line}"),
+                CSharpSyntaxTree.ParseText(ImplicitUsings, AnalyzerTestHelper.ParseOptions, path: "ImplicitUsings.cs"),
+                CSharpSyntaxTree.ParseText(block.Text, AnalyzerTestHelper.ParseOptions, path: $"{page}:{line}"),
             ],
-            GeneratorTestHelper.References.Value,
+            AnalyzerTestHelper.References,
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
-        GeneratorTestHelper.CreateDriver(track: false).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorProblems);
+        var output = AnalyzerTestHelper.Generate(compilation);
 
-        var problems = generatorProblems.Concat(output.GetDiagnostics())
+        var problems = output.GetDiagnostics().Concat(AnalyzerTestHelper.AnalyzerDiagnostics(output))
             .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != NoEntryPoint)
             .Select(d => $"{d.Id} {d.GetMessage()} at {d.Location.GetLineSpan()}")
             .ToList();
