@@ -81,6 +81,7 @@ public static class Cli
         root.Add(MigrateCommand.Create(context));
         root.Add(GcCommand.Create(context));
         root.Add(UiCommand.Create(context));
+        root.Add(ServerCommand.Create(context));
         return root;
     }
 }
