@@ -13,29 +13,53 @@ namespace Qlib.Tracked.Web.Server;
 /// </summary>
 internal static class MlflowHttp
 {
-    /// <summary>The JSON body as <typeparamref name="T"/>; an empty body is an empty message (what a GET carries).</summary>
+    /// <summary>
+    /// The JSON body as <typeparamref name="T"/>; an empty body is an empty message (what a GET carries). A body over
+    /// MLflow's 1,000,000 bytes is read to its end and discarded before the refusal is answered (within the hard cap
+    /// <see cref="DrainLimitBytes"/>), so a client still sending gets MLflow's error rather than a reset connection.
+    /// </summary>
     public static async Task<T> Body<T>(HttpContext http, JsonTypeInfo<T> type) where T : new()
     {
         var request = http.Request;
-        if (request.ContentLength is { } length && length > MlflowRoutes.MaxBatchRequestBytes) throw TooLarge(length);
+        if (request.ContentLength is { } length && length > MlflowRoutes.MaxBatchRequestBytes)
+        {
+            await Drain(http);
+            throw TooLarge(length);
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MlflowRoutes.MaxBatchRequestBytes)
+            {
+                var size = buffer.Length + await Drain(http);
+                throw TooLarge(size);
+            }
+        }
+        if (buffer.Length == 0) return new T();
+        buffer.Position = 0;
         try
         {
-            if (request.ContentLength == 0) return new T();
-            var body = await JsonSerializer.DeserializeAsync(request.Body, type, http.RequestAborted);
-            return body ?? new T();
-        }
-        catch (JsonException e) when (e.Message.Contains("The input does not contain any JSON tokens", StringComparison.Ordinal))
-        {
-            return new T();
+            return await JsonSerializer.DeserializeAsync(buffer, type, http.RequestAborted) ?? new T();
         }
         catch (JsonException e)
         {
             throw TrackingException.InvalidParameter($"The request body is not valid JSON for this route: {e.Message}");
         }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw TooLarge(null);
-        }
+    }
+
+    /// <summary>The most bytes of a tracking request read at all: beyond it the connection is cut (Kestrel's 413).</summary>
+    public const long DrainLimitBytes = 64L << 20;
+
+    private static async Task<long> Drain(HttpContext http)
+    {
+        var chunk = new byte[16 * 1024];
+        long total = 0;
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0) total += read;
+        return total;
     }
 
     /// <summary>MLflow's refusal of a tracking request over 1,000,000 bytes (its words for log-batch, where it matters).</summary>

@@ -61,8 +61,9 @@ public static class TrackingServer
         builder.WebHost.UseUrls([.. plan.Urls.Select(u => certificate is null ? u : "https://" + u["http://".Length..])]);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // Tracking calls are small JSON (MLflow refuses a log-batch over 1 MB); artifact uploads raise it per request.
-            kestrel.Limits.MaxRequestBodySize = MlflowRoutes.MaxBatchRequestBytes;
+            // Tracking calls are small JSON (MLflow refuses a log-batch over 1 MB, MlflowHttp.Body answers that); the hard
+            // cap is set per request (artifact uploads have their own).
+            kestrel.Limits.MaxRequestBodySize = MlflowHttp.DrainLimitBytes;
             if (certificate is not null) kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
@@ -84,7 +85,7 @@ public static class TrackingServer
         app.Use((http, next) =>
         {
             var upload = HttpMethods.IsPut(http.Request.Method) && IsArtifactProxy(http.Request.Path);
-            MlflowHttp.LimitBody(http, upload ? options.MaxArtifactUploadBytes : MlflowRoutes.MaxBatchRequestBytes);
+            MlflowHttp.LimitBody(http, upload ? options.MaxArtifactUploadBytes : MlflowHttp.DrainLimitBytes);
             return next();
         });
 
