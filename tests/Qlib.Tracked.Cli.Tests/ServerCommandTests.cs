@@ -51,7 +51,9 @@ public sealed partial class ServerCommandTests : IDisposable
             var upload = http.PutAsync($"/api/2.0/mlflow-artifacts/artifacts/{experimentId}/{runId}/artifacts/late.txt", body);
             await body.FirstHalfSent.WaitAsync(TimeSpan.FromSeconds(30));
             using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
-            await Task.Delay(300);
+            // Longer than System.CommandLine's own grace period after a signal (2 s): the server must wait for the request itself.
+            await Task.Delay(3000);
+            Assert.False(process.HasExited, "qtrack server exited with a request in flight");
             body.SendRest();
             using var uploaded = await upload.WaitAsync(TimeSpan.FromSeconds(30));
             Assert.Equal(HttpStatusCode.OK, uploaded.StatusCode);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Qlib.Tracked.Web;
 using Qlib.Tracked.Web.Server;
 
@@ -13,6 +14,9 @@ namespace Qlib.Tracked.Tool.Commands;
 /// </summary>
 internal static class ServerCommand
 {
+    /// <summary>True when <paramref name="parsed"/> runs this command, which stops on SIGINT/SIGTERM by itself.</summary>
+    public static bool HandlesSignals(ParseResult parsed) => parsed.CommandResult.Command.Name == "server";
+
     public static Command Create(CliContext context)
     {
         var backend = new Option<string>("--backend-store-uri")
@@ -98,13 +102,23 @@ internal static class ServerCommand
                     ? $"warning: serving beyond loopback on {options.Host}; clients must authenticate" + (options.TlsCertificatePath is null ? ", over plain HTTP (use --tls-cert/--tls-key or a TLS reverse proxy)." : ".")
                     : $"warning: serving beyond loopback on {options.Host} WITHOUT authentication (--insecure-no-auth): anyone who reaches the port can read and change every run.");
             }
-            await QtrackWeb.StartAsync(app, cancellation);
+            // Ctrl+C or SIGTERM: stop taking requests, let those in flight finish (up to the shutdown timeout), then
+            // exit. Handled here (not by System.CommandLine, which would end the process after a fixed delay).
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            void Stop(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                stopping.Cancel();
+            }
+            await QtrackWeb.StartAsync(app, stopping.Token);
             foreach (var url in QtrackWeb.GetListeningUrls(app))
                 context.Out.WriteLine($"qtrack server: serving {options.BackendStoreUri} at {url} (artifacts {(options.ServeArtifacts ? "served" : "not served")}; UI read-only); Ctrl+C stops.");
             await context.Out.FlushAsync(CancellationToken.None);
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellation);
+                await Task.Delay(Timeout.Infinite, stopping.Token);
             }
             catch (OperationCanceledException)
             {
