@@ -41,7 +41,8 @@ public static class TrackingServer
             DefaultArtifactRoot = destination ?? options.ArtifactsDestination,
             ArtifactRoots = destination is null ? [] : [destination],
         };
-        var store = TrackingStoreRegistry.Open(options.BackendStoreUri, storeOptions);
+        var store = options.Store ?? TrackingStoreRegistry.Open(options.BackendStoreUri, storeOptions);
+        if (options.Store is not null) webOptions = webOptions with { StorePath = store.TrackingUri };
         StoreContext context;
         try
         {

@@ -10,6 +10,12 @@ public sealed record TrackingServerOptions
     public string BackendStoreUri { get; init; } = "./mlruns";
 
     /// <summary>
+    /// A store already opened, served instead of opening <see cref="BackendStoreUri"/> (a process that embeds the
+    /// server, tests); the server takes it over and disposes of it when it stops.
+    /// </summary>
+    public Stores.ITrackingStore? Store { get; init; }
+
+    /// <summary>
     /// The local folder (or <c>file:</c> URI) the artifact proxy serves and new experiments keep their artifacts under;
     /// null: <see cref="DefaultArtifactsDestination"/> when <see cref="ServeArtifacts"/>, else the store's own default.
     /// </summary>
