@@ -44,6 +44,8 @@ public sealed partial class ServerScaleOutTests(PostgresCluster cluster) : IDisp
                 var url = ServingUrl().Match(line ?? "");
                 Assert.True(url.Success, "no serving line: " + line + (process.HasExited ? await process.StandardError.ReadToEndAsync() : ""));
                 urls.Add(url.Groups[1].Value);
+                // The database URI's password is not printed.
+                Assert.Contains("postgresql://postgres:***@", line, StringComparison.Ordinal);
             }
             using var a = new HttpClient { BaseAddress = new Uri(urls[0]) };
             using var b = new HttpClient { BaseAddress = new Uri(urls[1]) };

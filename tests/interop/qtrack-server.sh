@@ -3,7 +3,8 @@
 # tests/Fixtures/mlflow-rest-reference against the server instead): starts `qtrack server` on a SQLite backend
 # (artifacts served through its proxy), runs tests/interop/qtrack_server_check.py with MLflow's own client against it
 # (a workload like the fixture's plus Qlib-style fluent logging, each read back and checked), then stops the server
-# with SIGTERM and checks it exits cleanly. BACKEND=file uses a folder store instead of SQLite.
+# with SIGTERM and checks it exits cleanly. BACKEND=file uses a folder store instead of SQLite; BACKEND=postgresql a
+# throwaway PostgreSQL cluster (Debian's server binaries; run as root, the cluster runs as the postgres user).
 # Needs MLflow 2.12 from source (MLFLOW_SRC, default /opt/mlflow-src) and Debian's python3 with its packages
 # (reference/mlflow-backends.md §4); the client needs no PyPI module beyond those. Exits non-zero when any check fails.
 set -euo pipefail
@@ -11,8 +12,10 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 mlflow_src=${MLFLOW_SRC:-/opt/mlflow-src}
 work=$(mktemp -d)
 server_pid=
+pg_bin=
 cleanup() {
   if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [[ -n "$pg_bin" ]]; then runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate stop >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -31,7 +34,15 @@ fi
 case "${BACKEND:-sqlite}" in
   sqlite) backend="sqlite:///$work/mlflow.db" ;;
   file) backend="$work/mlruns" ;;
-  *) echo "BACKEND must be sqlite or file"; exit 2 ;;
+  postgresql)
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort | tail -1)
+    chmod 755 "$work" && mkdir "$work/pg" && chown postgres:postgres "$work/pg"
+    pg_port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w -o \
+      "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    backend="postgresql://postgres:unused@127.0.0.1:$pg_port/postgres" ;;
+  *) echo "BACKEND must be sqlite, file or postgresql"; exit 2 ;;
 esac
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 uri="http://127.0.0.1:$port"

@@ -113,8 +113,9 @@ internal static class ServerCommand
                 stopping.Cancel();
             }
             await QtrackWeb.StartAsync(app, stopping.Token);
+            // A database URI may carry its password: the line shows it as ***.
             foreach (var url in QtrackWeb.GetListeningUrls(app))
-                context.Out.WriteLine($"qtrack server: serving {options.BackendStoreUri} at {url} (artifacts {(options.ServeArtifacts ? "served" : "not served")}; UI read-only); Ctrl+C stops.");
+                context.Out.WriteLine($"qtrack server: serving {Qlib.Tracked.Stores.Rest.RestEndpoint.Redact(options.BackendStoreUri)} at {url} (artifacts {(options.ServeArtifacts ? "served" : "not served")}; UI read-only); Ctrl+C stops.");
             await context.Out.FlushAsync(CancellationToken.None);
             try
             {
