@@ -33,13 +33,17 @@ public static class Cli
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration
+            var invocation = new InvocationConfiguration
             {
                 Output = stdout,
                 Error = stderr,
                 // CliContext.Execute maps expected failures to messages and exit codes.
                 EnableDefaultExceptionHandler = false,
-            });
+            };
+            // qtrack server handles SIGINT and SIGTERM itself: System.CommandLine would end the process a couple of
+            // seconds after the signal, cutting off requests still in flight (ServerCommand waits for them).
+            if (ServerCommand.HandlesSignals(parsed)) invocation.ProcessTerminationTimeout = null;
+            return parsed.Invoke(invocation);
         }
         catch (Exception e)
         {
@@ -81,6 +85,7 @@ public static class Cli
         root.Add(MigrateCommand.Create(context));
         root.Add(GcCommand.Create(context));
         root.Add(UiCommand.Create(context));
+        root.Add(ServerCommand.Create(context));
         return root;
     }
 }

@@ -41,6 +41,9 @@ public sealed class CliContext
 
     public TextWriter Error { get; }
 
+    /// <summary>An environment variable as this invocation sees it (tests pass their own environment).</summary>
+    internal string? Variable(string name) => _environment(name);
+
     public Option<string?> StoreOption { get; }
 
     /// <summary><c>--artifact-root</c>: artifact folders the user allows besides the store's own.</summary>

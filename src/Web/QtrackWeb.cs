@@ -35,18 +35,7 @@ public static class QtrackWeb
         // use) is reported by the caller in one sentence; the host's own report of it is a stack trace.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        // Registered through a factory so that the container owns it: disposing of the app disposes of the store.
-        builder.Services.AddSingleton(_ => context);
-        builder.Services.AddSingleton(plan);
-        builder.Services.AddSingleton<EmbeddedAssets>();
-        // A page on another site can point a name it controls at this machine (DNS rebinding); refusing Host
-        // headers other than the names the UI was bound to keeps such pages from reading the API. On every bind,
-        // loopback or not.
-        builder.Services.PostConfigure<HostFilteringOptions>(o =>
-        {
-            o.AllowedHosts = [.. plan.AllowedHosts];
-            o.AllowEmptyHosts = false;
-        });
+        AddUi(builder, context, plan);
         var app = builder.Build();
         // Resolved now, so the container (which disposes only what it created) owns it even if no request ever comes.
         _ = app.Services.GetRequiredService<StoreContext>();
@@ -92,10 +81,39 @@ public static class QtrackWeb
     /// <summary>Where the app listens and what it must warn about (<see cref="ListenPlan.Warning"/>), fixed by <see cref="CreateApp"/>.</summary>
     public static ListenPlan GetListenPlan(WebApplication app) => app.Services.GetRequiredService<ListenPlan>();
 
+    /// <summary>
+    /// Registers what the UI's pages and API need (the store context, which the container then owns and disposes of,
+    /// the listen plan, the embedded pages) and host filtering to the plan's names. Shared with <c>qtrack server</c>.
+    /// </summary>
+    internal static void AddUi(WebApplicationBuilder builder, StoreContext context, ListenPlan plan)
+    {
+        // Registered through a factory so that the container owns it: disposing of the app disposes of the store.
+        builder.Services.AddSingleton(_ => context);
+        builder.Services.AddSingleton(plan);
+        builder.Services.AddSingleton<EmbeddedAssets>();
+        // A page on another site can point a name it controls at this machine (DNS rebinding); refusing Host
+        // headers other than the names the UI was bound to keeps such pages from reading the API. On every bind,
+        // loopback or not.
+        builder.Services.PostConfigure<HostFilteringOptions>(o =>
+        {
+            o.AllowedHosts = [.. plan.AllowedHosts];
+            o.AllowEmptyHosts = false;
+        });
+    }
+
     private static void Map(WebApplication app)
     {
         app.Use(SecurityHeaders);
         app.Use(OriginCheck.RefuseCrossOriginWrites);
+        MapUi(app);
+    }
+
+    /// <summary>
+    /// The UI's pages under <c>/</c> and its JSON API under <c>/api/</c> (errors as <c>{"error_code", "message"}</c>).
+    /// The caller has put the security headers and the Origin check in front.
+    /// </summary>
+    internal static void MapUi(WebApplication app)
+    {
         app.Use(ApiErrors);
 
         var assets = app.Services.GetRequiredService<EmbeddedAssets>();
@@ -123,7 +141,7 @@ public static class QtrackWeb
         api.MapGet("/{**rest}", () => JsonResponse.Error(StatusCodes.Status404NotFound, "ENDPOINT_NOT_FOUND", "No such API endpoint."));
     }
 
-    private static Task SecurityHeaders(HttpContext http, Func<Task> next)
+    internal static Task SecurityHeaders(HttpContext http, Func<Task> next)
     {
         var headers = http.Response.Headers;
         headers.XContentTypeOptions = "nosniff";

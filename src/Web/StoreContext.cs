@@ -22,16 +22,36 @@ internal sealed class StoreContext : IDisposable
         if (ExistingStore.Problem(options.StorePath) is { } problem)
             throw TrackingException.DoesNotExist($"No store at '{options.StorePath}': {problem}.");
         Store = TrackingStoreRegistry.Open(options.StorePath, new TrackingStoreOptions { ArtifactRoots = options.ArtifactRoots });
+        Redactor = Initialise(options, Store);
+    }
+
+    /// <summary>
+    /// Over a store already opened (<c>qtrack server</c>, which creates a missing store as MLflow's server does, and
+    /// shares it with its tracking routes). The context owns it from here: disposing of the context disposes of it.
+    /// </summary>
+    public StoreContext(WebOptions options, ITrackingStore store)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(store);
+        Options = options;
+        Store = store;
+        Redactor = Initialise(options, store);
+    }
+
+    private PathRedactor Initialise(WebOptions options, ITrackingStore store)
+    {
+        PathRedactor redactor;
         try
         {
-            Redactor = RedactorFor(options.StorePath, Store);
+            redactor = RedactorFor(options.StorePath, store);
         }
         catch
         {
-            Store.Dispose();
+            store.Dispose();
             throw;
         }
-        Store.Warning += Remember;
+        store.Warning += Remember;
+        return redactor;
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ public sealed class TrackingServerCommandTests : IDisposable
 
     public TrackingServerCommandTests()
     {
-        _backend = new SqlStore("sqlite:///" + _temp.Combine("mlflow.db"), new TrackingStoreOptions { DefaultArtifactRoot = _temp.Combine("artifacts") });
+        _backend = new SqlStore("sqlite:///" + _temp.Combine("mlflow.db"), new TrackingStoreOptions { DefaultArtifactRoot = _temp.Combine("proxied") });
         _server = new TestMlflowServer(_backend, _temp.Combine("proxied"));
         using var store = new RestStore(_server.Uri);
         var experiment = store.CreateExperiment("remote");

@@ -19,7 +19,7 @@ public sealed class TrackingServerApiTests : IDisposable
 
     public TrackingServerApiTests()
     {
-        _backend = new SqlStore("sqlite:///" + Path.Combine(_folder.Path, "mlflow.db"), new TrackingStoreOptions { DefaultArtifactRoot = Path.Combine(_folder.Path, "artifacts") });
+        _backend = new SqlStore("sqlite:///" + Path.Combine(_folder.Path, "mlflow.db"), new TrackingStoreOptions { DefaultArtifactRoot = Path.Combine(_folder.Path, "proxied") });
         _server = new TestMlflowServer(_backend, Path.Combine(_folder.Path, "proxied"));
         using var store = new RestStore(_server.Uri);
         _experimentId = store.CreateExperiment("served");

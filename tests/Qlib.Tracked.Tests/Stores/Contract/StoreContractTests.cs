@@ -315,7 +315,8 @@ public abstract class StoreContractTests : IDisposable
         var id = NewRun().Info.RunId;
         Fails(ErrorCode.InvalidParameterValue, () => Store.LogBatch(id, [], [new Param("a", "1"), new Param("a", "2")], []));
         Fails(ErrorCode.InvalidParameterValue, () => Store.LogBatch(id, Enumerable.Range(0, 1001).Select(i => new Metric("m", i, T0, i)).ToList(), [], []));
-        Fails(ErrorCode.InvalidParameterValue, () => Store.LogBatch(id, [new Metric("ok", 1, T0, 0)], [new Param("big", new string('x', 6001))], []));
+        // A server cuts such a value to 6,000 characters instead, as MLflow's server does (ServerSafetyTests checks it).
+        if (!ThroughServer) Fails(ErrorCode.InvalidParameterValue, () => Store.LogBatch(id, [new Metric("ok", 1, T0, 0)], [new Param("big", new string('x', 6001))], []));
         Fails(ErrorCode.InvalidParameterValue, () => Store.LogMetric(id, new Metric("m", 1, -1, 0)));
         var run = Store.GetRun(id);
         Assert.Empty(run.Data.Metrics);

@@ -19,7 +19,7 @@ public sealed class ProxiedArtifactTests : IDisposable
 
     public ProxiedArtifactTests()
     {
-        _backend = new FileStore(_temp.Combine("mlruns"));
+        _backend = new FileStore(_temp.Combine("mlruns"), new FileStoreOptions { DefaultArtifactRoot = _temp.Combine("proxied") });
         _server = new TestMlflowServer(_backend, _temp.Combine("proxied"));
         _store = new RestStore(_server.Uri, new TrackingStoreOptions { Http = new RestClientSettings { MaxRetries = 0 } });
     }

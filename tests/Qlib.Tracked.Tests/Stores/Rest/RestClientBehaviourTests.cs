@@ -19,7 +19,7 @@ public sealed class RestClientBehaviourTests : IDisposable
 
     public RestClientBehaviourTests()
     {
-        _backend = new SqlStore("sqlite:///" + _temp.Combine("mlflow.db"), new TrackingStoreOptions { DefaultArtifactRoot = _temp.Combine("artifacts") });
+        _backend = new SqlStore("sqlite:///" + _temp.Combine("mlflow.db"), new TrackingStoreOptions { DefaultArtifactRoot = _temp.Combine("proxied") });
         _server = new TestMlflowServer(_backend, _temp.Combine("proxied"));
     }
 

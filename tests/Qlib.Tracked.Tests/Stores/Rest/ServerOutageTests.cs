@@ -19,7 +19,7 @@ public sealed class ServerOutageTests : IDisposable
 
     public ServerOutageTests()
     {
-        _backend = new FileStore(_temp.Combine("mlruns"));
+        _backend = new FileStore(_temp.Combine("mlruns"), new FileStoreOptions { DefaultArtifactRoot = _temp.Combine("proxied") });
         _server = new TestMlflowServer(_backend, _temp.Combine("proxied"));
     }
 

@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Qlib.Tracked.Web.Server;
+
+namespace Qlib.Tracked.Tests.Server;
+
+/// <summary>
+/// What <c>qtrack server</c> accepts beyond the fixture's exchanges, over real HTTP on a SQLite store: int64 fields as
+/// strings, MLflow 3.x's extra metric fields and unknown fields, repeated query keys, the <c>/ajax-api</c> prefix,
+/// long values cut as MLflow's server cuts them, 3.x-only routes answered NOT_IMPLEMENTED in MLflow's error body, and
+/// many clients logging to the same run at once.
+/// </summary>
+public sealed class ServerProtocolTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly ServerHost _server;
+    private readonly HttpClient _http = new();
+
+    public ServerProtocolTests()
+    {
+        _server = ServerHost.Start(new TrackingServerOptions { BackendStoreUri = "sqlite:///" + _temp.Combine("mlflow.db"), ArtifactsDestination = _temp.Combine("artifacts") });
+        _http.BaseAddress = new Uri(_server.Uri);
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _server.Dispose();
+        _temp.Dispose();
+    }
+
+    private async Task<JsonNode> Post(string route, string json, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await _http.PostAsync(route, new StringContent(json, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{route}: HTTP {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    private async Task<string> NewRun(string prefix = "/api/2.0/mlflow/") =>
+        (await Post(prefix + "runs/create", "{\"experiment_id\": \"0\", \"start_time\": \"1700000000000\"}"))["run"]!["info"]!["run_id"]!.GetValue<string>();
+
+    [Fact]
+    public async Task Int64AsStrings_MlflowThreeMetricFields_AndUnknownFields_AreAccepted()
+    {
+        var runId = await NewRun();
+        await Post("/api/2.0/mlflow/runs/log-metric",
+            $"{{\"run_id\": \"{runId}\", \"key\": \"loss\", \"value\": 0.5, \"timestamp\": \"1700000000001\", \"step\": \"3\", "
+            + "\"model_id\": \"m-1\", \"dataset_name\": \"train\", \"dataset_digest\": \"abc\", \"some_future_field\": {\"x\": 1}}");
+        var history = JsonNode.Parse(await _http.GetStringAsync($"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key=loss"))!;
+        var point = history["metrics"]![0]!;
+        Assert.Equal(1700000000001, point["timestamp"]!.GetValue<long>());
+        Assert.Equal(3, point["step"]!.GetValue<long>());
+        Assert.Equal(0.5, point["value"]!.GetValue<double>());
+    }
+
+    [Fact]
+    public async Task GetArguments_ComeFromTheQueryString_WithRepeatedKeysForLists_UnderBothPrefixes()
+    {
+        await Post("/api/2.0/mlflow/experiments/create", "{\"name\": \"b-exp\"}");
+        await Post("/ajax-api/2.0/mlflow/experiments/create", "{\"name\": \"a-exp\"}");
+        var found = JsonNode.Parse(await _http.GetStringAsync("/ajax-api/2.0/mlflow/experiments/search?max_results=10&order_by=name%20ASC&order_by=experiment_id%20DESC&view_type=ALL"))!;
+        // Ordered by the first order_by (names, ordinal): the repeated key reached the search as a list.
+        Assert.Equal(["Default", "a-exp", "b-exp"], found["experiments"]!.AsArray().Select(e => e!["name"]!.GetValue<string>()));
+        var runId = await NewRun("/ajax-api/2.0/mlflow/");
+        var run = JsonNode.Parse(await _http.GetStringAsync($"/api/2.0/mlflow/runs/get?run_uuid={runId}"))!;
+        Assert.Equal(runId, run["run"]!["info"]!["run_id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ALongParamValue_IsCutTo6000Characters_AsMlflowsServerCutsIt()
+    {
+        var runId = await NewRun();
+        var value = new string('é', 5999) + "😀" + "tail";
+        await Post("/api/2.0/mlflow/runs/log-parameter", $"{{\"run_id\": \"{runId}\", \"key\": \"big\", \"value\": \"{value}\"}}");
+        var run = JsonNode.Parse(await _http.GetStringAsync($"/api/2.0/mlflow/runs/get?run_id={runId}"))!;
+        Assert.Equal(new string('é', 5999) + "😀", run["run"]!["data"]!["params"]![0]!["value"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/2.0/mlflow/logged-models/search")]
+    [InlineData("POST", "/api/3.0/mlflow/traces")]
+    [InlineData("GET", "/ajax-api/3.0/mlflow/scorers/list")]
+    [InlineData("POST", "/api/2.0/mlflow/registered-models/create")]
+    [InlineData("GET", "/api/2.0/mlflow/runs/create")]
+    public async Task RoutesThisServerDoesNotHave_AnswerNotImplemented_InMlflowsErrorBody(string method, string path)
+    {
+        using var response = await _http.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        Assert.Equal(HttpStatusCode.NotImplemented, response.StatusCode);
+        Assert.StartsWith("application/json", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("NOT_IMPLEMENTED", body["error_code"]!.GetValue<string>());
+        Assert.Contains(path, body["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ManyClientsLoggingToOneRunAtOnce_LoseNothing_AndKeepParamsImmutable()
+    {
+        var runId = await NewRun();
+        const int clients = 8, batches = 10, points = 100;
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            for (var b = 0; b < batches; b++)
+            {
+                var metrics = string.Join(",", Enumerable.Range(0, points).Select(i =>
+                    $"{{\"key\": \"m\", \"value\": {c * 10_000 + b * points + i}, \"timestamp\": 1, \"step\": {b * points + i}}}"));
+                await Post("/api/2.0/mlflow/runs/log-batch",
+                    $"{{\"run_id\": \"{runId}\", \"metrics\": [{metrics}], \"params\": [{{\"key\": \"p{c}\", \"value\": \"{c}\"}}]}}");
+            }
+        })));
+        var history = JsonNode.Parse(await _http.GetStringAsync($"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key=m"))!["metrics"]!.AsArray();
+        Assert.Equal(clients * batches * points, history.Count);
+        Assert.Equal(clients * batches * points, history.Select(p => p!["value"]!.GetValue<double>()).Distinct().Count());
+        // The latest value is the one with the largest step, then the largest value (MLflow's rule).
+        var run = JsonNode.Parse(await _http.GetStringAsync($"/api/2.0/mlflow/runs/get?run_id={runId}"))!["run"]!;
+        Assert.Equal(7 * 10_000 + batches * points - 1, run["data"]!["metrics"]![0]!["value"]!.GetValue<double>());
+        Assert.Equal(clients, run["data"]!["params"]!.AsArray().Count);
+        var changed = await Post("/api/2.0/mlflow/runs/log-parameter", $"{{\"run_id\": \"{runId}\", \"key\": \"p0\", \"value\": \"other\"}}", HttpStatusCode.BadRequest);
+        Assert.Equal("INVALID_PARAMETER_VALUE", changed["error_code"]!.GetValue<string>());
+    }
+}

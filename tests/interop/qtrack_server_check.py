@@ -1,0 +1,159 @@
+"""The real MLflow 2.12 Python client against `qtrack server` (run by tests/interop/qtrack-server.sh).
+
+A workload like the one that recorded tests/Fixtures/mlflow-rest-reference (experiments with tags, runs with params,
+tags and metric series, NaN/±inf, slash keys, unicode, a nested run, FAILED/KILLED runs, a deleted run, artifacts
+through the proxy, error cases) and Qlib-style logging (mlflow.log_metrics per step, log_params, set_tags,
+log_artifact, search_runs), each read back through the client and checked. Prints one line per check; exits 1 when
+any fails.
+"""
+import math
+import os
+import sys
+import tempfile
+
+import mlflow
+from mlflow import MlflowClient
+from mlflow.exceptions import MlflowException
+
+failures = []
+
+
+def check(name, ok, detail=""):
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f": {detail}"))
+    if not ok:
+        failures.append(name)
+
+
+def error_code(call):
+    try:
+        call()
+    except MlflowException as e:
+        return e.error_code
+    return None
+
+
+uri = sys.argv[1]
+mlflow.set_tracking_uri(uri)
+client = MlflowClient(uri)
+print(f"MLflow {mlflow.__version__} client against {uri}")
+
+# ----- the reference-like workload -----
+exp_id = client.create_experiment("qlib_ref_alpha", tags={"project": "qlib", "mlflow.note.content": "alpha experiment"})
+exp = client.get_experiment(exp_id)
+check("experiment tags", exp.tags.get("project") == "qlib" and exp.tags.get("mlflow.note.content") == "alpha experiment", exp.tags)
+check("experiment artifact location is proxied", exp.artifact_location.startswith("mlflow-artifacts:/"), exp.artifact_location)
+check("get_experiment_by_name", client.get_experiment_by_name("qlib_ref_alpha").experiment_id == exp_id)
+
+run = client.create_run(exp_id, run_name="alpha-lgb", tags={"model": "LGBModel", "market": "csi300"}, start_time=1700000000100)
+rid = run.info.run_id
+client.log_batch(rid, params=[mlflow.entities.Param("lr", "0.01"), mlflow.entities.Param("n_estimators", "200")])
+for step in range(20):
+    client.log_metric(rid, "loss", 1.0 / (step + 1), timestamp=1700000000200 + step, step=step)
+client.log_metric(rid, "nan_metric", float("nan"), step=0)
+client.log_metric(rid, "inf_metric", float("inf"), step=0)
+client.log_metric(rid, "train/loss", 0.25, step=1)
+client.log_param(rid, "desc", "späce and ünïcode")
+client.set_tag(rid, "multi", "line1\nline2")
+with tempfile.TemporaryDirectory() as tmp:
+    notes = os.path.join(tmp, "notes.txt")
+    with open(notes, "w") as f:
+        f.write("hello from the reference run\n")
+    os.makedirs(os.path.join(tmp, "portfolio_analysis"))
+    with open(os.path.join(tmp, "portfolio_analysis", "report_normal_1day.csv"), "w") as f:
+        f.write("datetime,return,cost\n2020-01-02,0.001,0.0001\n")
+    client.log_artifact(rid, notes)
+    client.log_artifacts(rid, os.path.join(tmp, "portfolio_analysis"), artifact_path="portfolio_analysis")
+client.set_terminated(rid, "FINISHED", end_time=1700000001000)
+
+got = client.get_run(rid)
+check("params read back", got.data.params == {"lr": "0.01", "n_estimators": "200", "desc": "späce and ünïcode"}, got.data.params)
+check("latest loss", got.data.metrics["loss"] == 0.05, got.data.metrics)
+check("NaN metric", math.isnan(got.data.metrics["nan_metric"]))
+check("inf metric", got.data.metrics["inf_metric"] == float("inf") or got.data.metrics["inf_metric"] > 1e308, got.data.metrics["inf_metric"])
+check("slash key", got.data.metrics["train/loss"] == 0.25)
+check("multi-line tag", got.data.tags["multi"] == "line1\nline2")
+check("run name tag", got.data.tags["mlflow.runName"] == "alpha-lgb")
+check("status FINISHED", got.info.status == "FINISHED" and got.info.end_time == 1700000001000, got.info)
+history = client.get_metric_history(rid, "loss")
+check("loss history", [m.step for m in history] == list(range(20)) and history[-1].value == 0.05, len(history))
+listed = sorted((f.path, f.is_dir) for f in client.list_artifacts(rid))
+check("artifact listing", listed == [("notes.txt", False), ("portfolio_analysis", True)], listed)
+with tempfile.TemporaryDirectory() as tmp:
+    path = client.download_artifacts(rid, "notes.txt", tmp)
+    check("artifact download", open(path).read() == "hello from the reference run\n")
+    folder = client.download_artifacts(rid, "portfolio_analysis", tmp)
+    check("folder download", os.listdir(folder) == ["report_normal_1day.csv"], os.listdir(folder))
+
+child = client.create_run(exp_id, run_name="alpha-child", tags={"mlflow.parentRunId": rid})
+client.set_terminated(child.info.run_id, "KILLED")
+failed = client.create_run(exp_id, run_name="alpha-failed")
+client.log_param(failed.info.run_id, "lr", "0.5")
+client.set_terminated(failed.info.run_id, "FAILED")
+gone = client.create_run(exp_id, run_name="alpha-deleted")
+client.delete_run(gone.info.run_id)
+
+# A batch bigger than the server takes in one request: the client splits it (1,000 metrics per request).
+many = [mlflow.entities.Metric("ic", i / 1000.0, 1700000002000 + i, i) for i in range(2500)]
+client.log_batch(rid, metrics=many)
+check("2,500-point batch read back", len(client.get_metric_history(rid, "ic")) == 2500)
+
+runs = client.search_runs([exp_id], "params.lr = '0.01'", order_by=["attributes.start_time ASC"])
+check("search by param", [r.info.run_name for r in runs] == ["alpha-lgb"], [r.info.run_name for r in runs])
+runs = client.search_runs([exp_id], "attributes.status = 'FAILED'")
+check("search by status", [r.info.run_name for r in runs] == ["alpha-failed"], [r.info.run_name for r in runs])
+runs = client.search_runs([exp_id], "tags.`mlflow.runName` ILIKE 'ALPHA-%'", run_view_type=mlflow.entities.ViewType.ALL,
+                          order_by=["attributes.run_name ASC"])
+check("search all views, ILIKE", [r.info.run_name for r in runs] == ["alpha-child", "alpha-deleted", "alpha-failed", "alpha-lgb"],
+      [r.info.run_name for r in runs])
+page = client.search_runs([exp_id], max_results=2, run_view_type=mlflow.entities.ViewType.ALL)
+rest = client.search_runs([exp_id], max_results=2, run_view_type=mlflow.entities.ViewType.ALL, page_token=page.token)
+check("search paging", len(page) == 2 and page.token and len(rest) == 2, (len(page), page.token, len(rest)))
+
+# ----- error cases: the codes MLflow's own server gives -----
+check("param change refused", error_code(lambda: client.log_param(rid, "lr", "0.2")) == "INVALID_PARAMETER_VALUE")
+check("bad metric name refused", error_code(lambda: client.log_metric(rid, "a*b", 1.0)) == "INVALID_PARAMETER_VALUE")
+check("unknown run", error_code(lambda: client.get_run("0" * 32)) == "RESOURCE_DOES_NOT_EXIST")
+check("unknown experiment", error_code(lambda: client.get_experiment("123456789")) == "RESOURCE_DOES_NOT_EXIST")
+check("unknown experiment name is None", client.get_experiment_by_name("no-such-experiment") is None)
+check("duplicate experiment", error_code(lambda: client.create_experiment("qlib_ref_alpha")) == "RESOURCE_ALREADY_EXISTS")
+check("filter with OR", error_code(lambda: client.search_runs([exp_id], "metrics.a < 1 OR metrics.a > 2")) == "INVALID_PARAMETER_VALUE")
+check("max_results too big", error_code(lambda: client.search_runs([exp_id], max_results=50001)) == "INVALID_PARAMETER_VALUE")
+check("log to deleted run", error_code(lambda: client.log_metric(gone.info.run_id, "m", 1.0)) == "INVALID_PARAMETER_VALUE")
+long_value = "x" * 6001
+client.log_param(rid, "big", long_value)
+check("6,001-character param cut to 6,000", len(client.get_run(rid).data.params["big"]) == 6000)
+client.restore_run(gone.info.run_id)
+check("restore run", client.get_run(gone.info.run_id).info.lifecycle_stage == "active")
+
+# ----- Qlib-style logging through the fluent API -----
+mlflow.set_experiment("qlib_workflow")
+with mlflow.start_run(run_name="qlib-recorder") as active:
+    mlflow.log_params({"model.class": "LGBModel", "dataset.segments.train": "('2008-01-01', '2014-12-31')"})
+    mlflow.set_tags({"hostname": "box", "mlflow.source.type": "LOCAL"})
+    for epoch in range(5):
+        mlflow.log_metrics({"train.mse": 1.0 - epoch * 0.1, "valid.mse": 1.1 - epoch * 0.1}, step=epoch)
+    mlflow.log_metrics({"IC": 0.05, "ICIR": 0.4, "Rank IC": 0.06})
+    with tempfile.TemporaryDirectory() as tmp:
+        pred = os.path.join(tmp, "pred.pkl")
+        with open(pred, "wb") as f:
+            f.write(bytes(range(54)))
+        mlflow.log_artifact(pred)
+    qlib_run_id = active.info.run_id
+frame = mlflow.search_runs(experiment_names=["qlib_workflow"])
+check("search_runs DataFrame", list(frame["tags.mlflow.runName"]) == ["qlib-recorder"] and frame["metrics.IC"][0] == 0.05,
+      frame.columns.tolist())
+qlib_run = client.get_run(qlib_run_id)
+check("qlib params", qlib_run.data.params["dataset.segments.train"] == "('2008-01-01', '2014-12-31')")
+valid = [(m.step, round(m.value, 9)) for m in client.get_metric_history(qlib_run_id, "valid.mse")]
+check("qlib per-step metrics", valid == [(0, 1.1), (1, 1.0), (2, 0.9), (3, 0.8), (4, 0.7)], valid)
+with tempfile.TemporaryDirectory() as tmp:
+    data = open(client.download_artifacts(qlib_run_id, "pred.pkl", tmp), "rb").read()
+    check("binary artifact round trip", data == bytes(range(54)))
+check("run FINISHED by the context manager", qlib_run.info.status == "FINISHED")
+
+client.delete_experiment(exp_id)
+check("deleted experiment", client.get_experiment(exp_id).lifecycle_stage == "deleted")
+check("delete twice", error_code(lambda: client.delete_experiment(exp_id)) is not None)
+
+print(f"{len(failures)} failed" if failures else "all checks passed")
+sys.exit(1 if failures else 0)
