@@ -28,11 +28,14 @@ public sealed class GcTempFileTests : IDisposable
         var staleRunMeta = Create($"{Experiment}/{Run}/.meta.yaml.{id}.tmp", TimeSpan.FromHours(2));
         var staleExperimentMeta = Create($"{Experiment}/.meta.yaml.{id}.tmp", TimeSpan.FromHours(2));
         var staleIndex = Create($"{Experiment}/..qtrk-run-index.{id}.tmp", TimeSpan.FromDays(3));
-        var staleArtifact = Create($"{Experiment}/{Run}/artifacts/sub/.qlib-tmp-{id}-pred.parquet", TimeSpan.FromDays(2));
+        var staleArtifact = Create($"{Experiment}/{Run}/artifacts/sub/.pred.parquet.{id}.tmp", TimeSpan.FromDays(2));
+        // The name artifact writes used before they shared the store's temp names: an old process's leftover.
+        var staleLegacyArtifact = Create($"{Experiment}/{Run}/artifacts/sub/.qlib-tmp-{id}-pred.parquet", TimeSpan.FromDays(2));
         var trashed = Create($".trash/{Experiment}9/.meta.yaml.{id}.tmp", TimeSpan.FromHours(5));
 
         var freshMeta = Create($"{Experiment}/{Run}/.meta.yaml.{Guid.NewGuid():N}.tmp", TimeSpan.FromMinutes(5));
-        var liveArtifact = Create($"{Experiment}/{Run}/artifacts/.qlib-tmp-{Guid.NewGuid():N}-model.bin", TimeSpan.FromHours(3));
+        // An artifact writer may hold its temp file for hours: only a day of silence makes it stale.
+        var liveArtifact = Create($"{Experiment}/{Run}/artifacts/.model.bin.{Guid.NewGuid():N}.tmp", TimeSpan.FromHours(3));
         var userFile = Create($"{Experiment}/{Run}/artifacts/notes.tmp", TimeSpan.FromDays(30));
         var lookalike = Create($"{Experiment}/{Run}/artifacts/.meta.yaml.not-a-writer-id.tmp", TimeSpan.FromDays(30));
 
@@ -44,7 +47,7 @@ public sealed class GcTempFileTests : IDisposable
         var result = CliRunner.Run("--store", _store.Store, "gc");
 
         Assert.True(result.ExitCode == 0, result.Error);
-        foreach (var removed in new[] { staleRunMeta, staleExperimentMeta, staleIndex, staleArtifact, trashed })
+        foreach (var removed in new[] { staleRunMeta, staleExperimentMeta, staleIndex, staleArtifact, staleLegacyArtifact, trashed })
         {
             Assert.False(File.Exists(removed), removed);
             Assert.Contains("removed stale temp file " + Path.GetRelativePath(_store.Store, removed), result.Out);
@@ -57,7 +60,7 @@ public sealed class GcTempFileTests : IDisposable
     {
         using var outside = new TempStore(copyFixture: false);
         Directory.CreateDirectory(outside.Root);
-        var victim = Path.Combine(outside.Root, $".qlib-tmp-{Guid.NewGuid():N}-precious");
+        var victim = Path.Combine(outside.Root, $".precious.{Guid.NewGuid():N}.tmp");
         File.WriteAllText(victim, "not the store's");
         File.SetLastWriteTimeUtc(victim, DateTime.UtcNow - TimeSpan.FromDays(10));
         Directory.CreateDirectory(Path.Combine(_store.Store, Experiment, Run, "artifacts"));

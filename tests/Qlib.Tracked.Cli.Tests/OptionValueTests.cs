@@ -144,7 +144,7 @@ public sealed class OptionValueTests : IDisposable
             isFifo.WaitForExit();
             Assert.True(isFifo.ExitCode == 0, "the pipe was replaced");
         }
-        Assert.Empty(Directory.GetFiles(_store.Root, ".qlib-tmp-*"));
+        Assert.Empty(Directory.GetFiles(_store.Root, ".*.tmp"));
     }
 
     [Fact]

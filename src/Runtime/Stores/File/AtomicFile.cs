@@ -3,36 +3,16 @@ using System.Text;
 namespace Qlib.Tracked.Stores.FileBacked;
 
 /// <summary>
-/// Whole-file writes that readers never see half-done: the text goes to a temp file in the same
-/// folder, then replaces the target with one rename (MLflow's <c>overwrite_yaml</c>; issue
-/// mlflow#6339 lost metadata when an in-place overwrite failed).
+/// The store's small text files: meta.yaml rewrites that readers never see half-done (through <see cref="AtomicReplace"/>,
+/// as MLflow's <c>overwrite_yaml</c>; issue mlflow#6339 lost metadata when an in-place overwrite failed), value files
+/// written in place, and bounded reads of both.
 /// </summary>
 internal static class AtomicFile
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    public static void WriteAllText(string path, string text)
-    {
-        var temp = TempFileNames.ForReplace(path);
-        try
-        {
-            var bytes = Utf8NoBom.GetBytes(text);
-            if (LinuxWrite.IsSupported)
-            {
-                if (!LinuxWrite.TryWriteAll(temp, bytes, createNew: true))
-                    throw new DirectoryNotFoundException($"Could not find a part of the path '{temp}'.");
-                LinuxWrite.Replace(temp, path);
-                return;
-            }
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
+    /// <summary>Replaces the file whole through <see cref="AtomicReplace"/> (UTF-8, no BOM).</summary>
+    public static void WriteAllText(string path, string text) => AtomicReplace.WriteAllBytes(path, Utf8NoBom.GetBytes(text));
 
     /// <summary>
     /// The most a <c>meta.yaml</c> is read with: far above what MLflow writes (a run's is under 1 KiB; an experiment's
@@ -132,10 +112,5 @@ internal static class AtomicFile
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllBytes(path, bytes);
         }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 }

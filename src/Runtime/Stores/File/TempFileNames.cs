@@ -1,9 +1,7 @@
-using Qlib.Tracked.Artifacts;
-
 namespace Qlib.Tracked.Stores.FileBacked;
 
 /// <summary>
-/// The names of the temp files the store's atomic writers make next to their target before renaming it into place,
+/// The names of the temp files <see cref="AtomicReplace"/> makes next to their target before renaming it into place,
 /// so that leftovers of a writer killed between the two can be told from everything else in a store.
 /// </summary>
 internal static class TempFileNames
@@ -11,8 +9,15 @@ internal static class TempFileNames
     private const int IdLength = 32; // Guid "N"
 
     /// <summary>
-    /// <c>.&lt;target&gt;.&lt;32 hex&gt;.tmp</c>: <see cref="AtomicFile.WriteAllText"/> (meta.yaml rewrites) and the run
-    /// index's save. Hidden, so neither MLflow (which only lists folders as runs and experiments) nor a listing trips on it.
+    /// Artifact writes before issue 17 named their temp files <c>.qlib-tmp-&lt;32 hex&gt;-&lt;target&gt;</c>; such leftovers
+    /// are still hidden from listings and removed by gc. Nothing writes this name any more.
+    /// </summary>
+    private const string LegacyArtifactPrefix = ".qlib-tmp-";
+
+    /// <summary>
+    /// <c>.&lt;target&gt;.&lt;32 hex&gt;.tmp</c>, the one name every atomic replace writes (meta.yaml rewrites, the run index's
+    /// save, artifacts, exports). Hidden, so neither MLflow (which only lists folders as runs and experiments) nor a
+    /// listing trips on it.
     /// </summary>
     public static string ForReplace(string targetPath) =>
         Path.Combine(Path.GetDirectoryName(targetPath)!, "." + Path.GetFileName(targetPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
@@ -26,12 +31,13 @@ internal static class TempFileNames
         return beforeSuffix[^(IdLength + 1)] == '.' && IsHexId(beforeSuffix[^IdLength..]);
     }
 
-    /// <summary>True for an artifact write's temp file, <c>.qlib-tmp-&lt;32 hex&gt;-&lt;target&gt;</c> (<see cref="AtomicWriteStream"/>).</summary>
+    /// <summary>True for a temp file an artifact write may have left: <see cref="ForReplace"/>'s name, or the older one.</summary>
     public static bool IsArtifactTemp(string name) =>
-        name.StartsWith(AtomicWriteStream.TempPrefix, StringComparison.Ordinal)
-        && name.Length > AtomicWriteStream.TempPrefix.Length + IdLength
-        && IsHexId(name.AsSpan(AtomicWriteStream.TempPrefix.Length, IdLength))
-        && name[AtomicWriteStream.TempPrefix.Length + IdLength] == '-';
+        IsReplaceTemp(name)
+        || (name.StartsWith(LegacyArtifactPrefix, StringComparison.Ordinal)
+            && name.Length > LegacyArtifactPrefix.Length + IdLength
+            && IsHexId(name.AsSpan(LegacyArtifactPrefix.Length, IdLength))
+            && name[LegacyArtifactPrefix.Length + IdLength] == '-');
 
     private static bool IsHexId(ReadOnlySpan<char> id)
     {
