@@ -1,6 +1,7 @@
 using System.Text;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 using Qlib.Tracked.Stores;
 
 namespace Qlib.Tracked.Tests;

@@ -1,5 +1,6 @@
 using System.Text;
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 
 namespace Qlib.Tracked.Tests;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 using Qlib.Tracked.Stores;
 using Qlib.Tracked.Tracking;
 

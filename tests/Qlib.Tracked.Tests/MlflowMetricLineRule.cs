@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Qlib.Tracked.Formats.Python;
 
 namespace Qlib.Tracked.Tests;
 

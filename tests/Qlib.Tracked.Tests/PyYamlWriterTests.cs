@@ -1,4 +1,5 @@
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 
 namespace Qlib.Tracked.Tests;
 

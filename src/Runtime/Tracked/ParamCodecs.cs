@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 using Qlib.Tracked.Tracking;
 
 namespace Qlib.Tracked;
@@ -66,8 +67,7 @@ public static class ParamCodecs
     public readonly struct Single : IParamCodec<float>
     {
         /// <inheritdoc/>
-        public static string Format(float value) =>
-            float.IsFinite(value) ? PythonFloat.ToString(double.Parse(value.ToString("R", Inv), Inv)) : PythonFloat.ToString(value);
+        public static string Format(float value) => PythonFloat.ToString(value);
 
         /// <inheritdoc/>
         public static void AppendRepr(StringBuilder builder, float value) => builder.Append(Format(value));

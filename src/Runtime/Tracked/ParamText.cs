@@ -1,4 +1,5 @@
 using System.Text;
+using Qlib.Tracked.Formats.Python;
 
 namespace Qlib.Tracked;
 

@@ -4,6 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 
 namespace Qlib.Tracked.Tracking;
 
@@ -71,8 +72,8 @@ public static class ParamValue
             BigInteger v => v.ToString(inv),
             double v => PythonFloat.ToString(v),
             // A float's own shortest digits (0.1f → "0.1"), not the widened double's 0.10000000149011612.
-            float v => PythonFloat.ToString(double.Parse(v.ToString("R", inv), inv)),
-            Half v => PythonFloat.ToString(double.Parse(v.ToString("R", inv), inv)),
+            float v => PythonFloat.ToString(v),
+            Half v => PythonFloat.ToString(v),
             decimal v => v.ToString(inv),
             DateTime v => FormatDateTime(v),
             DateTimeOffset v => FormatDateTime(v.DateTime) + FormatOffset(v.Offset),

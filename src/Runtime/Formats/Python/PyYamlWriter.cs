@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Qlib.Tracked.Formats;
+namespace Qlib.Tracked.Formats.Python;
 
 /// <summary>
 /// Writes a <see cref="YamlMapping"/> byte-for-byte as PyYAML's

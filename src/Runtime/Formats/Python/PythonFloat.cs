@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Qlib.Tracked.Formats;
+namespace Qlib.Tracked.Formats.Python;
 
 /// <summary>
 /// Spells doubles exactly as Python's <c>str(float)</c>/<c>repr</c> does, and parses what Python
@@ -25,6 +25,17 @@ public static class PythonFloat
         var length = Format(value, buffer);
         return new string(buffer[..length]);
     }
+
+    /// <summary>
+    /// A <see cref="float"/> with its own shortest digits in Python's layout (<c>0.1f</c> → <c>0.1</c>, not the widened
+    /// double's <c>0.10000000149011612</c>), as numpy prints a float32.
+    /// </summary>
+    public static string ToString(float value) =>
+        float.IsFinite(value) ? ToString(double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)) : ToString((double)value);
+
+    /// <summary>A <see cref="Half"/> with its own shortest digits in Python's layout (as numpy prints a float16).</summary>
+    public static string ToString(Half value) =>
+        Half.IsFinite(value) ? ToString(double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)) : ToString((double)value);
 
     /// <summary>Writes Python's spelling into <paramref name="destination"/> (at least <see cref="MaxLength"/> chars) and returns its length.</summary>
     public static int Format(double value, Span<char> destination)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Qlib.Tracked;
+namespace Qlib.Tracked.Formats.Python;
 
 /// <summary>Python's string repr, written and read back (the elements of a list param).</summary>
 internal static class PythonRepr

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Qlib.Tracked.Formats;
+namespace Qlib.Tracked.Formats.Python;
 
 /// <summary>
 /// Shortest round-trip decimal digits of a double (Ulf Adams' Ryu, PLDI 2018, <c>d2s.c</c>'s <c>d2d</c>),

@@ -1,4 +1,4 @@
-namespace Qlib.Tracked.Formats;
+namespace Qlib.Tracked.Formats.Python;
 
 /// <summary>
 /// A YAML mapping to write with <see cref="PyYamlWriter"/>. Values are limited to what MLflow's

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 using Qlib.Tracked.Stores.FileBacked;
 using Qlib.Tracked.Validation;
 

@@ -5,6 +5,7 @@ using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 
 namespace Qlib.Tracked.Stores.FileBacked;
 

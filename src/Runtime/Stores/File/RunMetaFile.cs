@@ -1,5 +1,6 @@
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 
 namespace Qlib.Tracked.Stores.FileBacked;
 
