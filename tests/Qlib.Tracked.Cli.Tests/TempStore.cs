@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Qlib.Tracked.Cli.Tests;
 
 /// <summary>A temp folder (deleted on dispose), optionally holding a copy of the MLflow-written fixture store.</summary>
@@ -5,12 +7,14 @@ public sealed class TempStore : IDisposable
 {
     public static readonly string FixtureDir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "mlflow-filestore-reference");
 
-    public TempStore(bool copyFixture)
+    private readonly TempDirectory _temp;
+
+    public TempStore(bool copyFixture, [CallerFilePath] string callerFile = "", [CallerMemberName] string caller = "")
     {
-        Root = Path.Combine(Path.GetTempPath(), "qtrk-cli-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Root);
+        _temp = new TempDirectory(null, callerFile, caller);
+        Root = _temp.Path;
         Store = Path.Combine(Root, "mlruns");
-        if (copyFixture) CopyTree(Path.Combine(FixtureDir, "mlruns"), Store);
+        if (copyFixture) TempDirectory.CopyTree(Path.Combine(FixtureDir, "mlruns"), Store);
     }
 
     public string Root { get; }
@@ -20,17 +24,5 @@ public sealed class TempStore : IDisposable
 
     public string Combine(params string[] parts) => Path.Combine([Root, .. parts]);
 
-    public void Dispose()
-    {
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
-
-    private static void CopyTree(string source, string destination)
-    {
-        Directory.CreateDirectory(destination);
-        foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(destination, Path.GetRelativePath(source, dir)));
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-            File.Copy(file, Path.Combine(destination, Path.GetRelativePath(source, file)));
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -13,11 +13,11 @@ namespace Qlib.Tracked.IntegrationTests;
 [Collection("ambient R")]
 public sealed class QuickStartSqliteTests : IDisposable
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "qtrk-it-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new();
 
-    public QuickStartSqliteTests() => Directory.CreateDirectory(_folder);
+    private string _folder => _temp.Path;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _temp.Dispose();
 
     private (int Code, string Out, string Error) QuickStartProcess(string? environmentUri, params string[] args)
     {

@@ -1,20 +1,21 @@
+using System.Runtime.CompilerServices;
+
 namespace Qlib.Tracked.IntegrationTests;
 
-/// <summary>A fresh store folder under the temp directory, removed when the test ends.</summary>
+/// <summary>A store path (<c>mlruns</c>, not yet created) in a fresh <see cref="TempDirectory"/>, removed when the test ends.</summary>
 public sealed class TempStore : IDisposable
 {
-    public TempStore()
+    private readonly TempDirectory _temp;
+
+    public TempStore([CallerFilePath] string callerFile = "", [CallerMemberName] string caller = "")
     {
-        Root = Path.Combine(Path.GetTempPath(), "qtrk-it-" + Guid.NewGuid().ToString("N"), "mlruns");
+        _temp = new TempDirectory(null, callerFile, caller);
+        Root = _temp.Combine("mlruns");
         Uri = "file:" + Root;
     }
 
     public string Root { get; }
     public string Uri { get; }
 
-    public void Dispose()
-    {
-        var parent = Path.GetDirectoryName(Root)!;
-        if (Directory.Exists(parent)) Directory.Delete(parent, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 }

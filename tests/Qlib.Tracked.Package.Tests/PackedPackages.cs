@@ -15,7 +15,7 @@ public sealed class PackedPackages : IDisposable
     {
         // bin/<Configuration>/net10.0/
         Configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        Feed = Directory.CreateTempSubdirectory("qlib-pack-test-").FullName;
+        Feed = _feed.Path;
         Version = ReadProperty(Path.Combine(RepoRoot, "Directory.Build.props"), "Version");
         try
         {
@@ -27,7 +27,7 @@ public sealed class PackedPackages : IDisposable
         catch
         {
             // xunit never disposes a fixture whose constructor threw.
-            Directory.Delete(Feed, recursive: true);
+            _feed.Dispose();
             throw;
         }
     }
@@ -38,6 +38,8 @@ public sealed class PackedPackages : IDisposable
 
     /// <summary>The folder the packages were packed into (a local feed).</summary>
     public string Feed { get; }
+
+    private readonly TempDirectory _feed = new("feed");
 
     /// <summary>The version Directory.Build.props sets: the one place it is written.</summary>
     public string Version { get; }
@@ -85,7 +87,7 @@ public sealed class PackedPackages : IDisposable
         XDocument.Load(Path.Combine(RepoRoot, "Directory.Packages.props")).Descendants("PackageVersion")
             .ToDictionary(p => (string)p.Attribute("Include")!, p => (string)p.Attribute("Version")!);
 
-    public void Dispose() => Directory.Delete(Feed, recursive: true);
+    public void Dispose() => _feed.Dispose();
 
     private string Pack(string project)
     {

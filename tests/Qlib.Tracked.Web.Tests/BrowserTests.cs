@@ -72,11 +72,11 @@ public sealed class BrowserTests(QuickStartStore store, ITestOutputHelper output
         var download = await page.RunAndWaitForDownloadAsync(() =>
             page.Locator("#artifact-tree li.file[data-path='pred.parquet'] a.download").ClickAsync());
         Assert.Equal("pred.parquet", download.SuggestedFilename);
-        var saved = Path.Combine(Path.GetTempPath(), "qtrk-download-" + Guid.NewGuid().ToString("N"));
+        using var downloads = new TempDirectory("downloads");
+        var saved = downloads.Combine("pred.parquet");
         await download.SaveAsAsync(saved);
         var stored = new FileStore(store.Root).GetArtifactRepository(store.QuickStartRunIds[1]).GetLocalPath("pred.parquet")!;
         Assert.Equal(await File.ReadAllBytesAsync(stored), await File.ReadAllBytesAsync(saved));
-        File.Delete(saved);
         // And a Parquet preview as a table.
         await page.Locator("#artifact-tree li.file[data-path='pred.parquet'] button.preview").ClickAsync();
         await Expect(page.Locator("#artifact-preview table.preview-table th")).ToHaveTextAsync(["datetime", "instrument", "score"]);
@@ -126,7 +126,7 @@ public sealed class BrowserTests(QuickStartStore store, ITestOutputHelper output
     public async Task WithAllowWrites_TheRunPageDeletesAndRestores_ThroughTheOriginCheck()
     {
         BrowserSession.SkipUnlessChromium();
-        using var temp = new TempFolder();
+        using var temp = new TempDirectory();
         var root = store.CopyTo(temp);
         var runId = store.QuickStartRunIds[0];
         await using var session = await BrowserSession.StartAsync(root, allowWrites: true);

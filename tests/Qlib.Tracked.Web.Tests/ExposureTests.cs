@@ -11,7 +11,7 @@ namespace Qlib.Tracked.Web.Tests;
 /// </summary>
 public sealed class ExposureTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDirectory _temp = new();
     private readonly string _root;
 
     public ExposureTests() => _root = _temp.CopyMlflowFixture();

@@ -13,7 +13,7 @@ public sealed class OddRunApiTests : IDisposable
     private const string Broken = "ffffffffffffffffffffffffffffffff";
     private const string BadName = "bad*name";
 
-    private readonly TempFolder _temp = new();
+    private readonly TempDirectory _temp = new();
     private readonly string _root;
 
     public OddRunApiTests()

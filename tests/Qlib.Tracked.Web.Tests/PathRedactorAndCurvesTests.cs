@@ -5,7 +5,7 @@ namespace Qlib.Tracked.Web.Tests;
 /// <summary>How locations and messages are shown, and the report curves' NaN rules, without a server.</summary>
 public sealed class PathRedactorAndCurvesTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

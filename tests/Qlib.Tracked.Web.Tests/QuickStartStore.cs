@@ -18,7 +18,7 @@ public sealed class QuickStartStore : IDisposable
     public const string MarkupRunName = "<img src=x onerror=alert(2)>";
     public const string SecretText = "secret outside the store";
 
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
 
     public QuickStartStore()
     {
@@ -66,10 +66,10 @@ public sealed class QuickStartStore : IDisposable
     public string ServerFolder => _folder.Path;
 
     /// <summary>A private copy for tests that change the store.</summary>
-    public string CopyTo(TempFolder folder)
+    public string CopyTo(TempDirectory folder)
     {
         var copy = Path.Combine(folder.Path, "mlruns");
-        TempFolder.CopyTree(Root, copy);
+        TempDirectory.CopyTree(Root, copy);
         return copy;
     }
 

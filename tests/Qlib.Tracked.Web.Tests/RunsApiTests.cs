@@ -9,7 +9,7 @@ namespace Qlib.Tracked.Web.Tests;
 [Collection(QuickStartStoreCollection.Name)]
 public sealed class RunsApiTests(QuickStartStore quickStart) : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -229,7 +229,7 @@ public sealed class RunsApiTests(QuickStartStore quickStart) : IDisposable
 /// <summary>Starting the UI loads the run index of every active experiment before the first page asks for it.</summary>
 public sealed class RunIndexWarmUpTests : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

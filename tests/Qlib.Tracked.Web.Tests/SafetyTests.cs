@@ -9,7 +9,7 @@ namespace Qlib.Tracked.Web.Tests;
 [Collection(QuickStartStoreCollection.Name)]
 public sealed class SafetyTests(QuickStartStore store) : IDisposable
 {
-    private readonly TempFolder _temp = new();
+    private readonly TempDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 

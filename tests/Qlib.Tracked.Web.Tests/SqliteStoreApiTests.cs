@@ -10,7 +10,7 @@ namespace Qlib.Tracked.Web.Tests;
 /// </summary>
 public sealed class SqliteStoreApiTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
     private readonly string _database;
     private readonly string _uri;
     private readonly string _artifacts;

@@ -11,7 +11,7 @@ namespace Qlib.Tracked.Web.Tests;
 /// </summary>
 public sealed class TrackingServerApiTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempDirectory _folder = new();
     private readonly SqlStore _backend;
     private readonly TestMlflowServer _server;
     private readonly string _experimentId;
