@@ -111,7 +111,7 @@ public partial class ConsistencyTests
     [Fact]
     public void ShapeRules_AreOneFileCompiledIntoBoth()
     {
-        var root = Path.GetFullPath(Path.Combine(ThisFolder(), "..", ".."));
+        var root = Path.GetFullPath(Path.Combine(ThisFolder(), "..", "..", ".."));
         var project = File.ReadAllText(Path.Combine(root, "src", "Analyzers", "Qlib.Tracked.Analyzers.csproj"));
         Assert.Contains(@"<Compile Include=""..\Generators\TrackedShapeRules.cs""", project);
         Assert.Contains(typeof(DiagnosticDescriptors).Assembly.GetTypes(), t => t.FullName == "Qlib.Tracked.Generators.TrackedShapeRules");

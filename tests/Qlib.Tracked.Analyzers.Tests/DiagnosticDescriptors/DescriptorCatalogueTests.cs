@@ -18,7 +18,7 @@ public partial class DescriptorCatalogueTests
         .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
         .ToArray();
 
-    private static string RepoRoot([CallerFilePath] string path = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+    private static string RepoRoot([CallerFilePath] string path = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
 
     private static string DocsFolder => Path.Combine(RepoRoot(), "docs", "diagnostics");
 

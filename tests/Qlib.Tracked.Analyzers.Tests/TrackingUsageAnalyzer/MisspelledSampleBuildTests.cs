@@ -31,7 +31,7 @@ public sealed class MisspelledBuildFixture
 
     public int ExitCode { get; }
 
-    private static string RepoRoot([CallerFilePath] string path = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+    private static string RepoRoot([CallerFilePath] string path = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
 }
 
 public class MisspelledSampleBuildTests(MisspelledBuildFixture build) : IClassFixture<MisspelledBuildFixture>

@@ -46,7 +46,7 @@ internal static class GeneratorTestHelper
     public static IReadOnlyList<Diagnostic> Problems(Compilation compilation) =>
         compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
 
-    public static string SnapshotDirectory([CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "Snapshots");
+    public static string SnapshotDirectory([CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "..", "Snapshots");
 
     /// <summary>
     /// Compares <paramref name="actual"/> with <c>Snapshots/{name}.verified.cs</c> (the generator

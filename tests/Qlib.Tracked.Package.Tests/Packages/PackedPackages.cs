@@ -117,5 +117,5 @@ public sealed class PackedPackages : IDisposable
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
-    private static string FindRepoRoot([CallerFilePath] string path = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
+    private static string FindRepoRoot([CallerFilePath] string path = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", "..", ".."));
 }
