@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Qlib.Tracked.Formats;
 using Qlib.Tracked.Formats.Python;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked;
 

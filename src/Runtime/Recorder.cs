@@ -4,7 +4,7 @@ using System.Text;
 using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked;
 

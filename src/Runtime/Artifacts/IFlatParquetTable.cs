@@ -1,3 +1,5 @@
+using Qlib.Tracked.Artifacts.FlatParquet;
+
 namespace Qlib.Tracked.Artifacts;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Parquet;
 using Parquet.Schema;
+using Qlib.Tracked.Artifacts.FlatParquet;
 
 namespace Qlib.Tracked.Artifacts;
 

@@ -1,7 +1,7 @@
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Validation;
 
-namespace Qlib.Tracked.Tracking;
+namespace Qlib.Tracked.Client;
 
 /// <summary>MLflow's <c>log_batch</c> limits, and the splitting of a long queue into batches that respect them. Constants only; thread-safe.</summary>
 public static class BatchLimits

@@ -1,7 +1,7 @@
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Validation;
 
-namespace Qlib.Tracked.Tracking;
+namespace Qlib.Tracked.Client;
 
 /// <summary>
 /// The client-side checks, all delegated to MLflow's rules in <see cref="MlflowValidation"/>, made once

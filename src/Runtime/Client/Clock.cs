@@ -1,4 +1,4 @@
-namespace Qlib.Tracked.Tracking;
+namespace Qlib.Tracked.Client;
 
 /// <summary>MLflow's clock: epoch milliseconds, UTC.</summary>
 internal static class Clock

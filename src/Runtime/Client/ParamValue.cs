@@ -6,7 +6,7 @@ using System.Text;
 using Qlib.Tracked.Formats;
 using Qlib.Tracked.Formats.Python;
 
-namespace Qlib.Tracked.Tracking;
+namespace Qlib.Tracked.Client;
 
 /// <summary>
 /// Spells a parameter value the way Python's <c>str()</c> does, because MLflow stores

@@ -2,7 +2,7 @@ using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
 using Qlib.Tracked.Validation;
 
-namespace Qlib.Tracked.Tracking;
+namespace Qlib.Tracked.Client;
 
 /// <summary>
 /// Qlib's async logging for one live run, without Qlib's silent data loss.

@@ -2,7 +2,7 @@ using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
 
-namespace Qlib.Tracked.Tracking;
+namespace Qlib.Tracked.Client;
 
 /// <summary>
 /// MLflow's <c>MlflowClient</c> with explicit ids: every call names its experiment or run. It holds no

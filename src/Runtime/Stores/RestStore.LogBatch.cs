@@ -9,7 +9,7 @@ public sealed partial class RestStore
     /// <summary>
     /// Writes the batch as one <c>runs/log-batch</c> request, or a single item as <c>log-metric</c>, <c>log-parameter</c>
     /// or <c>set-tag</c> as the Python client sends it. Over MLflow's item limits the server refuses it whole, as every
-    /// store does (callers split: <see cref="Tracking.RunLogBuffer"/>); a batch whose JSON is over the server's 1 MB
+    /// store does (callers split: <see cref="Client.RunLogBuffer"/>); a batch whose JSON is over the server's 1 MB
     /// (long params and tags) is sent as several requests in order, and when one of them fails the exception says how
     /// many items were stored before it. Requests are retried as <see cref="Rest.RetrySafety.Idempotent"/>.
     /// </summary>

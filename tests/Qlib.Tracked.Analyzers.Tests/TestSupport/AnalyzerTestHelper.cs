@@ -27,7 +27,7 @@ internal static partial class AnalyzerTestHelper
         global using Qlib.Tracked;
         global using Qlib.Tracked.Frames;
         global using Qlib.Tracked.Artifacts;
-        global using Qlib.Tracked.Tracking;
+        global using Qlib.Tracked.Client;
         global using MemoryPack;
         """;
 

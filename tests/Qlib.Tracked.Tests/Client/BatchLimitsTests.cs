@@ -1,5 +1,5 @@
 using Qlib.Tracked.Entities;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked.Tests.Tracking;
 

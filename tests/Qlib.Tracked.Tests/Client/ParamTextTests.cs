@@ -1,4 +1,4 @@
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked.Tests.Tracking;
 

@@ -1,6 +1,6 @@
 using System.Numerics;
 using Qlib.Tracked.Entities;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked.Tests.Tracking;
 

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>
 /// A column's values as indices into its dictionary, and the data pages that carry them. The index array is

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Parquet.Meta;
 
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>
 /// Decodes a column chunk laid out the way <see cref="FlatParquetWriter"/> writes one (and pyarrow does without

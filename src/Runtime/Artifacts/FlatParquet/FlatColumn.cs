@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>
 /// One required (non-null) column of a <see cref="FlatParquetWriter"/> file: how its schema element reads, and

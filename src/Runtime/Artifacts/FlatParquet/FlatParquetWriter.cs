@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Parquet.Schema;
 
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>
 /// Writes a flat table of required columns (naive millisecond timestamps, strings, doubles, 32-bit integers) as

@@ -1,6 +1,6 @@
 using Parquet.Schema;
 
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>
 /// Where a built-in table adds its columns (<see cref="IFlatParquetTable.AddColumns"/>): the flat writer, or

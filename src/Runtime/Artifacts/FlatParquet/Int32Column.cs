@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>An INT32 column (annotated INT_32, as Parquet.Net writes it), PLAIN.</summary>
 internal sealed class Int32Column : FlatColumn

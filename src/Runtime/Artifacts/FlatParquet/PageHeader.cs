@@ -1,4 +1,4 @@
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>The fields of a Parquet page header a flat column needs: kind, sizes, value count and encoding.</summary>
 internal readonly record struct PageHeader(int Type, int UncompressedSize, int CompressedSize, int ValueCount, int Encoding)

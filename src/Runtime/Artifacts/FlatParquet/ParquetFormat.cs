@@ -1,4 +1,4 @@
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>The Parquet format's enum values and constants the flat writer uses (parquet-format's parquet.thrift).</summary>
 internal static class ParquetFormat

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>PLAIN value decoders for <see cref="FlatChunkReader"/>: little-endian numbers, length-prefixed UTF-8.</summary>
 internal static class PlainDecoders

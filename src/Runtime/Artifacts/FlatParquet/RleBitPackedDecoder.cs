@@ -1,4 +1,4 @@
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>Parquet's RLE / bit-packing hybrid, read side (dictionary indices of a data page).</summary>
 internal static class RleBitPackedDecoder

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>
 /// Parquet's RLE / bit-packing hybrid, used here for dictionary indices: a run of at least eight equal

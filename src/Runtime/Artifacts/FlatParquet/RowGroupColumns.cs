@@ -1,7 +1,7 @@
 using Parquet;
 using Parquet.Schema;
 
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>
 /// A built-in table's columns written through Parquet.Net (its <see cref="IParquetTable{TSelf}.WriteColumnsAsync"/>,

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>
 /// A UTF-8 string column (BYTE_ARRAY, annotated UTF8 / STRING). A frame's strings are categories (instruments

@@ -1,4 +1,4 @@
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>
 /// The Thrift compact protocol, read side, enough to walk a Parquet page header: field headers, integers,

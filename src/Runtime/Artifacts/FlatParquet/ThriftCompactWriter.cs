@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace Qlib.Tracked.Artifacts;
+namespace Qlib.Tracked.Artifacts.FlatParquet;
 
 /// <summary>
 /// The Thrift compact protocol, write side only, as Parquet's page headers and footer use it: field headers

@@ -4,7 +4,7 @@ using Qlib.Tracked.Entities;
 using Qlib.Tracked.Formats;
 using Qlib.Tracked.Formats.Python;
 using Qlib.Tracked.Stores;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked.Tests;
 
