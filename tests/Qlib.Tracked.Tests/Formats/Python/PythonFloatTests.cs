@@ -90,4 +90,29 @@ public class PythonFloatTests
             else Assert.Matches(@"^-?\d+\.\d+$", text);
         }
     }
+
+    [Theory]
+    [InlineData(0.1f, "0.1")]
+    [InlineData(1f, "1.0")]
+    [InlineData(3.4028235e38f, "3.4028235e+38")]
+    [InlineData(1e-5f, "1e-05")]
+    [InlineData(float.NaN, "nan")]
+    [InlineData(float.NegativeInfinity, "-inf")]
+    public void ToString_Single_UsesTheFloatsOwnShortestDigits(float value, string expected) => Assert.Equal(expected, PythonFloat.ToString(value));
+
+    [Fact]
+    public void ToString_Half_UsesTheHalfsOwnShortestDigits()
+    {
+        Assert.Equal("0.1", PythonFloat.ToString((Half)0.1));
+        Assert.Equal("inf", PythonFloat.ToString(Half.PositiveInfinity));
+    }
+
+    [Theory]
+    [InlineData(double.NaN, "NaN")]
+    [InlineData(double.PositiveInfinity, "inf")]
+    [InlineData(double.NegativeInfinity, "-inf")]
+    [InlineData(1.0, "1.0")]
+    [InlineData(1e-5, "1e-05")]
+    [InlineData(0.25, "0.25")]
+    public void PandasFloat_IsPythonsReprWithPandasNaN(double value, string expected) => Assert.Equal(expected, PandasFloat.ToString(value));
 }
