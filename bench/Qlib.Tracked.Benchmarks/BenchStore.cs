@@ -1,7 +1,7 @@
 using Qlib.Tracked;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked.Benchmarks;
 

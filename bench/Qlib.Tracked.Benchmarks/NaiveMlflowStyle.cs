@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 
 namespace Qlib.Tracked.Benchmarks;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked.Benchmarks;
 

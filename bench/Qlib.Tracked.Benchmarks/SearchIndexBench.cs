@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 using Qlib.Tracked.Stores;
 using Qlib.Tracked.Stores.FileBacked;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Qlib.Tracked.Formats;
+using Qlib.Tracked.Formats.Python;
 
 namespace EvaluateCsv;
 

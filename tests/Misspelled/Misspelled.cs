@@ -1,6 +1,6 @@
 using Qlib.Tracked;
 using Qlib.Tracked.Frames;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 [assembly: KnownTrackingNames(TrackingNameKind.Tag, "hostname")]
 

@@ -20,7 +20,7 @@ public sealed class EscapingArtifactStore : IDisposable
 
     public EscapingArtifactStore()
     {
-        Folder = Path.Combine(Path.GetTempPath(), "qtrk-tests", "escaping-" + Guid.NewGuid().ToString("N"));
+        Folder = _temp.Path;
         Root = Path.Combine(Folder, "mlruns");
         Outside = Path.Combine(Folder, "outside");
         Directory.CreateDirectory(Outside);
@@ -61,7 +61,7 @@ public sealed class EscapingArtifactStore : IDisposable
         // 6. The default-layout URI, but the run folder is a symlink to a run-shaped tree outside.
         var linkedRun = NewRun("run-folder-is-a-link");
         var runFolder = RunFolder(linkedRun);
-        TempCopy(runFolder, outsideRun);
+        TempDirectory.CopyTree(runFolder, outsideRun);
         Directory.CreateDirectory(Path.Combine(outsideRun, "artifacts"));
         File.WriteAllText(Path.Combine(outsideRun, "artifacts", SecretName), Secret);
         Directory.Delete(runFolder, recursive: true);
@@ -83,6 +83,8 @@ public sealed class EscapingArtifactStore : IDisposable
 
         EscapingRuns = escaping;
     }
+
+    private readonly TempDirectory _temp = new();
 
     public string Folder { get; }
     public string Root { get; }
@@ -112,17 +114,5 @@ public sealed class EscapingArtifactStore : IDisposable
         File.WriteAllText(meta, string.Join('\n', lines) + "\n");
     }
 
-    private static void TempCopy(string source, string destination)
-    {
-        Directory.CreateDirectory(destination);
-        foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(destination, Path.GetRelativePath(source, dir)));
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-            File.Copy(file, Path.Combine(destination, Path.GetRelativePath(source, file)));
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -17,7 +17,7 @@ public sealed class HostileStoreCorpus : IDisposable
 
     public HostileStoreCorpus()
     {
-        Folder = Path.Combine(Path.GetTempPath(), "qtrk-tests", "hostile-" + Guid.NewGuid().ToString("N"));
+        Folder = _temp.Path;
         Root = Path.Combine(Folder, "mlruns");
         var store = new FileStore(Root);
         ExperimentId = store.CreateExperiment("hostile");
@@ -92,6 +92,8 @@ public sealed class HostileStoreCorpus : IDisposable
         DamagedRuns = runs;
     }
 
+    private readonly TempDirectory _temp = new();
+
     public string Folder { get; }
     public string Root { get; }
     public string ExperimentId { get; }
@@ -116,8 +118,5 @@ public sealed class HostileStoreCorpus : IDisposable
         for (long written = 0; written < HugeBytes; written += block.Length) stream.Write(block);
     }
 
-    public void Dispose()
-    {
-        try { Directory.Delete(Folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 }

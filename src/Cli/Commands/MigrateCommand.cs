@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
 using Qlib.Tracked.Stores.Sql;
@@ -150,10 +151,11 @@ internal static class MigrateCommand
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + ".tmp";
-        using (var stream = File.Create(temp))
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        // Aborted on a failure half-way, so a rerun's map never replaces a complete one with a torn one.
+        using var stream = new AtomicWriteStream(full);
+        try
         {
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             json.WriteStartObject();
             json.WriteString("source", source.TrackingUri);
             json.WriteString("destination", destination.TrackingUri);
@@ -169,6 +171,10 @@ internal static class MigrateCommand
             json.WriteEndArray();
             json.WriteEndObject();
         }
-        File.Move(temp, full, overwrite: true);
+        catch
+        {
+            stream.Abort();
+            throw;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Qlib.Tracked.Entities;
+using Qlib.Tracked.Stores.FileBacked;
 
 namespace Qlib.Tracked.Artifacts;
 
@@ -39,7 +40,7 @@ public sealed class LocalArtifactRepository : IArtifactRepository
         var entries = new List<ArtifactInfo>();
         foreach (var entry in folder.EnumerateFileSystemInfos())
         {
-            if (entry.Name.StartsWith(AtomicWriteStream.TempPrefix, StringComparison.Ordinal)) continue;
+            if (TempFileNames.IsArtifactTemp(entry.Name)) continue; // a write in progress, or a killed one's leftover
             if (!_confinement.IsInside(entry)) continue; // never advertise what cannot be read
             var isDir = Directory.Exists(entry.FullName);
             entries.Add(new ArtifactInfo(prefix + entry.Name, isDir, isDir ? null : new FileInfo(entry.FullName).Length));
@@ -79,7 +80,7 @@ public sealed class LocalArtifactRepository : IArtifactRepository
     {
         using var stream = OpenWrite(path);
         try { stream.Write(content); }
-        catch { ((AtomicWriteStream)stream).Abort(); throw; }
+        catch { ((IAbortableWriteStream)stream).Abort(); throw; }
     }
 
     /// <inheritdoc/>
@@ -168,7 +169,7 @@ public sealed class LocalArtifactRepository : IArtifactRepository
         using (output)
         {
             try { input.CopyTo(output); }
-            catch { ((AtomicWriteStream)output).Abort(); throw; }
+            catch { ((IAbortableWriteStream)output).Abort(); throw; }
         }
     }
 
@@ -197,7 +198,7 @@ public sealed class LocalArtifactRepository : IArtifactRepository
         Directory.CreateDirectory(target);
         foreach (var entry in folder.EnumerateFileSystemInfos())
         {
-            if (entry.Name.StartsWith(AtomicWriteStream.TempPrefix, StringComparison.Ordinal)) continue;
+            if (TempFileNames.IsArtifactTemp(entry.Name)) continue; // a write in progress, or a killed one's leftover
             if (!_confinement.IsInside(entry))
                 throw TrackingException.InvalidParameter($"Cannot download '{entry.FullName}': it is a symlink whose target lies outside the artifact root '{LocalRoot}'.");
             var destination = Path.Combine(target, entry.Name);

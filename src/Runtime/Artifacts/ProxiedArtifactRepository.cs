@@ -187,18 +187,10 @@ public sealed class ProxiedArtifactRepository : IArtifactRepository
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         using var source = OpenRead(ArtifactPath.Join(segments));
-        // Written beside the target and renamed, so an interrupted download never leaves a torn file under the real name.
-        var partial = target + ".part-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            using (var output = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920))
-                source.CopyTo(output, 81920);
-            File.Move(partial, target, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(partial)) File.Delete(partial);
-        }
+        // Replaced whole, so an interrupted download never leaves a torn file under the real name.
+        using var output = new AtomicWriteStream(target);
+        try { source.CopyTo(output, 81920); }
+        catch { output.Abort(); throw; }
     }
 
     private void DownloadFolder(IReadOnlyList<ArtifactInfo> entries, string destRoot, int depth)

@@ -1,6 +1,7 @@
 using Parquet;
 using Parquet.Schema;
 using Qlib.Tracked.Artifacts;
+using Qlib.Tracked.Artifacts.FlatParquet;
 using Qlib.Tracked.Frames;
 
 namespace Qlib.Tracked.Backtest;

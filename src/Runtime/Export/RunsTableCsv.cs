@@ -2,14 +2,15 @@ using System.Globalization;
 using System.Text;
 using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Entities;
+using Qlib.Tracked.Formats.Python;
 
 namespace Qlib.Tracked.Export;
 
 /// <summary>
 /// A <see cref="RunsTable"/> as CSV (RFC 4180: comma-separated, fields with a comma, quote or line break
 /// quoted, quotes doubled, CRLF-free <c>\n</c> line ends), with the same columns in the same order as the
-/// Parquet file. Times are epoch milliseconds; metrics use the shortest round-trip spelling and
-/// <c>NaN</c>, <c>inf</c>, <c>-inf</c> (which pandas' <c>read_csv</c> parses as floats); an empty field is a
+/// Parquet file. Times are epoch milliseconds; metrics are spelled as pandas shows them
+/// (<see cref="PandasFloat"/>: Python's repr, <c>NaN</c>, <c>inf</c>, <c>-inf</c>) (which pandas' <c>read_csv</c> parses as floats); an empty field is a
 /// missing value. CSV cannot tell an empty string from a missing one: use Parquet when that matters.
 /// Stateless; thread-safe.
 /// </summary>
@@ -63,11 +64,7 @@ public static class RunsTableCsv
         }
     }
 
-    private static string Number(double value) =>
-        double.IsNaN(value) ? "NaN"
-        : double.IsPositiveInfinity(value) ? "inf"
-        : double.IsNegativeInfinity(value) ? "-inf"
-        : value.ToString("R", CultureInfo.InvariantCulture);
+    private static string Number(double value) => PandasFloat.ToString(value);
 
     private static string Field(string text) =>
         text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";

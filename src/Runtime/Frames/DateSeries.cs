@@ -2,6 +2,7 @@ using Parquet;
 using Parquet.Schema;
 using Qlib.Tracked.Analysis;
 using Qlib.Tracked.Artifacts;
+using Qlib.Tracked.Artifacts.FlatParquet;
 
 namespace Qlib.Tracked.Frames;
 

@@ -2,6 +2,7 @@ using Parquet;
 using Parquet.Schema;
 using Qlib.Tracked.Analysis;
 using Qlib.Tracked.Artifacts;
+using Qlib.Tracked.Artifacts.FlatParquet;
 using Qlib.Tracked.Backtest;
 using Qlib.Tracked.Frames;
 

@@ -1,4 +1,5 @@
 using Qlib.Tracked.Analysis;
+using Qlib.Tracked.Formats.Python;
 using Qlib.Tracked.Frames;
 
 namespace Qlib.Tracked.Records;
@@ -70,7 +71,7 @@ public sealed class SigAnaRecord : AutoCheckRecordTemplate<SignalAnalysisResult>
         var metrics = new (string Key, double Value)[result.Metrics.Count];
         for (var i = 0; i < metrics.Length; i++) metrics[i] = (result.Metrics[i].Key, result.Metrics[i].Value);
         Recorder.LogMetrics(metrics);
-        Info("{" + string.Join(", ", metrics.Select(m => $"'{m.Key}': {m.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}")) + "}");
+        Info("{" + string.Join(", ", metrics.Select(m => $"'{m.Key}': {PythonFloat.ToString(m.Value)}")) + "}");
         return result;
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Parquet;
 using Parquet.Schema;
+using Qlib.Tracked.Formats.Python;
 
 namespace Qlib.Tracked.Web.Previews;
 
@@ -118,12 +119,9 @@ internal static class ParquetPreview
         return result;
     }
 
-    private static string Format(double value) =>
-        double.IsNaN(value) ? "NaN" : double.IsPositiveInfinity(value) ? "inf" : double.IsNegativeInfinity(value) ? "-inf"
-        : value.ToString("R", CultureInfo.InvariantCulture);
+    private static string Format(double value) => PandasFloat.ToString(value);
 
-    private static string Format(float value) => Format((double)value) is var s && float.IsFinite(value)
-        ? value.ToString("R", CultureInfo.InvariantCulture) : s;
+    private static string Format(float value) => PandasFloat.ToString(value);
 
     private static string Format(DateTime value) => value.TimeOfDay == TimeSpan.Zero
         ? value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)

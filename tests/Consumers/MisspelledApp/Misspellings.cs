@@ -1,5 +1,5 @@
 using Qlib.Tracked;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 [assembly: KnownTrackingNames(TrackingNameKind.Tag, "hostname")]
 

@@ -3,7 +3,7 @@ using Qlib.Tracked.Compare;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
 using Qlib.Tracked.TestCorpus;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked.Tests.Artifacts;
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using Parquet;
 using Parquet.Schema;
 using Qlib.Tracked.Artifacts;
+using Qlib.Tracked.Artifacts.FlatParquet;
 using Qlib.Tracked.Frames;
 
 namespace Qlib.Tracked.Tests.Artifacts;

@@ -3,9 +3,12 @@ namespace Qlib.Tracked.Tests.Artifacts;
 /// <summary>A real temp folder holding an artifact root and a sibling "outside" folder.</summary>
 public sealed class TempDir : IDisposable
 {
-    public TempDir()
+    private readonly TempDirectory _temp;
+
+    public TempDir([System.Runtime.CompilerServices.CallerFilePath] string callerFile = "", [System.Runtime.CompilerServices.CallerMemberName] string caller = "")
     {
-        Path = Directory.CreateTempSubdirectory("qlib-art-test-").FullName;
+        _temp = new TempDirectory(null, callerFile, caller);
+        Path = _temp.Path;
         Root = System.IO.Path.Combine(Path, "run", "artifacts");
         Outside = System.IO.Path.Combine(Path, "outside");
         Directory.CreateDirectory(Outside);
@@ -21,8 +24,5 @@ public sealed class TempDir : IDisposable
         [.. Directory.EnumerateFiles(Path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
             .Select(f => System.IO.Path.GetRelativePath(Path, f)).Order(StringComparer.Ordinal)];
 
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -1,6 +1,6 @@
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked.Tests.Stores;
 

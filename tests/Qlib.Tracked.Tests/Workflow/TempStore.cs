@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Qlib.Tracked.Stores;
 
 namespace Qlib.Tracked.Tests.Workflow;
@@ -5,10 +6,12 @@ namespace Qlib.Tracked.Tests.Workflow;
 /// <summary>A fresh mlruns folder under the temp directory, deleted afterwards.</summary>
 internal sealed class TempStore : IDisposable
 {
-    public TempStore()
+    private readonly TempDirectory _temp;
+
+    public TempStore([CallerFilePath] string callerFile = "", [CallerMemberName] string caller = "")
     {
-        Folder = Path.Combine(Path.GetTempPath(), "qtrk-api-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(Folder);
+        _temp = new TempDirectory(null, callerFile, caller);
+        Folder = _temp.Path;
         Root = Path.Combine(Folder, "mlruns");
         Uri = TrackingUri.FromLocalPath(Root);
     }
@@ -24,17 +27,5 @@ internal sealed class TempStore : IDisposable
 
     public QlibRecorder Recorder(RecorderOptions? options = null) => new(Manager(options));
 
-    public void Dispose()
-    {
-        try { MakeWritable(Folder); Directory.Delete(Folder, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
-
-    private static void MakeWritable(string folder)
-    {
-        if (OperatingSystem.IsWindows() || !Directory.Exists(folder)) return;
-        foreach (var d in Directory.EnumerateDirectories(folder, "*", SearchOption.AllDirectories).Prepend(folder))
-            File.SetUnixFileMode(d, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
+    public void Dispose() => _temp.Dispose();
 }

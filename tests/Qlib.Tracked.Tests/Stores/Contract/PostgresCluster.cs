@@ -14,6 +14,7 @@ namespace Qlib.Tracked.Tests.Stores.Contract;
 /// </summary>
 public sealed class PostgresCluster : IDisposable
 {
+    private readonly TempDirectory? _temp;
     private readonly string? _folder;
     private readonly string? _bin;
     private readonly bool _asPostgresUser;
@@ -38,8 +39,8 @@ public sealed class PostgresCluster : IDisposable
             return;
         }
         _asPostgresUser = Environment.UserName == "root";
-        _folder = Path.Combine(Path.GetTempPath(), "qtrk-pg-" + Guid.NewGuid().ToString("N")[..12]);
-        Directory.CreateDirectory(_folder);
+        _temp = new TempDirectory();
+        _folder = _temp.Path;
         try
         {
             if (_asPostgresUser) Run("/bin/chown", ["postgres:postgres", _folder], asPostgres: false);
@@ -115,7 +116,7 @@ public sealed class PostgresCluster : IDisposable
             catch (InvalidOperationException) { } // already gone: the folder is removed anyway
         }
         NpgsqlConnection.ClearAllPools();
-        try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        _temp?.Dispose();
     }
 
     private static int FreePort()

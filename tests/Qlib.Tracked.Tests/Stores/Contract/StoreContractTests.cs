@@ -504,7 +504,7 @@ public abstract class StoreContractTests : IDisposable
         File.WriteAllText(source, "weights");
         repository.LogArtifact(source, null);
         Assert.Equal("weights", File.ReadAllText(Path.Combine(repository.LocalRoot, "model.txt")));
-        var outside = Path.Combine(Path.GetTempPath(), "qtrk-outside-" + Guid.NewGuid().ToString("N"));
+        var outside = Path.Combine(TempDirectory.Parent, "outside-" + Guid.NewGuid().ToString("N")); // named only: the store must refuse it
         var denied = Fails(ErrorCode.PermissionDenied, () => Store.CreateExperiment("escapes", outside));
         if (!ThroughServer) Assert.IsType<ArtifactLocationNotAllowedException>(denied);
     }

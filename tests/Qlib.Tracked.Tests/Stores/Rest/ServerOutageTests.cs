@@ -1,6 +1,6 @@
 using Qlib.Tracked.Stores;
 using Qlib.Tracked.Stores.Rest;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked.Tests.Stores.Rest;
 

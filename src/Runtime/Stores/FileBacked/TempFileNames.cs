@@ -1,0 +1,50 @@
+namespace Qlib.Tracked.Stores.FileBacked;
+
+/// <summary>
+/// The names of the temp files <see cref="AtomicReplace"/> makes next to their target before renaming it into place,
+/// so that leftovers of a writer killed between the two can be told from everything else in a store.
+/// </summary>
+internal static class TempFileNames
+{
+    private const int IdLength = 32; // Guid "N"
+
+    /// <summary>
+    /// Artifact writes before issue 17 named their temp files <c>.qlib-tmp-&lt;32 hex&gt;-&lt;target&gt;</c>; such leftovers
+    /// are still hidden from listings and removed by gc. Nothing writes this name any more.
+    /// </summary>
+    private const string LegacyArtifactPrefix = ".qlib-tmp-";
+
+    /// <summary>
+    /// <c>.&lt;target&gt;.&lt;32 hex&gt;.tmp</c>, the one name every atomic replace writes (meta.yaml rewrites, the run index's
+    /// save, artifacts, exports). Hidden, so neither MLflow (which only lists folders as runs and experiments) nor a
+    /// listing trips on it.
+    /// </summary>
+    public static string ForReplace(string targetPath) =>
+        Path.Combine(Path.GetDirectoryName(targetPath)!, "." + Path.GetFileName(targetPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+
+    /// <summary>True for a name <see cref="ForReplace"/> makes.</summary>
+    public static bool IsReplaceTemp(string name)
+    {
+        const string Suffix = ".tmp";
+        if (name.Length < 1 + 1 + 1 + IdLength + Suffix.Length || name[0] != '.' || !name.EndsWith(Suffix, StringComparison.Ordinal)) return false;
+        var beforeSuffix = name.AsSpan()[..^Suffix.Length];
+        return beforeSuffix[^(IdLength + 1)] == '.' && IsHexId(beforeSuffix[^IdLength..]);
+    }
+
+    /// <summary>True for a temp file an artifact write may have left: <see cref="ForReplace"/>'s name, or the older one.</summary>
+    public static bool IsArtifactTemp(string name) =>
+        IsReplaceTemp(name)
+        || (name.StartsWith(LegacyArtifactPrefix, StringComparison.Ordinal)
+            && name.Length > LegacyArtifactPrefix.Length + IdLength
+            && IsHexId(name.AsSpan(LegacyArtifactPrefix.Length, IdLength))
+            && name[LegacyArtifactPrefix.Length + IdLength] == '-');
+
+    private static bool IsHexId(ReadOnlySpan<char> id)
+    {
+        foreach (var c in id)
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c)) return false;
+        }
+        return id.Length == IdLength;
+    }
+}

@@ -1,9 +1,0 @@
-namespace Qlib.Tracked.Tracking;
-
-/// <summary>MLflow's clock: epoch milliseconds, UTC.</summary>
-internal static class Clock
-{
-    public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-
-    public static DateTimeOffset? FromMs(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
-}
