@@ -95,47 +95,18 @@ public sealed partial class SqlStore
     /// that is later by MLflow's (step, timestamp, value) order on the stored values (a NaN counts as 0). The
     /// comparison runs inside the upsert, so concurrent batches on one run never lose the latest point.
     /// </summary>
-    /// <remarks>
-    /// The points go in grouped by key, each key's points in the order given. MLflow's primary key on <c>metrics</c>
-    /// starts with the key, so a batch that interleaves keys (one step of every key, then the next step) would send
-    /// every insert to another part of that index; grouped, consecutive inserts land on the same pages (profiled:
-    /// the B-tree seeks and page copies are most of a batch's cost). A key's history keeps its order; only the
-    /// interleaving of different keys within one batch changes, and nothing reads that (histories are per key).
-    /// </remarks>
     private void LogMetrics(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<Metric> metrics)
     {
-        var groups = new Dictionary<string, int>(StringComparer.Ordinal); // key → its group, in order of first appearance
-        var latest = new List<(string Key, double Value, long Timestamp, long Step, bool IsNaN)>();
-        var sizes = new List<int>();
-        var groupOf = new int[metrics.Count];
-        for (var i = 0; i < metrics.Count; i++)
-        {
-            var m = metrics[i];
-            var (value, isNaN) = Stored(m.Value);
-            if (!groups.TryGetValue(m.Key, out var group))
-            {
-                groups.Add(m.Key, group = groups.Count);
-                latest.Add((m.Key, value, m.Timestamp, m.Step, isNaN));
-                sizes.Add(0);
-            }
-            else
-            {
-                var best = latest[group];
-                if ((m.Step, m.Timestamp, value).CompareTo((best.Step, best.Timestamp, best.Value)) > 0)
-                    latest[group] = (m.Key, value, m.Timestamp, m.Step, isNaN);
-            }
-            groupOf[i] = group;
-            sizes[group]++;
-        }
-
+        var latest = new Dictionary<string, (double Value, long Timestamp, long Step, bool IsNaN)>(StringComparer.Ordinal);
         var insert = new RowInserter(_dialect, connection, transaction,
             "INSERT INTO metrics (\"key\", value, timestamp, run_uuid, step, is_nan) VALUES", "({0}, {1}, {2}, @run, {3}, {4})", 5,
             "ON CONFLICT DO NOTHING", ("@run", runId));
-        foreach (var i in GroupedOrder(groupOf, sizes))
+        foreach (var m in metrics)
         {
-            var m = metrics[i];
             var (value, isNaN) = Stored(m.Value);
             insert.Add(m.Key, value, m.Timestamp, m.Step, isNaN);
+            if (!latest.TryGetValue(m.Key, out var best) || (m.Step, m.Timestamp, value).CompareTo((best.Step, best.Timestamp, best.Value)) > 0)
+                latest[m.Key] = (value, m.Timestamp, m.Step, isNaN);
         }
         insert.Flush();
         var upsert = new RowInserter(_dialect, connection, transaction,
@@ -144,23 +115,8 @@ public sealed partial class SqlStore
             "WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND " +
             "(latest_metrics.timestamp IS NULL OR excluded.timestamp > latest_metrics.timestamp OR " +
             "(excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))", ("@run", runId));
-        foreach (var point in latest) upsert.Add(point.Key, point.Value, point.Timestamp, point.Step, point.IsNaN);
+        foreach (var (key, point) in latest) upsert.Add(key, point.Value, point.Timestamp, point.Step, point.IsNaN);
         upsert.Flush();
-    }
-
-    /// <summary>The indexes 0..n-1 ordered by group, keeping their order within a group (a counting sort).</summary>
-    private static int[] GroupedOrder(int[] groupOf, List<int> sizes)
-    {
-        var order = new int[groupOf.Length];
-        if (sizes.Count == 1)
-        {
-            for (var i = 0; i < order.Length; i++) order[i] = i;
-            return order;
-        }
-        var next = new int[sizes.Count];
-        for (var g = 1; g < sizes.Count; g++) next[g] = next[g - 1] + sizes[g - 1];
-        for (var i = 0; i < groupOf.Length; i++) order[next[groupOf[i]]++] = i;
-        return order;
     }
 
     /// <summary>MLflow's stored form of a value: NaN → (0, is_nan), ±inf → ±max double.</summary>

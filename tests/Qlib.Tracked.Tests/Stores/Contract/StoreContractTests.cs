@@ -295,7 +295,7 @@ public abstract class StoreContractTests : IDisposable
     public void LogBatch_InterleavedKeys_EachHistoryKeepsTheOrderLogged()
     {
         var id = NewRun().Info.RunId;
-        // Keys interleaved, steps and times out of order within each key (the SQL store inserts a batch grouped by key).
+        // Keys interleaved, steps and times out of order within each key.
         Store.LogBatch(id,
             [new Metric("b", 1, T0 + 5, 9), new Metric("a", 2, T0 + 1, 3), new Metric("c", 3, T0, 0), new Metric("a", 4, T0, 1),
              new Metric("b", 5, T0 + 2, 2), new Metric("a", 6, T0 + 3, 2)], [], []);
