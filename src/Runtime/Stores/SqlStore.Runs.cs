@@ -75,11 +75,26 @@ public sealed partial class SqlStore
         if (runName is not null) ValidateRunTag(new RunTag(RunNameTag, runName));
         return Write("update a run", (connection, transaction) =>
         {
-            var info = LoadActiveRunInfo(connection, transaction, runId);
-            var updated = info with { Status = status, EndTime = endTime, RunName = runName ?? info.RunName };
-            _dialect.Statement(connection, transaction, "UPDATE runs SET status = @status, end_time = @end, name = @name WHERE run_uuid = @id")
-                .With("@status", status.ToMlflowString()).With("@end", endTime).With("@name", updated.RunName).With("@id", runId)
-                .ExecuteNonQuery();
+            // One statement updates the active run and returns it (profiled: a run's end is a few statements, so a
+            // separate read first was a large part of it); no row means unknown or deleted, which the read below tells apart.
+            RunInfo? updated = null;
+            var update = _dialect.Statement(connection, transaction,
+                    "UPDATE runs SET status = @status, end_time = @end, name = COALESCE(@name, name) " +
+                    $"WHERE run_uuid = @id AND lifecycle_stage = 'active' RETURNING {RunColumns}")
+                .With("@status", status.ToMlflowString()).With("@end", endTime).With("@name", runName).With("@id", runId);
+            using (var reader = update.ExecuteReader())
+            {
+                if (reader.Read()) updated = ReadRunInfo(reader);
+            }
+            if (updated is null)
+            {
+                // Throws for an unknown or deleted run; a run another writer restored meanwhile is updated by the plain statement.
+                var info = LoadActiveRunInfo(connection, transaction, runId);
+                updated = info with { Status = status, EndTime = endTime, RunName = runName ?? info.RunName };
+                _dialect.Statement(connection, transaction, "UPDATE runs SET status = @status, end_time = @end, name = @name WHERE run_uuid = @id")
+                    .With("@status", status.ToMlflowString()).With("@end", endTime).With("@name", updated.RunName).With("@id", runId)
+                    .ExecuteNonQuery();
+            }
             if (runName is not null) UpsertTag(connection, transaction, runId, RunNameTag, runName);
             return updated;
         });

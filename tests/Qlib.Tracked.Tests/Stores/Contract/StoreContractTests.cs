@@ -218,6 +218,19 @@ public abstract class StoreContractTests : IDisposable
     }
 
     [SkippableFact]
+    public void UpdateRunInfo_ReturnsTheStoredInfo_KeepsTheNameWhenNoneIsGiven_UnknownRunIsDoesNotExist()
+    {
+        var run = NewRun();
+        var returned = Store.UpdateRunInfo(run.Info.RunId, RunStatus.Failed, T0 + 7, null);
+        Assert.Equal(RunStatus.Failed, returned.Status);
+        Assert.Equal(T0 + 7, returned.EndTime);
+        Assert.Equal(run.Info.RunName, returned.RunName);
+        if (IsSql) Assert.Equal(Store.GetRun(run.Info.RunId).Info, returned);
+        Assert.Equal(run.Info.RunName, Store.GetRun(run.Info.RunId).Data.Tags["mlflow.runName"]);
+        Fails(ErrorCode.ResourceDoesNotExist, () => Store.UpdateRunInfo("0123456789abcdef0123456789abcdef", RunStatus.Finished, T0, null));
+    }
+
+    [SkippableFact]
     public void DeleteRun_SetsStageAndDeletedTime_RefusesWrites_RestoreClearsIt()
     {
         var run = NewRun();
@@ -276,6 +289,25 @@ public abstract class StoreContractTests : IDisposable
         Assert.Equal("LGB", run.Data.Tags["model"]);
         Assert.Equal([0.5, 0.9, 0.4, 0.3], Store.GetMetricHistory(id, "loss").Select(m => m.Value));
         Assert.Empty(Store.GetMetricHistory(id, "never-logged"));
+    }
+
+    [SkippableFact]
+    public void LogBatch_InterleavedKeys_EachHistoryKeepsTheOrderLogged()
+    {
+        var id = NewRun().Info.RunId;
+        // Keys interleaved, steps and times out of order within each key.
+        Store.LogBatch(id,
+            [new Metric("b", 1, T0 + 5, 9), new Metric("a", 2, T0 + 1, 3), new Metric("c", 3, T0, 0), new Metric("a", 4, T0, 1),
+             new Metric("b", 5, T0 + 2, 2), new Metric("a", 6, T0 + 3, 2)], [], []);
+        Store.LogBatch(id, [new Metric("a", 7, T0, 0), new Metric("c", 8, T0 + 1, 5), new Metric("b", 9, T0, 1)], [], []);
+        Assert.Equal([2.0, 4, 6, 7], Store.GetMetricHistory(id, "a").Select(m => m.Value));
+        Assert.Equal([1.0, 5, 9], Store.GetMetricHistory(id, "b").Select(m => m.Value));
+        Assert.Equal([3.0, 8], Store.GetMetricHistory(id, "c").Select(m => m.Value));
+        Assert.Equal([T0 + 5, T0 + 2, T0], Store.GetMetricHistory(id, "b").Select(m => m.Timestamp));
+        var latest = Store.GetRun(id).Data.Metrics;
+        Assert.Equal(new Metric("a", 2, T0 + 1, 3), latest["a"]);
+        Assert.Equal(new Metric("b", 1, T0 + 5, 9), latest["b"]);
+        Assert.Equal(new Metric("c", 8, T0 + 1, 5), latest["c"]);
     }
 
     /// <summary>MLflow difference: the SQL store's primary key drops an exact duplicate point; the file store appends it again.</summary>
