@@ -3,8 +3,8 @@
 #   mlflow_setup WORK        checks MLflow is importable; writes the querystring_parser stand-in under WORK when missing
 #   mlflow_python ARGS…      Debian's python3 with MLflow (and the stand-in) on PYTHONPATH
 #   mlflow_free_port         prints a free loopback port
-#   mlflow_start BACKEND_URI PORT LOG [ARTIFACTS]   starts `mlflow server --workers 1` in its own session; sets
-#                            mlflow_pid; returns once /health answers (non-zero if it exits or does not answer in 90 s)
+#   mlflow_start BACKEND_URI PORT LOG [ARTIFACTS [MORE…]]   starts `mlflow server --workers 1` in its own session
+#                            (ARTIFACTS: --artifacts-destination and --serve-artifacts; MORE: further options); sets mlflow_pid; returns once /health answers (non-zero if it exits or does not answer in 90 s)
 #   mlflow_stop              stops the server's whole session (mlflow and its gunicorn children) and waits for it
 mlflow_src=${MLFLOW_SRC:-/opt/mlflow-src}
 mlflow_pythonpath="$mlflow_src"
@@ -39,6 +39,7 @@ mlflow_start() {
   local backend=$1 port=$2 log=$3 artifacts=${4:-}
   local extra=()
   [[ -n "$artifacts" ]] && extra=(--artifacts-destination "$artifacts" --serve-artifacts)
+  (($# > 4)) && extra+=("${@:5}")
   (PYTHONPATH="$mlflow_pythonpath" exec setsid /usr/bin/python3 -m mlflow server --backend-store-uri "$backend" "${extra[@]}" \
       --host 127.0.0.1 --port "$port" --workers 1 >>"$log" 2>&1) &
   mlflow_pid=$!
