@@ -6,7 +6,7 @@ using Qlib.Tracked.Tracking;
 namespace Qlib.Tracked.Benchmarks;
 
 /// <summary>
-/// <c>--rest-logging URI [POINTS]</c>: our client logging to a tracking server (issue 14), the same point mix as the load
+/// <c>--rest-logging URI [POINTS] [r|recorder|client]</c>: our client logging to a tracking server (issue 14), the same point mix as the load
 /// generator's <c>log-batch</c> (10 keys × consecutive steps), each side into a new run:
 /// <list type="bullet">
 /// <item><c>R.LogMetrics(step, 10 pairs)</c> per step (Qlib's call), buffered, then <c>Flush()</c>;</item>
@@ -14,7 +14,8 @@ namespace Qlib.Tracked.Benchmarks;
 /// <item><c>TrackingClient.LogBatch</c> of 1,000 points per call, synchronous.</item>
 /// </list>
 /// Each is timed from the first call to the end of the flush (every point on the server), after a 2,000-point warm-up
-/// in the same run. Prints one <c>REST</c> line per side: points, seconds, points/s.
+/// in the same run. Prints one <c>REST</c> line per side: points, seconds, points/s. A third argument runs one side
+/// only (run-rest-bench.sh measures the server's ceiling between the sides).
 /// </summary>
 internal static class RestLoggingBench
 {
@@ -25,22 +26,25 @@ internal static class RestLoggingBench
     {
         var uri = args[0];
         var points = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30_000;
+        var only = args.Length > 2 ? args[2] : null;
+        if (only is not (null or "r" or "recorder" or "client"))
+            throw new ArgumentException($"--rest-logging: the side '{only}' is not r, recorder or client");
         var names = Enumerable.Range(0, Keys).Select(k => "metric_" + k).ToArray();
         var experiment = "rest-bench-" + Guid.NewGuid().ToString("N")[..8];
         R.Register(new QlibRecorder(new ExperimentManager(uri, experiment, new RecorderOptions { CaptureSource = false })));
         try
         {
-            Report("R.LogMetrics", points, TimeBuffered(points, (step, _) =>
+            if (only is null or "r") Report("R.LogMetrics", points, TimeBuffered(points, (step, _) =>
             {
                 var row = new (string, double)[Keys];
                 for (var k = 0; k < Keys; k++) row[k] = (names[k], 1.0 / (step + k + 1));
                 R.LogMetrics(step, row);
             }));
-            Report("Recorder.LogMetric", points, TimeBuffered(points, (step, recorder) =>
+            if (only is null or "recorder") Report("Recorder.LogMetric", points, TimeBuffered(points, (step, recorder) =>
             {
                 for (var k = 0; k < Keys; k++) recorder.LogMetric(names[k], 1.0 / (step + k + 1), step);
             }));
-            Report("TrackingClient.LogBatch", points, TimeClientBatches(uri, experiment, points, names));
+            if (only is null or "client") Report("TrackingClient.LogBatch", points, TimeClientBatches(uri, experiment, points, names));
         }
         finally
         {
