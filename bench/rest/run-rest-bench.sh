@@ -8,7 +8,8 @@
 # ours = `--rest-logging URI POINTS r|recorder|client` over http:// (buffered R.LogMetrics / Recorder.LogMetric, batched
 # TrackingClient.LogBatch), and the Python client = MLflow's per-call log_metric (and log_batch for reference); then
 # stops it. ROUNDS rounds (default 3); bench/rest/summarize.py prints medians and the per-round ratios (each figure over
-# the mean of the two ceilings around it). The server writes gunicorn's access log (time per request, in seconds).
+# the mean of the two ceilings around it), and from the server's access log (gunicorn's time per request) how busy
+# each side kept the server: its server time per log-batch over the wall time per request it saw.
 # Needs MLflow 2.12 from source (MLFLOW_SRC, default /opt/mlflow-src) and Debian's python3 (reference/mlflow-backends.md §4).
 #   bench/rest/run-rest-bench.sh [ROUNDS] [OUT_DIR]
 #   env: POINTS (ours, per side; default 30000), SECONDS_EACH (load generator, per measurement; 10), PY_CALLS (log_metric calls; 500)
@@ -45,6 +46,8 @@ python_client() { mlflow_python "$repo/bench/rest/python_client.py" "$URI" "$py_
 side() {
   local name=$1 function=$2 load
   load=$(cut -d' ' -f1 /proc/loadavg)
+  # A marker in the server's access log: summarize.py splits the log by side with it.
+  curl -sf "$URI/health?side=$name" >/dev/null || true
   echo "== round $round: $name at $(date -u +%H:%M:%S) UTC, load average $load" >&2
   "$function" >"$dir/$name.txt" 2>&1 || { echo "$name failed:" >&2; tail -20 "$dir/$name.txt" >&2; return 1; }
   grep -E '^(RESULT|REST|PY)' "$dir/$name.txt" | sed "s/^/$round\t$name\t$load\t/" | tee -a "$results" >&2
@@ -55,7 +58,7 @@ for round in $(seq 1 "$rounds"); do
   dir="$out/r$round"; mkdir -p "$dir"
   port=$(mlflow_free_port)
   mlflow_start "sqlite:///$dir/mlflow.db" "$port" "$dir/server.log" "" \
-    --gunicorn-opts "--access-logfile $dir/access.log --access-logformat '%(m)s %(U)s %(s)s %(L)s'"
+    --gunicorn-opts "--access-logfile $dir/access.log --access-logformat '%(m)s|%(U)s|%(q)s|%(s)s|%(L)s'"
   URI="http://127.0.0.1:$port"
   side ceiling-0 ceiling
   side ours-r ours_r

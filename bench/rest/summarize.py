@@ -3,13 +3,37 @@ fields; tags: RESULT from the load generator, REST ours, PY the Python client). 
 its fraction of the server's log-batch ceiling around it (the mean of the 1-client load-generator measurements just
 before and just after it on the same server), and for ours the multiple of the round's Python per-call log_metric;
 then the medians over rounds."""
+import os
 import statistics
 import sys
 from collections import defaultdict
 
+
+def server_times(access_log):
+    """Mean server seconds per log-batch, per side, from run-rest-bench.sh's access log (method|path|query|status|seconds;
+    a GET /health?side=NAME marks where each side starts)."""
+    sums = defaultdict(lambda: [0.0, 0])
+    side = None
+    for line in open(access_log):
+        method, path, query, status, seconds = line.rstrip("\n").split("|")
+        if path == "/health" and query.startswith("side="):
+            side = query[len("side="):]
+        elif path.endswith("/runs/log-batch") and side:
+            sums[side][0] += float(seconds)
+            sums[side][1] += 1
+    return {k: total / n for k, (total, n) in sums.items()}
+
+
 lines = defaultdict(list)  # round -> [(name, value, load, p50, p99)] in order
+busy = defaultdict(list)   # name -> server busy % per measurement
+folder = os.path.dirname(os.path.abspath(sys.argv[1]))
 for line in open(sys.argv[1]):
     rnd, side, load, tag, *f = line.rstrip("\n").split("\t")
+    log = os.path.join(folder, f"r{rnd}", "access.log")
+    server = server_times(log).get(side) if os.path.exists(log) else None
+    if server and tag in ("RESULT", "REST"):
+        wall = float(f[3]) / float(f[2]) if tag == "RESULT" else float(f[2]) / (float(f[1]) / 1000)  # seconds per request
+        busy["ceiling" if tag == "RESULT" and f[1] == "1" else (f"ceiling, {f[1]} clients" if tag == "RESULT" else f"ours: {f[0]}")].append(100 * server / wall)
     if tag == "RESULT":         # workload clients ops seconds ops/s req/s points/s p50 p99 max
         name = "ceiling" if f[1] == "1" else f"ceiling, {f[1]} clients"
         lines[rnd].append((name, float(f[6]), float(load), float(f[7]), float(f[8])))
@@ -56,3 +80,12 @@ for name, kinds in figures.items():
     pct = f"{statistics.median(kinds['pct']):.0f} % ({', '.join(f'{p:.0f}' for p in kinds['pct'])})" if kinds["pct"] else ""
     times = f"{statistics.median(kinds['times']):,.0f}×" if kinds["times"] else ""
     print(f"| {label} | {fmt(statistics.median(values))} {unit} | {', '.join(fmt(v) for v in values)} | {pct} | {times} |")
+
+if busy:
+    print()
+    print("Server busy: its time per log-batch (access log) over the wall time per request the side saw (every measurement):")
+    print()
+    print("| side | median | every measurement |")
+    print("|---|---:|---|")
+    for name, values in busy.items():
+        print(f"| {name} | {statistics.median(values):.0f} % | {', '.join(f'{v:.0f}' for v in values)} |")
