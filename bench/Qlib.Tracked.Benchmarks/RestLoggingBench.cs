@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Qlib.Tracked.Entities;
-using Qlib.Tracked.Tracking;
+using Qlib.Tracked.Client;
 
 namespace Qlib.Tracked.Benchmarks;
 
