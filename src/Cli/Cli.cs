@@ -69,7 +69,7 @@ public static class Cli
         return symbol is null || error.Message.Contains(symbol, StringComparison.Ordinal) ? error.Message : $"{symbol}: {error.Message}";
     }
 
-    private static RootCommand BuildRoot(CliContext context)
+    internal static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand("qtrack: browse, search, compare and export runs of an MLflow file store (mlruns).");
         root.Add(context.StoreOption);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
 using Qlib.Tracked.TestCorpus;
@@ -16,10 +15,6 @@ namespace Qlib.Tracked.Cli.Tests.Docs;
 /// </summary>
 public sealed partial class DocCommandsTests
 {
-    /// <summary>Cli's own root command builder (private: Cli.Run is the public way in, and it always runs the command).</summary>
-    private static readonly MethodInfo BuildRoot = typeof(Tool.Cli).GetMethod("BuildRoot", BindingFlags.NonPublic | BindingFlags.Static)
-        ?? throw new MissingMethodException("Qlib.Tracked.Tool.Cli.BuildRoot(CliContext) was renamed: update DocCommandsTests.");
-
     private static readonly string[] ShellLanguages = ["bash", "sh", "shell", "console", "text"];
 
     /// <summary>Commands run for real on a copy of the fixture: they only read (or print to stdout) and end by themselves.</summary>
@@ -83,7 +78,7 @@ public sealed partial class DocCommandsTests
         var command = Find(id);
         // Parsed, not run: the commands name stores, servers and ports of the reader's machine. (`--help` cannot stand
         // in for this: a help request makes the parser drop the errors of the other tokens.)
-        var root = (RootCommand)BuildRoot.Invoke(null, [new CliContext(TextWriter.Null, TextWriter.Null, _ => null)])!;
+        var root = Tool.Cli.BuildRoot(new CliContext(TextWriter.Null, TextWriter.Null, _ => null));
         var errors = root.Parse(command.Args).Errors.Select(e => e.Message).ToList();
         Assert.True(errors.Count == 0, $"{command}: qtrack does not accept this command line:\n{string.Join("\n", errors)}");
     }
