@@ -100,7 +100,9 @@ internal sealed class RunIndexEntry(string folderName)
 
     // Change notification (RunWatcher). Events counted by the query-start drain (Interlocked, no lock); the entry is
     // clean while the count and the watcher's overflow epoch are what they were before its last full check.
-    public int WatchEvents;
+    private int _watchEvents;
+    public int WatchEvents => Volatile.Read(ref _watchEvents);
+    public void CountWatchEvent() => Interlocked.Increment(ref _watchEvents);
     public bool WatchClean { get; set; }
     public int WatchCleanEvents { get; set; }
     public int WatchCleanEpoch { get; set; }

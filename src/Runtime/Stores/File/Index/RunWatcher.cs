@@ -1,24 +1,14 @@
 using Qlib.Tracked.Interop;
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
 /// <summary>
-/// Change notification for the verified run index (Linux, local file systems): a run whose folders are watched
-/// and that had no event since it was last checked in full is answered from memory, with no stat at all. One
-/// inotify instance per store, created when the first experiment starts being watched.
+/// Change notification for the run index (Linux inotify, local file systems): a run whose folders are watched and
+/// that had no event since it was last checked in full is answered from memory, with no stat. One inotify instance
+/// per store. Why this is exact (three orderings) and what it cannot see: README.md in this folder.
 /// </summary>
-/// <remarks>
-/// Exactness rests on three orderings. (1) A run's folders are watched BEFORE it is checked against its files, and
-/// it counts as clean only from the event count read before the watches were added: a write that lands before the
-/// check is read by the check, one after it raises an event. (2) The kernel queues an event inside the writer's
-/// own system call, and every query drains the queue before it answers, so every write that completed before the
-/// query began is seen. (3) Watches are added under the same lock the drain holds, so no event can be read for a
-/// watch descriptor before it is mapped to its run. A lost event queue (overflow) makes every run dirty.
-/// Not seen by any watch: writes through a shared memory mapping (<c>mmap</c>), and writes on another machine
-/// (hence local file systems only, see <see cref="LocalFileSystem"/>).
-/// </remarks>
 internal sealed class RunWatcher : IDisposable
 {
     /// <summary>
@@ -102,7 +92,7 @@ internal sealed class RunWatcher : IDisposable
     public bool ShouldWatch(ExperimentRunIndex index)
     {
         if (_mode == RunIndexWatch.Never) return false;
-        var searches = Interlocked.Increment(ref index.VerifiedSearches);
+        var searches = index.CountVerifiedSearch();
         switch (index.WatchState)
         {
             case ExperimentRunIndex.Watch.On: return true;
@@ -174,9 +164,9 @@ internal sealed class RunWatcher : IDisposable
         // struct inotify_event { int wd; uint32 mask; uint32 cookie; uint32 len; char name[len]; }, native byte order.
         while (events.Length >= 16)
         {
-            var wd = BitConverter.IsLittleEndian ? BinaryPrimitives.ReadInt32LittleEndian(events) : BinaryPrimitives.ReadInt32BigEndian(events);
-            var mask = BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(events[4..]) : BinaryPrimitives.ReadUInt32BigEndian(events[4..]);
-            var nameLength = (int)(BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(events[12..]) : BinaryPrimitives.ReadUInt32BigEndian(events[12..]));
+            var wd = MemoryMarshal.Read<int>(events);
+            var mask = MemoryMarshal.Read<uint>(events[4..]);
+            var nameLength = (int)MemoryMarshal.Read<uint>(events[12..]);
             events = events[Math.Min(events.Length, 16 + nameLength)..];
             if ((mask & Inotify.InQueueOverflow) != 0)
             {
@@ -197,17 +187,17 @@ internal sealed class RunWatcher : IDisposable
 
     private static void MarkDirty(object target, uint mask)
     {
-        if (target is RunIndexEntry entry) Interlocked.Increment(ref entry.WatchEvents);
+        if (target is RunIndexEntry entry) entry.CountWatchEvent();
         // In the experiment folder only folders are runs: the index file's own saves do not force a re-listing.
         else if (target is ExperimentRunIndex index && (mask & (Inotify.InIsDir | Inotify.InIgnored | Inotify.InDeleteSelf | Inotify.InMoveSelf)) != 0)
-            Interlocked.Increment(ref index.ListingEvents);
+            index.CountListingEvent();
     }
 
     private void LoseEverything() => Interlocked.Increment(ref _epoch);
 
     /// <summary>True when <paramref name="entry"/> is watched and had no event since it was last checked in full (caller holds its lock).</summary>
     public bool IsClean(RunIndexEntry entry) =>
-        entry.WatchClean && entry.WatchCleanEpoch == Epoch && entry.WatchCleanEvents == Volatile.Read(ref entry.WatchEvents);
+        entry.WatchClean && entry.WatchCleanEpoch == Epoch && entry.WatchCleanEvents == entry.WatchEvents;
 
     /// <summary>
     /// Watches the run folder, its <c>metrics/</c>, <c>params/</c>, <c>tags/</c> and the folders under them that the
@@ -224,7 +214,7 @@ internal sealed class RunWatcher : IDisposable
         lock (_sync)
         {
             // Read before any watch exists: an event from here on makes the entry dirty again.
-            var watching = new WatchPass(Volatile.Read(ref entry.WatchEvents), _epoch);
+            var watching = new WatchPass(entry.WatchEvents, _epoch);
             if (AddLocked(runFolder, entry) < 0) return false;
             if (!AddKindLocked(runFolder, StoreLayout.MetricsFolder, entry.MetricFolders, entry, watching.Metrics)
                 || !AddKindLocked(runFolder, StoreLayout.ParamsFolder, entry.ParamFolders, entry, watching.Params)
