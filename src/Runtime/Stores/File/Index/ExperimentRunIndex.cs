@@ -135,16 +135,8 @@ internal sealed class ExperimentRunIndex(string folder)
     /// <param name="filter">The query's filter (<see cref="RunFilter.MatchAll"/>: every run of the view).</param>
     /// <param name="ordering">The query's order: each clause's value is read here, once per matching run.</param>
     /// <param name="context">The store's warnings, locator and key pool.</param>
-    /// <param name="parallelism">
-    /// Threads for the per-run checks (one stat of meta.yaml each, the filter's and ordering's keys, and reading
-    /// runs seen for the first time): the entries are independent, each under its own lock. Warnings about
-    /// skipped folders still come in folder order.
-    /// </param>
-    /// <param name="watcher">
-    /// Verified mode with change notification (null: none): a run watched and without events since its last full
-    /// check is answered from memory with no stat; any other run is first watched, then checked in full, then
-    /// counted clean (in that order, see <see cref="RunWatcher"/>), or verified by stats as without watching.
-    /// </param>
+    /// <param name="parallelism">Threads for the per-run checks (entries are independent, each under its own lock).</param>
+    /// <param name="watcher">Change notification (null: none): a run watched and without events is answered from memory.</param>
     public List<IndexedRun> Matching(ViewType viewType, RunFilter filter, RunOrdering ordering, RunIndexContext context,
         int parallelism, RunWatcher? watcher = null)
     {

@@ -12,7 +12,8 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// <remarks>
 /// The mapping is owned by its view's <see cref="System.Runtime.InteropServices.SafeHandle"/> and released by <see cref="Dispose"/>, which the
 /// store's <see cref="RunIndex.Dispose"/> calls; there is no finalizer here (the SafeHandle's own finalizer is the
-/// runtime's backstop for a store never disposed of). Reading after Dispose throws <see cref="ObjectDisposedException"/>.
+/// runtime's backstop for a store never disposed of). Reading after Dispose throws <see cref="ObjectDisposedException"/>;
+/// disposing while a query reads is not allowed (as for any Dispose).
 /// The store only replaces the index file by renaming a new one over it, which leaves the mapped inode untouched; a
 /// tool that rewrites it in place is caught before each query by <see cref="ChangedSinceOpened"/>, but one that
 /// truncates it during a query can fault that query's reads, which a mapping cannot guard against.
@@ -91,9 +92,10 @@ internal sealed unsafe class IndexFileMemory : IDisposable
         {
             return null;
         }
-        byte* pointer = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        return new IndexFileMemory(file, view, pointer + view.PointerOffset, null, length, opened);
+        // No AcquirePointer (which would pin the handle until a ReleasePointer): while this object is reachable its view
+        // is, and a store never disposed of lets the view's SafeHandle unmap the file when both are collected.
+        var pointer = (byte*)view.SafeMemoryMappedViewHandle.DangerousGetHandle() + view.PointerOffset;
+        return new IndexFileMemory(file, view, pointer, null, length, opened);
     }
 
     private static FileStamp Stamp(SafeFileHandle file) => new(File.GetLastWriteTimeUtc(file).Ticks, RandomAccess.GetLength(file));
@@ -109,11 +111,7 @@ internal sealed unsafe class IndexFileMemory : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _released, 1) != 0) return;
-        if (_view is not null)
-        {
-            _view.SafeMemoryMappedViewHandle.ReleasePointer();
-            _view.Dispose();
-        }
+        _view?.Dispose();
         _file?.Dispose();
     }
 }

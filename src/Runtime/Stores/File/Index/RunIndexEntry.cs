@@ -119,7 +119,10 @@ internal sealed class RunIndexEntry(string folderName)
         var reads = 0;
         if (!Built)
         {
-            reads += RefreshAllKinds(runFolder, context);
+            // First sight: list all three key folders and read every file (recording the folder stamps).
+            MetricFolders = ListKind(Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context, ref reads);
+            ParamFolders = ListKind(Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context, ref reads);
+            TagFolders = ListKind(Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context, ref reads);
             Built = true;
         }
         var statTime = DateTime.UtcNow;
@@ -153,21 +156,9 @@ internal sealed class RunIndexEntry(string folderName)
         return reads;
     }
 
-    /// <summary>Lists all three key folders and re-reads every file whose stamp changed (recording the folder stamps).</summary>
-    public int RefreshAllKinds(string runFolder, RunIndexContext context)
-    {
-        var reads = 0;
-        MetricFolders = ListKind(Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context, ref reads);
-        ParamFolders = ListKind(Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context, ref reads);
-        TagFolders = ListKind(Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context, ref reads);
-        return reads;
-    }
-
     /// <summary>
-    /// Makes the params current with one stat of <c>params/</c> (plus one per sub-folder). Sound because MLflow
-    /// never changes a param once logged (logging another value is an error; the file is written once): only a
-    /// created or removed file can change the params, and that changes the folder's stamp. A tool that rewrites
-    /// a param file in place breaks MLflow's own rule and is not seen until the folder changes.
+    /// Makes the params current with one stat of <c>params/</c> (plus one per sub-folder): MLflow writes a param file
+    /// once, so only a created or removed file, which changes the folder's stamp, can change them (README.md).
     /// </summary>
     public int RefreshParams(string runFolder, RunIndexContext context)
     {
@@ -265,7 +256,7 @@ internal sealed class RunIndexEntry(string folderName)
         }
         reads++;
         var path = StoreLayout.KeyPath(Path.Combine(runFolder, kindFolder), key);
-        if (!reader.TryRead(path, key, context.WarnFor(files, runFolder), out value))
+        if (!reader.TryRead(path, key, context.WarnFor(runFolder), out value))
         {
             if (i >= 0) files.RemoveAt(i);
             return false;
@@ -283,7 +274,7 @@ internal sealed class RunIndexEntry(string folderName)
         var seen = new HashSet<string>(StringComparer.Ordinal);
         {
             var prefixLength = folder.Length + 1;
-            foreach (var file in KeyFileListing.List(folder, context.WarnFor(files, runFolder)))
+            foreach (var file in KeyFileListing.List(folder, context.WarnFor(runFolder)))
             {
                 var key = context.Intern(file.FullPath[prefixLength..].Replace(Path.DirectorySeparatorChar, '/'));
                 var stamp = new FileStamp(file.LastWriteTicks, file.Length);
@@ -294,7 +285,7 @@ internal sealed class RunIndexEntry(string folderName)
                     continue;
                 }
                 reads++;
-                if (reader.TryRead(file.FullPath, key, context.WarnFor(files, runFolder), out var value))
+                if (reader.TryRead(file.FullPath, key, context.WarnFor(runFolder), out var value))
                 {
                     files.Set(key, value, stamp.Settled(statTime));
                     seen.Add(key);

@@ -51,8 +51,6 @@ internal sealed class RunWatcher : IDisposable
         get { lock (_sync) return _targets.Count; }
     }
 
-    public bool Active => _handle is not null;
-
     /// <summary>Tests: the inotify instance's file descriptor, -1 when there is none (not started, or disposed of).</summary>
     internal int Descriptor
     {
