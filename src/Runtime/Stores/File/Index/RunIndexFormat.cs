@@ -212,33 +212,9 @@ internal static class RunIndexFormat
 
         var count = c.Count(MinRunBytes);
         var runs = new RunIndexEntry[count];
-        int end;
-        if (count >= ParallelLoadRuns && Environment.ProcessorCount > 1)
-        {
-            // Two halves on two threads: a quick pass finds where the second half starts (counts only), then each
-            // half is read and checked in full. The first half must end exactly where the quick pass said.
-            var half = count / 2;
-            var skip = new Cursor(memory.Bytes, c.Position);
-            for (var n = 0; n < half; n++) SkipRun(ref skip);
-            var middle = skip.Position;
-            var second = Task.Run(() => ReadRuns(memory, middle, image, runs, half, count));
-            int firstEnd;
-            try
-            {
-                firstEnd = ReadRuns(memory, c.Position, image, runs, 0, half);
-            }
-            finally
-            {
-                Task.WaitAny(second); // the other half never outlives the load, even when this one failed
-            }
-            end = second.GetAwaiter().GetResult();
-            if (firstEnd != middle) throw new InvalidDataException($"run {half} starts at {firstEnd}, its record sizes say {middle}");
-        }
-        else
-        {
-            end = ReadRuns(memory, c.Position, image, runs, 0, count);
-        }
-        if (end != memory.Length) throw new InvalidDataException("trailing bytes after the last run");
+        var seen = new KeySet(image.KeyCount);
+        for (var n = 0; n < count; n++) runs[n] = ReadRun(ref c, image, seen);
+        if (c.Position != memory.Length) throw new InvalidDataException("trailing bytes after the last run");
         var entries = new Dictionary<string, RunIndexEntry>(count, StringComparer.Ordinal);
         foreach (var entry in runs)
         {
@@ -253,22 +229,6 @@ internal static class RunIndexFormat
 
     // Folder name, flags, meta stamp, three record counts and three folder counts.
     private const int MinRunBytes = 4 + 1 + 16 + 3 * 4 + 3 * 4;
-
-    // Run info: four string ids, status, start time, end time (presence byte + value), artifact URI id, stage, deleted time.
-    private const int InfoBytes = 4 * 4 + 4 + 8 + 9 + 4 + 4 + 9;
-
-    /// <summary>Indexes of at least this many runs are read as two halves on two threads (below it one thread is quicker than starting another).</summary>
-    private const int ParallelLoadRuns = 20_000;
-
-    /// <summary>Reads and checks runs [<paramref name="from"/>, <paramref name="to"/>) starting at <paramref name="position"/>; returns where they end.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int ReadRuns(IndexFileMemory memory, int position, RunIndexImage image, RunIndexEntry[] into, int from, int to)
-    {
-        var c = new Cursor(memory.Bytes, position);
-        var seen = new KeySet(image.KeyCount);
-        for (var n = from; n < to; n++) into[n] = ReadRun(ref c, image, seen);
-        return c.Position;
-    }
 
     private static RunIndexEntry ReadRun(ref Cursor c, RunIndexImage image, KeySet seen)
     {
@@ -292,25 +252,6 @@ internal static class RunIndexFormat
         for (var kind = 0; kind < 3; kind++) SkipFolders(ref c, image);
         entry.KeepInFile(image, block);
         return entry;
-    }
-
-    /// <summary>Moves past one run by its sizes alone (nothing decoded or checked: <see cref="ReadRun"/> does that).</summary>
-    private static void SkipRun(ref Cursor c)
-    {
-        c.Skip(4);
-        var flags = c.Byte();
-        c.Skip(16);
-        if ((flags & HasInfo) != 0) c.Skip(InfoBytes);
-        c.Skip(c.Count(MetricRecord) * MetricRecord);
-        c.Skip(c.Count(TextRecord) * TextRecord);
-        c.Skip(c.Count(TextRecord) * TextRecord);
-        for (var kind = 0; kind < 3; kind++)
-        {
-            var folders = c.Int32();
-            if (folders == -1) continue;
-            c.CheckCount(folders, 4 + 16);
-            c.Skip(folders * (4 + 16));
-        }
     }
 
     private static RunIndexImage ReadTables(ref Cursor c, IndexFileMemory memory, RunIndexContext context)
