@@ -48,10 +48,10 @@ internal sealed class EntryFacts(RunIndexContext context) : IRunFacts
     public IReadOnlyList<DatasetInput>? InputsIfRead => _inputs;
 
     public bool TryGetMetric(string key, [MaybeNullWhen(false)] out Metric metric) =>
-        Check(CheckedMetrics, _entry.Metrics, StoreLayout.MetricsFolder, LatestMetricReader.Instance, key, out metric);
+        Check(CheckedMetrics, _entry.Metrics, StoreLayout.MetricsFolder, KeyedFileReaders.LatestMetric, key, out metric);
 
     public bool TryGetTag(string key, [MaybeNullWhen(false)] out string value) =>
-        Check(CheckedTags, _entry.Tags, StoreLayout.TagsFolder, ExactTextReader.Instance, key, out value);
+        Check(CheckedTags, _entry.Tags, StoreLayout.TagsFolder, KeyedFileReaders.ExactText, key, out value);
 
     public bool TryGetParam(string key, [MaybeNullWhen(false)] out string value)
     {
@@ -62,7 +62,7 @@ internal sealed class EntryFacts(RunIndexContext context) : IRunFacts
         return i >= 0;
     }
 
-    private bool Check<T>(List<(string Key, bool Found, T Value)> seen, KeyedFiles<T> files, string kindFolder, IKeyedFileReader<T> reader,
+    private bool Check<T>(List<(string Key, bool Found, T Value)> seen, KeyedFiles<T> files, string kindFolder, KeyedFileReader<T> reader,
         string key, out T value)
     {
         foreach (var c in seen)

@@ -17,7 +17,6 @@ internal sealed class ExperimentRunIndex(string folder)
 
     private int _readsSinceSave;
 
-    /// <summary>Files re-read since the persisted copy was written (the copy is behind by that much).</summary>
     public int ReadsSinceSave => Volatile.Read(ref _readsSinceSave);
 
     public void CountReads(int reads)
@@ -27,7 +26,6 @@ internal sealed class ExperimentRunIndex(string folder)
 
     public void ResetReadsSinceSave() => Interlocked.Exchange(ref _readsSinceSave, 0);
 
-    /// <summary>True once a persisted copy was written or loaded for the current entries.</summary>
     public bool Persisted { get; private set; }
 
     public DateTime LastSaveUtc { get; private set; }
@@ -43,13 +41,11 @@ internal sealed class ExperimentRunIndex(string folder)
     private volatile Watch _watchState;
     private int _verifiedSearches, _listingEvents, _listingEventsSeen, _listingEpochSeen;
 
-    /// <summary>Whether the runs are watched for changes (<see cref="RunWatcher"/>); set under the watcher's lock.</summary>
+    /// <summary>Set under the watcher's lock.</summary>
     public Watch WatchState { get => _watchState; set => _watchState = value; }
 
-    /// <summary>Counts a verified query; returns how many there were so far (<see cref="RunIndexWatch.Auto"/> starts watching on the second).</summary>
     public int CountVerifiedSearch() => Interlocked.Increment(ref _verifiedSearches);
 
-    /// <summary>A folder event in the experiment folder (a run folder created, removed or renamed), counted by the watcher.</summary>
     public void CountListingEvent() => Interlocked.Increment(ref _listingEvents);
 
     /// <summary>The experiment folder's watch descriptor (-1: none); changed under the watcher's lock.</summary>
@@ -102,11 +98,7 @@ internal sealed class ExperimentRunIndex(string folder)
         }
     }
 
-    /// <summary>
-    /// The experiment folder's sub-folders that may be runs, as the known entry for a name already indexed and a new
-    /// entry otherwise. Names are matched as spans straight from the directory listing, so re-listing 100,000 runs
-    /// allocates only for new folders (no full path and file name strings per run, as Directory.EnumerateDirectories).
-    /// </summary>
+    // Names matched as spans straight from the listing: re-listing 100,000 runs allocates only for new folders.
     private IEnumerable<RunIndexEntry> ListRunFolders(Dictionary<string, RunIndexEntry> known)
     {
         var lookup = known.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -119,24 +111,15 @@ internal sealed class ExperimentRunIndex(string folder)
         };
     }
 
-    /// <summary>Runs of at least this many entries are checked on several threads (below it, threads cost more than they save).</summary>
+    // Below this, threads cost more than they save.
     public const int ParallelThreshold = 2048;
 
-    /// <summary>Runs any one query may start watching, at least (see the quota in <see cref="Matching"/>).</summary>
     public const int WatchQuotaFloor = 1024;
 
     /// <summary>
-    /// The runs of the view that pass <paramref name="filter"/>, in folder order, each with its values for
-    /// <paramref name="ordering"/>; folders that are not runs are reported and skipped. Filter and ordering read
-    /// the entries directly (<see cref="EntryFacts"/>), so no run is built here: the caller completes only the
-    /// runs of the page it returns (<see cref="IndexedRun.Complete"/>).
+    /// The runs of the view that pass <paramref name="filter"/>, in folder order, with their ordering values; non-runs
+    /// are reported and skipped. No run is built here: the caller completes the page it returns (<see cref="IndexedRun.Complete"/>).
     /// </summary>
-    /// <param name="viewType">Which lifecycle stages to return.</param>
-    /// <param name="filter">The query's filter (<see cref="RunFilter.MatchAll"/>: every run of the view).</param>
-    /// <param name="ordering">The query's order: each clause's value is read here, once per matching run.</param>
-    /// <param name="context">The store's warnings, locator and key pool.</param>
-    /// <param name="parallelism">Threads for the per-run checks (entries are independent, each under its own lock).</param>
-    /// <param name="watcher">Change notification (null: none): a run watched and without events is answered from memory.</param>
     public List<IndexedRun> Matching(ViewType viewType, RunFilter filter, RunOrdering ordering, RunIndexContext context,
         int parallelism, RunWatcher? watcher = null)
     {
@@ -150,7 +133,7 @@ internal sealed class ExperimentRunIndex(string folder)
         return runs;
     }
 
-    /// <summary>How many runs are active and how many deleted, checked as a search checks them but without building any run.</summary>
+    /// <summary>Active and deleted runs, checked as a search checks them.</summary>
     public (int Active, int Deleted) CountByStage(RunIndexContext context, int parallelism, RunWatcher? watcher = null)
     {
         var (entries, stages, _) = Check(ViewType.All, RunFilter.MatchAll, RunOrdering.Natural, context, parallelism, build: false, watcher);
@@ -192,8 +175,7 @@ internal sealed class ExperimentRunIndex(string folder)
                     if (watcher.IsClean(entry)) verify = false;
                     else if (Interlocked.Decrement(ref watchQuota) >= 0 && watcher.TryWatchRun(entry, runFolder, out var pass))
                     {
-                        // Watched first, then checked in full (what a returned run gets): everything in memory is current
-                        // now, and any later write raises an event. A key folder found unwatched is watched next query.
+                        // Watched first, then checked in full: memory is current now, and any later write raises an event.
                         reads += entry.RefreshEverything(runFolder, context);
                         if (pass.Covers(entry)) RunWatcher.MarkClean(entry, pass);
                         verify = false;
@@ -231,7 +213,7 @@ internal sealed class ExperimentRunIndex(string folder)
         return (entries, stages, results);
     }
 
-    /// <summary>Reports the folders that are not readable runs, in folder order (whatever thread checked them).</summary>
+    // In folder order, whatever thread checked them.
     private void WarnAboutNonRuns(RunIndexEntry[] entries, RunStage[] stages, RunIndexContext context)
     {
         for (var i = 0; i < entries.Length; i++)

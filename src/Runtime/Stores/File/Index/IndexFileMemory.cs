@@ -9,15 +9,7 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// ~0.1 s to map and hash it). Read into an array on Windows (a mapped file cannot be replaced by the next save's
 /// rename), under <see cref="Interop.NativeCalls.ForcePortable"/>, and where the file system cannot map.
 /// </summary>
-/// <remarks>
-/// The mapping is owned by its view's <see cref="System.Runtime.InteropServices.SafeHandle"/> and released by <see cref="Dispose"/>, which the
-/// store's <see cref="RunIndex.Dispose"/> calls; there is no finalizer here (the SafeHandle's own finalizer is the
-/// runtime's backstop for a store never disposed of). Reading after Dispose throws <see cref="ObjectDisposedException"/>;
-/// disposing while a query reads is not allowed (as for any Dispose).
-/// The store only replaces the index file by renaming a new one over it, which leaves the mapped inode untouched; a
-/// tool that rewrites it in place is caught before each query by <see cref="ChangedSinceOpened"/>, but one that
-/// truncates it during a query can fault that query's reads, which a mapping cannot guard against.
-/// </remarks>
+/// <remarks>Lifetime and what a mapping cannot guard against: README.md in this folder.</remarks>
 internal sealed unsafe class IndexFileMemory : IDisposable
 {
     private readonly SafeFileHandle? _file;
@@ -49,9 +41,7 @@ internal sealed unsafe class IndexFileMemory : IDisposable
         }
     }
 
-    /// <summary>Opens <paramref name="path"/>; throws what opening a file throws, and <see cref="InvalidDataException"/> past 2 GiB.</summary>
-    /// <param name="path">The index file.</param>
-    /// <param name="map">False reads the file into an array, as on Windows.</param>
+    /// <summary>Throws what opening a file throws, and <see cref="InvalidDataException"/> past 2 GiB; <paramref name="map"/> false reads it into an array.</summary>
     public static IndexFileMemory Open(string path, bool map = true)
     {
         var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -92,8 +82,7 @@ internal sealed unsafe class IndexFileMemory : IDisposable
         {
             return null;
         }
-        // No AcquirePointer (which would pin the handle until a ReleasePointer): while this object is reachable its view
-        // is, and a store never disposed of lets the view's SafeHandle unmap the file when both are collected.
+        // No AcquirePointer: the view (reachable while this is) keeps the mapping; its SafeHandle unmaps when collected.
         var pointer = (byte*)view.SafeMemoryMappedViewHandle.DangerousGetHandle() + view.PointerOffset;
         return new IndexFileMemory(file, view, pointer, null, length, opened);
     }

@@ -22,10 +22,7 @@ internal sealed class RunIndex(RunIndexContext context, RunWatcher? watcher = nu
     private readonly ConcurrentDictionary<string, IndexFileMemory> _loadedFrom = new(StringComparer.Ordinal);
     private int _disposed;
 
-    /// <summary>
-    /// Closes the watcher's inotify instance and unmaps the loaded index files. Queries afterwards throw
-    /// <see cref="ObjectDisposedException"/>; like any Dispose, not to be called while a query runs.
-    /// </summary>
+    /// <summary>Closes the inotify instance and unmaps the loaded index files; not to be called while a query runs.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
@@ -37,31 +34,23 @@ internal sealed class RunIndex(RunIndexContext context, RunWatcher? watcher = nu
 
     public RunIndexContext Context => context;
 
-    /// <summary>Change notification for verified queries (null: <see cref="RunIndexWatch.Never"/> or a zero budget).</summary>
     public RunWatcher? Watcher => watcher;
 
-    /// <summary>The runs of one experiment folder in the view that pass the filter, with their ordering values (see <see cref="IndexedRun"/>).</summary>
     public List<IndexedRun> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, Search.RunOrdering ordering, int parallelism)
     {
         var index = Current(experimentFolder);
         return index.Matching(viewType, filter, ordering, context, parallelism, WatcherFor(index));
     }
 
-    /// <summary>Completes a matched run into a <see cref="Run"/> (see <see cref="IndexedRun.Complete"/>).</summary>
     public Run Complete(IndexedRun run) => run.Complete(context);
 
-    /// <summary>Active and deleted run counts of one experiment folder, checked as a search checks them.</summary>
     public (int Active, int Deleted) CountByStage(string experimentFolder, int parallelism)
     {
         var index = Current(experimentFolder);
         return index.CountByStage(context, parallelism, WatcherFor(index));
     }
 
-    /// <summary>
-    /// The watcher when this query of <paramref name="index"/> uses change notification (starting it when the mode
-    /// says it is time); drains the event queue first either way, so every write that completed before this point
-    /// is accounted for before anything is answered.
-    /// </summary>
+    // Drains the event queue either way: every write completed before this point is accounted for.
     private RunWatcher? WatcherFor(ExperimentRunIndex index)
     {
         if (watcher is null) return null;
@@ -86,10 +75,7 @@ internal sealed class RunIndex(RunIndexContext context, RunWatcher? watcher = nu
         else _notWritable[experimentFolder] = 0; // a read-only store: the index lives in memory for this process
     }
 
-    /// <summary>
-    /// The experiment's index, dropped and rebuilt when the file its entries read from was written in place since it
-    /// was loaded (the store never does that: it renames a new file over the old one, which leaves the loaded one intact).
-    /// </summary>
+    // Dropped and rebuilt when its loaded file was written in place (the store itself only renames over it).
     private ExperimentRunIndex Current(string experimentFolder)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

@@ -8,9 +8,8 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// as offsets into <see cref="Memory"/> until first used (<see cref="RunIndexEntry.KeepInFile"/>).
 /// </summary>
 /// <remarks>
-/// Every offset, count and id in the file was checked when it was loaded (<see cref="RunIndexFormat"/>), so nothing
-/// read later falls outside it. Read by several search threads at once: the only mutable state is the string cache,
-/// where two threads decoding the same string each store an equal instance (harmless).
+/// Every offset, count and id was checked at load (<see cref="RunIndexFormat"/>). Read by several threads at once: two
+/// threads decoding the same string each store an equal instance (harmless).
 /// </remarks>
 internal sealed class RunIndexImage
 {
@@ -19,11 +18,6 @@ internal sealed class RunIndexImage
     private readonly int _stringHeap;
     private readonly string?[] _strings;
 
-    /// <param name="memory">The whole file.</param>
-    /// <param name="keys">The key table, in id order (interned).</param>
-    /// <param name="stringOffsets">Where the string table's (count + 1) offsets start; validated ascending and inside the heap.</param>
-    /// <param name="stringHeap">Where the string table's UTF-8 bytes start.</param>
-    /// <param name="stringCount">How many strings the table holds.</param>
     public RunIndexImage(IndexFileMemory memory, string[] keys, int stringOffsets, int stringHeap, int stringCount)
     {
         Memory = memory;
