@@ -3,9 +3,9 @@ using Qlib.Tracked.Stores.FileBacked.Index;
 namespace Qlib.Tracked.Tests.Stores;
 
 /// <summary>
-/// The run index compares stamps of listed folders (<see cref="FileInfo"/> from the listing) against stamps of
-/// joined paths (folder, kind folder, key with '/' as a sub-folder): both must say the same thing about the same
-/// path, or every run would look changed (or worse, unchanged).
+/// The run index compares stamps it took with <see cref="FileInfo"/> (folder listings, older persisted indexes)
+/// against stamps from its own <c>statx</c> call: both must say the same thing about the same path, or every
+/// run would look changed (or worse, unchanged) after an upgrade.
 /// </summary>
 public sealed class FileStampTests : IDisposable
 {
@@ -29,6 +29,7 @@ public sealed class FileStampTests : IDisposable
 
         var loss = FileStamp.OfFile(run, "metrics", "train/loss");
         Assert.Equal(FileStamp.Of(new FileInfo(Path.Combine(run, "metrics", "train", "loss"))), loss);
+        Assert.Equal(FileStamp.Of(Path.Combine(run, "metrics", "train", "loss")), loss);
     }
 
     [Fact]
@@ -76,5 +77,17 @@ public sealed class FileStampTests : IDisposable
         var after = FileStamp.OfFile(_temp.Path, "", "score");
         Assert.NotEqual(before, after);
         Assert.Equal(16, after.Length);
+    }
+
+    [Fact]
+    public void LinuxStat_IsUsedOnLinux()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var file = _temp.Combine("f");
+        File.WriteAllText(file, "abc");
+        Assert.True(LinuxStat.TryStat(_temp.Path, "", "f", out var exists, out var isDirectory, out _, out var length));
+        Assert.True(exists);
+        Assert.False(isDirectory);
+        Assert.Equal(3, length);
     }
 }

@@ -1,7 +1,7 @@
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
 /// <summary>
-/// What one stat (<see cref="FileInfo"/>) says about a file or folder: last write time and length. Two equal, settled stamps mean
+/// What one stat says about a file or folder: last write time and length. Two equal, settled stamps mean
 /// the content read under the first is still the content (appends change the length; rewrites and
 /// renames change the write time).
 /// </summary>
@@ -32,11 +32,29 @@ internal readonly record struct FileStamp(long WriteTicks, long Length)
     /// <summary>True when <paramref name="current"/> proves the content recorded under this stamp is unchanged.</summary>
     public bool Confirms(FileStamp current) => Length >= 0 && this == current;
 
-    /// <summary>Stats the file <c>folder/sub/key</c> (empty parts left out; '/' in a key is a sub-folder); <see cref="Missing"/> when it is not a file.</summary>
-    public static FileStamp OfFile(string folder, string sub, string key) => Of(new FileInfo(Join(folder, sub, key)));
+    /// <summary>Stats the file <paramref name="path"/>; <see cref="Missing"/> when it does not exist or is a folder.</summary>
+    public static FileStamp Of(string path) => OfFile(path, "", "");
 
-    /// <summary>Stats the folder <c>folder/sub</c>; <see cref="Missing"/> when it is not a folder.</summary>
-    public static FileStamp OfFolder(string folder, string sub = "") => Of(new DirectoryInfo(Join(folder, sub, "")));
+    /// <summary>
+    /// Stats the file <c>folder/sub/key</c> (empty parts left out; '/' in <paramref name="key"/> is a sub-folder)
+    /// without building the path string; <see cref="Missing"/> when it does not exist or is a folder.
+    /// </summary>
+    public static FileStamp OfFile(string folder, string sub, string key)
+    {
+        t_stats++;
+        if (!LinuxStat.TryStat(folder, sub, key, out var exists, out var isDirectory, out var ticks, out var length))
+            return Of(new FileInfo(Join(folder, sub, key)));
+        return exists && !isDirectory ? new FileStamp(ticks, length) : Missing;
+    }
+
+    /// <summary>Stats the folder <c>folder/sub</c> (<paramref name="sub"/> empty: the folder itself); <see cref="Missing"/> when it is not a folder.</summary>
+    public static FileStamp OfFolder(string folder, string sub = "")
+    {
+        t_stats++;
+        if (!LinuxStat.TryStat(folder, sub, "", out var exists, out var isDirectory, out var ticks, out _))
+            return Of(new DirectoryInfo(Join(folder, sub, "")));
+        return exists && isDirectory ? new FileStamp(ticks, 0) : Missing;
+    }
 
     private static string Join(string folder, string sub, string key)
     {
