@@ -52,8 +52,6 @@ internal static class SearchIndexBench
             Progress($"runs={size} index build {build.QueryMs:F0} ms");
             var cold = Median(Enumerable.Range(0, coldRuns).Select(_ => Child(root, experimentId, "verified").QueryMs));
             Progress($"runs={size} Verified cold {cold:F0} ms");
-            var coldTrusted = Median(Enumerable.Range(0, coldRuns).Select(_ => Child(root, experimentId, "trusted").QueryMs));
-            Progress($"runs={size} Trusted cold {coldTrusted:F0} ms");
 
             // Stats only (no change notification): what every query costs without a long-lived store (see --search-warm-profile).
             var store = new FileStore(root, new FileStoreOptions { RunIndexWatch = RunIndexWatch.Never, SearchParallelism = Parallelism });
@@ -70,14 +68,10 @@ internal static class SearchIndexBench
             Progress($"runs={size} Verified+watched warm {warmWatched:F1} ms ({watches:N0} watches of max_user_watches {MaxUserWatches()})");
             if (!FirstPage(watchedStore).Select(r => r.Info.RunId).SequenceEqual(first.Select(r => r.Info.RunId)))
                 throw new InvalidOperationException("the watched and the stat-verified searches returned different first pages");
-            var trustedStore = new FileStore(root, new FileStoreOptions { RunIndex = RunIndexMode.Trusted, SearchParallelism = Parallelism });
-            FirstPage(trustedStore);
-            var warmTrusted = Median(Enumerable.Range(0, warmRuns).Select(_ => Time(() => FirstPage(trustedStore))));
-            Progress($"runs={size} Trusted warm {warmTrusted:F1} ms");
-            var hits = CountAll(trustedStore);
+            var hits = CountAll(watchedStore);
 
             // The full scan reads every file (~4 M at 100,000 runs: many minutes on a shared machine); it runs up to
-            // QTRK_BENCH_SCAN_MAX runs (default 10,000). Above that, Verified is checked against Trusted instead.
+            // QTRK_BENCH_SCAN_MAX runs (default 10,000). Above that, the stat-verified page is checked against the watched one (above).
             var scan = double.NaN;
             if (size <= ScanMax)
             {
@@ -88,24 +82,22 @@ internal static class SearchIndexBench
                     throw new InvalidOperationException("the indexed search and the full scan returned different first pages");
                 Progress($"runs={size} full scan {scan:F0} ms");
             }
-            else if (!FirstPage(trustedStore).Select(r => r.Info.RunId).SequenceEqual(first.Select(r => r.Info.RunId)))
-                throw new InvalidOperationException("the Verified and Trusted searches returned different first pages");
             var statUs = StatMicroseconds(Path.Combine(root, experimentId));
 
             var mlflow = MlflowSeconds.TryGetValue(size, out var s) ? s * 1000 : double.NaN;
             rows.Add(string.Format(ci,
-                "| {0:N0} | {1:N0} | {2:F0} | {3:F0} | {4:F0} | {5:F1} ({6:N0} watches) | {7:F0} | {8:F1} | {9:F0} | {10:F0}× | {11} | {12} | {13:F1} | {14:F1} |",
-                size, hits, build.QueryMs, cold, warm, warmWatched, watches, coldTrusted, warmTrusted, scan, scan / warm,
+                "| {0:N0} | {1:N0} | {2:F0} | {3:F0} | {4:F0} | {5:F1} ({6:N0} watches) | {7:F0} | {8:F0}× | {9} | {10} | {11:F1} | {12:F1} |",
+                size, hits, build.QueryMs, cold, warm, warmWatched, watches, scan, scan / warm,
                 double.IsNaN(mlflow) ? "—" : mlflow.ToString("F0", ci),
-                double.IsNaN(mlflow) ? "—" : $"{mlflow / warm:F0}× / {mlflow / warmWatched:F0}× / {mlflow / cold:F1}× / {mlflow / warmTrusted:F0}×",
+                double.IsNaN(mlflow) ? "—" : $"{mlflow / warm:F0}× / {mlflow / warmWatched:F0}× / {mlflow / cold:F1}×",
                 new FileInfo(indexFile).Length / 1e6, statUs));
             Console.WriteLine($"runs={size} hits={hits} build={build.QueryMs:F0}ms cold={cold:F0}ms warm={warm:F1}ms " +
-                              $"trusted cold={coldTrusted:F0}ms warm={warmTrusted:F1}ms fullscan={scan:F0}ms stat={statUs:F1}us");
+                              $"watched={warmWatched:F1}ms fullscan={scan:F0}ms stat={statUs:F1}us");
         }
         Console.WriteLine();
         Console.WriteLine($"Search `{Filter}` order by {string.Join(", ", OrderBy)}, max_results {MaxResults} (load average at end: {LoadAverage()})");
-        Console.WriteLine("| runs | hits | index build, ms | Verified cold, ms | Verified warm (stats), ms | Verified warm (watched, default), ms | Trusted cold, ms | Trusted warm, ms | full scan, ms | full scan / Verified warm (stats) | MLflow 2.12, ms | MLflow / ours (Verified warm stats / watched / Verified cold / Trusted warm) | index file, MB | one stat now, µs |");
-        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
+        Console.WriteLine("| runs | hits | index build, ms | Verified cold, ms | Verified warm (stats), ms | Verified warm (watched, default), ms | full scan, ms | full scan / Verified warm (stats) | MLflow 2.12, ms | MLflow / ours (Verified warm stats / watched / Verified cold) | index file, MB | one stat now, µs |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|");
         foreach (var row in rows) Console.WriteLine(row);
     }
 
@@ -119,7 +111,7 @@ internal static class SearchIndexBench
     public static void ChildMain(string[] args)
     {
         var stopwatch = Stopwatch.StartNew();
-        var mode = args[2] switch { "off" => RunIndexMode.Off, "trusted" => RunIndexMode.Trusted, _ => RunIndexMode.Verified };
+        var mode = args[2] == "off" ? RunIndexMode.Off : RunIndexMode.Verified;
         var store = new FileStore(args[0], new FileStoreOptions { RunIndex = mode, SearchParallelism = Parallelism });
         var page = FirstPage(store, args[1]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{stopwatch.Elapsed.TotalMilliseconds} {page.Count}"));

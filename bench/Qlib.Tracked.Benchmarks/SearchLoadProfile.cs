@@ -5,7 +5,7 @@ namespace Qlib.Tracked.Benchmarks;
 /// <summary>
 /// Where a cold search's time goes: opening (mapping) the persisted run index file, hashing it and parsing it,
 /// then the whole load as the store does it (three times: the first pays the JIT), the experiment listing, and
-/// the first queries of new Trusted and Verified stores (the first of each loads the index).
+/// the first queries of a new store (the first of each loads the index).
 /// </summary>
 internal static class SearchLoadProfile
 {
@@ -16,29 +16,29 @@ internal static class SearchLoadProfile
         for (var i = 0; i < 3; i++)
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
-            var memory = IndexFileMemory.Open(RunIndexFile.PathOf(folder));
-            var open = sw.Elapsed.TotalMilliseconds;
-            sw.Restart();
-            memory.Hash(24, memory.Length - 24);
-            var hash = sw.Elapsed.TotalMilliseconds;
-            sw.Restart();
-            var parsed = new ExperimentRunIndex(folder);
-            if (memory.ReadInt32(24) == RunIndexFormat.Version) RunIndexFormat.Load(memory, 24, parsed, context);
-            var parse = sw.Elapsed.TotalMilliseconds;
-            parsed = null;
+            using (var memory = IndexFileMemory.Open(RunIndexFile.PathOf(folder)))
+            {
+                var open = sw.Elapsed.TotalMilliseconds;
+                sw.Restart();
+                RunIndexFile.Hash(memory.Bytes[RunIndexFile.HeaderLength..]);
+                var hash = sw.Elapsed.TotalMilliseconds;
+                sw.Restart();
+                RunIndexFormat.Load(memory, RunIndexFile.HeaderLength, new ExperimentRunIndex(folder), context);
+                Console.Write($"open {open:F0} ms, hash {hash:F0} ms, parse {sw.Elapsed.TotalMilliseconds:F0} ms; ");
+            }
             GC.Collect();
 
             sw.Restart();
             var index = new ExperimentRunIndex(folder);
-            var result = RunIndexFile.TryLoad(index, context, out var problem);
+            using var loaded = RunIndexFile.TryLoad(index, context, out var problem);
             var load = sw.Elapsed.TotalMilliseconds;
             sw.Restart();
             var entries = index.RefreshListing();
-            Console.WriteLine($"open {open:F0} ms, hash {hash:F0} ms, parse {parse:F0} ms; load {result}{(problem is null ? "" : " (" + problem + ")")} {load:F0} ms " +
+            Console.WriteLine($"load {(loaded is null ? "failed" : "done")}{(problem is null ? "" : " (" + problem + ")")} {load:F0} ms " +
                               $"(gen0/1/2 collections so far {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}), " +
                               $"listing {sw.Elapsed.TotalMilliseconds:F0} ms ({entries.Length} entries)");
         }
-        foreach (var mode in new[] { Qlib.Tracked.Stores.RunIndexMode.Trusted, Qlib.Tracked.Stores.RunIndexMode.Verified })
+        foreach (var mode in new[] { Qlib.Tracked.Stores.RunIndexMode.Verified })
         {
             var sw = System.Diagnostics.Stopwatch.StartNew();
             var store = new Qlib.Tracked.Stores.FileStore(args[0], new Qlib.Tracked.Stores.FileStoreOptions { RunIndex = mode });

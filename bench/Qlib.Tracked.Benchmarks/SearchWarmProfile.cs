@@ -20,7 +20,6 @@ internal static class SearchWarmProfile
         // Verified by stats only, and Verified with change notification (watched from the first query on).
         foreach (var (mode, watch, label) in new[]
                  {
-                     (RunIndexMode.Trusted, RunIndexWatch.Never, "Trusted"),
                      (RunIndexMode.Verified, RunIndexWatch.Never, "Verified"),
                      (RunIndexMode.Verified, RunIndexWatch.Always, "Verified+Watched"),
                  })

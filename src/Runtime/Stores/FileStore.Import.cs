@@ -69,7 +69,6 @@ public sealed partial class FileStore : IRunImporter
         if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
         Directory.Move(staging, target);
         _runs.Remember(source.RunId, target);
-        _runIndex.Touched(target);
         return info;
     }
 

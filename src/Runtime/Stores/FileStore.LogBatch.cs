@@ -35,16 +35,9 @@ public sealed partial class FileStore
             }
 
             var (folder, _) = LoadActiveRun(runId, useCache: true);
-            try
-            {
-                if (parameters.Count > 0) LogParams(runId, folder, parameters);
-                if (groups is not null) AppendMetrics(folder, metrics, points, groups);
-                if (tags.Count > 0) SetTags(runId, folder, tags);
-            }
-            finally
-            {
-                _runIndex.Touched(folder); // after the write: a query must not consume the mark before the data lands
-            }
+            if (parameters.Count > 0) LogParams(runId, folder, parameters);
+            if (groups is not null) AppendMetrics(folder, metrics, points, groups);
+            if (tags.Count > 0) SetTags(runId, folder, tags);
         }
         finally
         {

@@ -110,7 +110,6 @@ public sealed partial class FileStore
         if (!File.Exists(path))
             throw TrackingException.DoesNotExist($"No tag with name: {key} in run with id {runId}");
         File.Delete(path);
-        _runIndex.Touched(folder);
     }
 
     /// <inheritdoc/>
@@ -184,7 +183,6 @@ public sealed partial class FileStore
         var path = Path.Combine(folder, StoreLayout.MetaFile);
         AtomicFile.WriteAllText(path, RunMetaFile.Format(info));
         _runMetas.Put(folder, FileStamp.OfFile(folder, "", StoreLayout.MetaFile), info);
-        _runIndex.Touched(folder);
     }
 
     /// <summary>Runs of one experiment folder in the view; folders that are not readable runs are reported and skipped.</summary>

@@ -48,7 +48,6 @@ public sealed partial class FileStore : ITrackingStore
         _runs = new RunLocator(RootDirectory);
         _runIndex = new RunIndex(new RunIndexContext(
             (path, message, runId) => Warn(path, message, runId), (runId, folder) => _runs.Remember(runId, folder)),
-            trusted: Options.RunIndex == RunIndexMode.Trusted,
             watcher: Options.RunIndex == RunIndexMode.Verified && Options.RunIndexWatch != RunIndexWatch.Never && Options.RunIndexWatchBudget != 0
                 ? new RunWatcher(Options.RunIndexWatch, Options.RunIndexWatchBudget, Options.SimulateWatchInitFailure)
                 : null);
@@ -164,7 +163,15 @@ public sealed class FileStoreOptions
     public IReadOnlyList<string> ArtifactRoots { get; init; } = [];
 
     /// <summary>How <see cref="FileStore.SearchRuns"/> finds run data; see <see cref="RunIndexMode"/>.</summary>
-    public RunIndexMode RunIndex { get; init; } = RunIndexMode.Verified;
+    /// <exception cref="ArgumentOutOfRangeException">Not <see cref="RunIndexMode.Verified"/> or <see cref="RunIndexMode.Off"/> (the former <c>Trusted = 2</c> was removed).</exception>
+    public RunIndexMode RunIndex
+    {
+        get => _runIndex;
+        init => _runIndex = value is RunIndexMode.Verified or RunIndexMode.Off ? value : throw new ArgumentOutOfRangeException(nameof(value), value,
+            $"RunIndex must be {nameof(RunIndexMode.Verified)} or {nameof(RunIndexMode.Off)}; {(int)value} is not a run index mode (Trusted = 2 was removed: Verified with watching is exact and as fast warm).");
+    }
+
+    private readonly RunIndexMode _runIndex = RunIndexMode.Verified;
 
     /// <summary>
     /// Whether the <see cref="RunIndexMode.Verified"/> index watches run folders for changes (Linux inotify, local
@@ -248,15 +255,4 @@ public enum RunIndexMode
 
     /// <summary>No index: every query reads every run's files (MLflow's file store behaviour; the baseline).</summary>
     Off = 1,
-
-    /// <summary>
-    /// Opt-in, NOT exact. Each query checks only the experiment folders' listings (one stat each): run folders
-    /// added or removed by anyone, and every change made through THIS store instance, are seen. Changes that
-    /// other processes (other Qlib.Tracked processes, MLflow, an editor) make to runs this index already holds
-    /// — an appended metric line, a rewritten tag or meta.yaml — are NOT seen: not by this instance, and not by
-    /// later Trusted instances that start from the persisted index, until a <see cref="Verified"/> query re-reads
-    /// them and saves the index, or the index file is deleted. Use it only where nothing else changes existing
-    /// runs (dashboards over finished experiments, sweeps analysed after the fact).
-    /// </summary>
-    Trusted = 2,
 }

@@ -9,8 +9,8 @@ namespace Qlib.Tracked.Tests.Stores;
 /// <summary>
 /// The persisted index's current format (version 3, decoded lazily per key): a saved index loads into a new
 /// store with every value intact (awkward keys and values included), lazily loaded runs that then change are
-/// answered as the files say, a version 2 file is still used and then rewritten, and a file whose checksum is
-/// right but whose offsets, counts or ids are not is reported and rebuilt — never a crash, never a wrong answer.
+/// answered as the files say, a file of an older format version is reported and rebuilt, and a file whose checksum
+/// is right but whose offsets, counts or ids are not is reported and rebuilt — never a crash, never a wrong answer.
 /// </summary>
 public sealed class RunIndexFormatTests : IDisposable
 {
@@ -52,7 +52,13 @@ public sealed class RunIndexFormatTests : IDisposable
         RunIndexTestKit.Age(_root);
     }
 
-    public void Dispose() => _temp.Dispose();
+    private readonly List<IndexFileMemory> _loaded = [];
+
+    public void Dispose()
+    {
+        foreach (var memory in _loaded) memory.Dispose();
+        _temp.Dispose();
+    }
 
     private static List<Run> AllRuns(FileStore store, string experimentId, string? filter = null, string[]? orderBy = null) =>
         [.. store.SearchRuns([experimentId], string.IsNullOrEmpty(filter) ? null : filter, ViewType.All, 1000, orderBy ?? [], null).Items];
@@ -85,24 +91,17 @@ public sealed class RunIndexFormatTests : IDisposable
         Assert.Contains("|p:empty=|", built, StringComparison.Ordinal);
         Assert.Contains("|t:ünï/cødé=välue ✓", built, StringComparison.Ordinal);
 
-        // Trusted mode answers untouched runs from the loaded index without looking at their files: this is the file's content.
-        var trusted = new FileStore(_root, new FileStoreOptions { RunIndex = RunIndexMode.Trusted });
-        Assert.Equal(built, RunIndexTestKit.Describe(AllRuns(trusted, _experimentId)));
-
         var warnings = new List<StoreWarning>();
         AssertEveryQueryMatchesTheFullScan(() => new FileStore(_root), warnings);
-        AssertEveryQueryMatchesTheFullScan(() => new FileStore(_root, new FileStoreOptions { RunIndex = RunIndexMode.Trusted }), warnings);
         Assert.Empty(warnings);
     }
 
     [Fact]
-    public void Loaded_runs_keep_their_records_in_the_file_until_they_change()
+    public void Loaded_runs_decode_their_keys_from_the_file_and_a_change_to_one_run_leaves_the_others_alone()
     {
         AllRuns(new FileStore(_root), _experimentId);
         var index = Load();
         var entry = index.Entries[_runIds[5]];
-        Assert.True(entry.Metrics.IsPersisted);
-        Assert.True(entry.Params.IsPersisted);
         Assert.Equal(3, entry.Metrics.Count);
         Assert.Equal(0.5, entry.Metrics.ValueAt(entry.Metrics.IndexOf("score")).Value);
         Assert.Equal("g1", entry.Params.ValueAt(entry.Params.IndexOf("group")));
@@ -110,20 +109,17 @@ public sealed class RunIndexFormatTests : IDisposable
         Assert.Equal(-1, entry.Params.IndexOf("score")); // a key of the file, but not of this kind in this run
         Assert.Throws<ArgumentOutOfRangeException>(() => entry.Params.KeyAt(entry.Params.Count));
 
-        // The first change copies the records out; the values read before and after agree, other runs keep theirs in the file.
         var before = entry.Metrics.ToDictionary();
         entry.Metrics.Set("score", new Metric("score", 9, 5, 5), new FileStamp(1, 2));
-        Assert.False(entry.Metrics.IsPersisted);
-        Assert.True(entry.Params.IsPersisted);
-        Assert.True(index.Entries[_runIds[6]].Metrics.IsPersisted);
         Assert.Equal(9, entry.Metrics.ValueAt(entry.Metrics.IndexOf("score")).Value);
         Assert.Equal(new FileStamp(1, 2), entry.Metrics.StampAt(entry.Metrics.IndexOf("score")));
         Assert.Equal(before["train/loss"], entry.Metrics.ToDictionary()["train/loss"]);
-
-        entry.Params.Remove("group");
-        Assert.False(entry.Params.IsPersisted);
+        entry.Params.RemoveAt(entry.Params.IndexOf("group"));
         Assert.Equal(["lr/base"], entry.Params.ToDictionary().Keys);
         Assert.Equal("g2", index.Entries[_runIds[6]].Params.ValueAt(index.Entries[_runIds[6]].Params.IndexOf("group")));
+        var again = Load().Entries[_runIds[5]];
+        Assert.Equal(0.5, again.Metrics.ValueAt(again.Metrics.IndexOf("score")).Value);
+        Assert.Equal("g1", again.Params.ValueAt(again.Params.IndexOf("group")));
     }
 
     [Fact]
@@ -184,8 +180,9 @@ public sealed class RunIndexFormatTests : IDisposable
 
         var loaded = new ExperimentRunIndex(folder);
         var context = new RunIndexContext((_, _, _) => { }, (_, _) => { });
-        Assert.Equal(RunIndexFile.LoadResult.Loaded, RunIndexFile.TryLoad(loaded, context, out var problem));
+        var memory = RunIndexFile.TryLoad(loaded, context, out var problem);
         Assert.Null(problem);
+        _loaded.Add(Assert.IsType<IndexFileMemory>(memory));
         Assert.Equal(25_000, loaded.Entries.Count);
         Assert.Equal(Snapshot(large), Snapshot(loaded));
 
@@ -194,8 +191,8 @@ public sealed class RunIndexFormatTests : IDisposable
         last.Info = last.Info! with { Status = (RunStatus)99 };
         Assert.True(RunIndexFile.TrySave(large));
         var again = new ExperimentRunIndex(folder);
-        Assert.Equal(RunIndexFile.LoadResult.Corrupt, RunIndexFile.TryLoad(again, context, out problem));
-        Assert.Contains("unknown run status 99", problem);
+        Assert.Null(RunIndexFile.TryLoad(again, context, out var badProblem));
+        Assert.Contains("unknown run status 99", badProblem);
     }
 
     /// <summary>Every entry's info, keys, values and stamps, as text.</summary>
@@ -222,8 +219,9 @@ public sealed class RunIndexFormatTests : IDisposable
     {
         var index = new ExperimentRunIndex(_experimentFolder);
         var context = new RunIndexContext((_, _, _) => { }, (_, _) => { });
-        Assert.Equal(RunIndexFile.LoadResult.Loaded, RunIndexFile.TryLoad(index, context, out var problem));
+        var memory = RunIndexFile.TryLoad(index, context, out var problem);
         Assert.Null(problem);
+        _loaded.Add(Assert.IsType<IndexFileMemory>(memory));
         return index;
     }
 
@@ -258,33 +256,28 @@ public sealed class RunIndexFormatTests : IDisposable
     }
 
     [Fact]
-    public void A_version_2_file_is_used_and_then_rewritten_in_the_current_format()
+    public void A_file_of_an_older_format_version_is_reported_and_rebuilt_in_the_current_format()
     {
         AllRuns(new FileStore(_root), _experimentId);
-        var loaded = Load();
-        var clean = Version2Payload(loaded);
-        var tampered = loaded.Entries[_runIds[0]];
-        tampered.Tags.Set("team", "from-the-v2-file", tampered.Tags.StampAt(tampered.Tags.IndexOf("team")));
-        File.WriteAllBytes(_indexFile, RunIndexTestKit.WithPayload(File.ReadAllBytes(_indexFile), Version2Payload(loaded)));
+        File.WriteAllBytes(_indexFile, RunIndexTestKit.WithPayload(File.ReadAllBytes(_indexFile), Version2Payload(Load())));
         Assert.Equal(2, FileVersion());
 
-        // Trusted mode takes untouched runs from the index as they are: the tampered value proves the v2 file was read, not rebuilt.
-        var trusted = new FileStore(_root, new FileStoreOptions { RunIndex = RunIndexMode.Trusted });
         var warnings = new List<StoreWarning>();
-        trusted.Warning += warnings.Add;
-        Assert.Contains("|t:team=from-the-v2-file", RunIndexTestKit.Describe(AllRuns(trusted, _experimentId)), StringComparison.Ordinal);
-        Assert.Empty(warnings);
+        var store = new FileStore(_root);
+        store.Warning += warnings.Add;
+        Assert.Equal(RunIndexTestKit.Describe(AllRuns(RunIndexTestKit.FullScan(_root), _experimentId)), RunIndexTestKit.Describe(AllRuns(store, _experimentId)));
+        var warning = Assert.Single(warnings);
+        Assert.Equal(Path.Combine(_experimentId, ".qtrk-run-index"), warning.Path);
+        Assert.Contains("format version 2", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("rebuilt", warning.Message, StringComparison.Ordinal);
         Assert.Equal(3, FileVersion()); // rewritten after the first query
 
-        // Without the tampering, a v2 file answers every query exactly.
-        File.WriteAllBytes(_indexFile, RunIndexTestKit.WithPayload(File.ReadAllBytes(_indexFile), clean));
-        Assert.Equal(2, FileVersion());
+        warnings.Clear();
         AssertEveryQueryMatchesTheFullScan(() => new FileStore(_root), warnings);
         Assert.Empty(warnings);
-        Assert.Equal(3, FileVersion());
     }
 
-    /// <summary>The version 2 layout (what the store wrote before version 3): everything inline, BinaryWriter strings.</summary>
+    /// <summary>The version 2 layout (what the store wrote before version 3, no longer read): everything inline, BinaryWriter strings.</summary>
     private static byte[] Version2Payload(ExperimentRunIndex index)
     {
         using var stream = new MemoryStream();

@@ -255,18 +255,19 @@ public sealed class RunIndexWatchTests : IDisposable
     }
 
     [Fact]
-    public void Trusted_and_never_modes_do_not_watch()
+    public void Never_mode_does_not_watch()
     {
-        foreach (var options in new[]
-                 {
-                     new FileStoreOptions { RunIndex = RunIndexMode.Trusted, RunIndexWatch = RunIndexWatch.Always },
-                     new FileStoreOptions { RunIndexWatch = RunIndexWatch.Never },
-                 })
-        {
-            var store = new FileStore(_root, options);
-            for (var i = 0; i < 3; i++) Names(store, "params.group = 'g3'");
-            Assert.Equal(0, store.RunIndexCounters().Watches);
-        }
+        var store = new FileStore(_root, new FileStoreOptions { RunIndexWatch = RunIndexWatch.Never });
+        for (var i = 0; i < 3; i++) Names(store, "params.group = 'g3'");
+        Assert.Equal(0, store.RunIndexCounters().Watches);
+    }
+
+    [Fact]
+    public void The_removed_trusted_mode_is_refused_by_name()
+    {
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => new FileStoreOptions { RunIndex = (RunIndexMode)2 });
+        Assert.Equal("value", refused.ParamName);
+        Assert.Contains("Trusted = 2 was removed", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 
 /// <summary>
 /// A search filter's view of one index entry, checked key by key as the filter asks (a stat per metric or tag
-/// key, one for <c>params/</c>; nothing in Trusted mode). One instance per thread is pointed at entry after
+/// key, one for <c>params/</c>; nothing for a watched run without events). One instance per thread is pointed at entry after
 /// entry, so filtering 100,000 runs allocates nothing per run; what it checked is handed to the
 /// <see cref="IndexedRun"/> of a run that matches, so ordering and completing it never stat a key twice.
 /// The caller holds the entry's lock from <see cref="Reset"/> until it is done with the facts.
@@ -22,8 +22,10 @@ internal sealed class EntryFacts(RunIndexContext context) : IRunFacts
     public List<(string Key, bool Found, string Value)> CheckedTags { get; } = [];
     public bool ParamsChecked { get; private set; }
 
+    private int _reads;
+
     /// <summary>Files re-read while answering (the owner's "persisted copy is behind" tally).</summary>
-    public int Reads;
+    public int Reads => _reads;
 
     public RunInfo Info { get; private set; } = null!;
 
@@ -39,28 +41,28 @@ internal sealed class EntryFacts(RunIndexContext context) : IRunFacts
         CheckedMetrics.Clear();
         CheckedTags.Clear();
         ParamsChecked = false;
-        Reads = 0;
+        _reads = 0;
     }
 
     /// <summary>The inputs if a filter already read them (a matching run keeps them).</summary>
     public IReadOnlyList<DatasetInput>? InputsIfRead => _inputs;
 
     public bool TryGetMetric(string key, [MaybeNullWhen(false)] out Metric metric) =>
-        Check(CheckedMetrics, _entry.Metrics, StoreLayout.MetricsFolder, LatestMetricReader.Instance, key, out metric);
+        Check(CheckedMetrics, _entry.Metrics, StoreLayout.MetricsFolder, KeyedFileReaders.LatestMetric, key, out metric);
 
     public bool TryGetTag(string key, [MaybeNullWhen(false)] out string value) =>
-        Check(CheckedTags, _entry.Tags, StoreLayout.TagsFolder, ExactTextReader.Instance, key, out value);
+        Check(CheckedTags, _entry.Tags, StoreLayout.TagsFolder, KeyedFileReaders.ExactText, key, out value);
 
     public bool TryGetParam(string key, [MaybeNullWhen(false)] out string value)
     {
-        if (_verify && !ParamsChecked) Reads += _entry.RefreshParams(_runFolder, context);
+        if (_verify && !ParamsChecked) _reads += _entry.RefreshParams(_runFolder, context);
         ParamsChecked = true;
         var i = _entry.Params.IndexOf(key);
         value = i >= 0 ? _entry.Params.ValueAt(i) : null;
         return i >= 0;
     }
 
-    private bool Check<T>(List<(string Key, bool Found, T Value)> seen, KeyedFiles<T> files, string kindFolder, IKeyedFileReader<T> reader,
+    private bool Check<T>(List<(string Key, bool Found, T Value)> seen, KeyedFiles<T> files, string kindFolder, KeyedFileReader<T> reader,
         string key, out T value)
     {
         foreach (var c in seen)
@@ -72,7 +74,7 @@ internal sealed class EntryFacts(RunIndexContext context) : IRunFacts
             }
         }
         bool found;
-        if (_verify) found = RunIndexEntry.TryGet(files, _runFolder, kindFolder, key, reader, context, ref Reads, out value);
+        if (_verify) found = RunIndexEntry.TryGet(files, _runFolder, kindFolder, key, reader, context, ref _reads, out value);
         else
         {
             var i = files.IndexOf(key);

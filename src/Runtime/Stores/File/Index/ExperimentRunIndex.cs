@@ -15,31 +15,38 @@ internal sealed class ExperimentRunIndex(string folder)
     public Dictionary<string, RunIndexEntry> Entries { get; set; } = new(StringComparer.Ordinal);
     public FileStamp ListingStamp { get; set; } = FileStamp.Unsettled;
 
-    /// <summary>Files re-read since the persisted copy was written (the copy is behind by that much).</summary>
-    public int ReadsSinceSave;
+    private int _readsSinceSave;
+
+    public int ReadsSinceSave => Volatile.Read(ref _readsSinceSave);
 
     public void CountReads(int reads)
     {
-        if (reads > 0) Interlocked.Add(ref ReadsSinceSave, reads);
+        if (reads > 0) Interlocked.Add(ref _readsSinceSave, reads);
     }
 
-    /// <summary>True once a persisted copy was written or loaded for the current entries.</summary>
-    public bool Persisted { get; set; }
+    public void ResetReadsSinceSave() => Interlocked.Exchange(ref _readsSinceSave, 0);
 
-    public DateTime LastSaveUtc { get; set; }
+    public bool Persisted { get; private set; }
+
+    public DateTime LastSaveUtc { get; private set; }
+
+    public void MarkPersisted()
+    {
+        Persisted = true;
+        LastSaveUtc = DateTime.UtcNow;
+    }
 
     public enum Watch { None, On, Refused }
 
-    /// <summary>Whether the runs are watched for changes (<see cref="RunWatcher"/>); set under the watcher's lock.</summary>
-    public volatile Watch WatchState;
+    private volatile Watch _watchState;
+    private int _verifiedSearches, _listingEvents, _listingEventsSeen, _listingEpochSeen;
 
-    /// <summary>Verified queries so far (<see cref="RunIndexWatch.Auto"/> starts watching on the second).</summary>
-    public int VerifiedSearches;
+    /// <summary>Set under the watcher's lock.</summary>
+    public Watch WatchState { get => _watchState; set => _watchState = value; }
 
-    /// <summary>Folder events in the experiment folder (a run folder created, removed or renamed), counted by the watcher.</summary>
-    public int ListingEvents;
-    private int _listingEventsSeen;
-    private int _listingEpochSeen;
+    public int CountVerifiedSearch() => Interlocked.Increment(ref _verifiedSearches);
+
+    public void CountListingEvent() => Interlocked.Increment(ref _listingEvents);
 
     /// <summary>The experiment folder's watch descriptor (-1: none); changed under the watcher's lock.</summary>
     public int WatchDescriptor { get; set; } = -1;
@@ -50,7 +57,7 @@ internal sealed class ExperimentRunIndex(string folder)
         lock (Sync)
         {
             // Read before the stat: an event raised after it lists the folder again next time.
-            var events = Volatile.Read(ref ListingEvents);
+            var events = Volatile.Read(ref _listingEvents);
             var epoch = watcher?.Epoch ?? 0;
             var statTime = DateTime.UtcNow;
             var stamp = FileStamp.OfFolder(Folder);
@@ -85,17 +92,13 @@ internal sealed class ExperimentRunIndex(string folder)
                 }
                 Entries = next;
                 ListingStamp = stamp.Settled(statTime);
-                if (changed) ReadsSinceSave++;
+                if (changed) CountReads(1);
             }
             return [.. Entries.Values];
         }
     }
 
-    /// <summary>
-    /// The experiment folder's sub-folders that may be runs, as the known entry for a name already indexed and a new
-    /// entry otherwise. Names are matched as spans straight from the directory listing, so re-listing 100,000 runs
-    /// allocates only for new folders (no full path and file name strings per run, as Directory.EnumerateDirectories).
-    /// </summary>
+    // Names matched as spans straight from the listing: re-listing 100,000 runs allocates only for new folders.
     private IEnumerable<RunIndexEntry> ListRunFolders(Dictionary<string, RunIndexEntry> known)
     {
         var lookup = known.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -108,40 +111,19 @@ internal sealed class ExperimentRunIndex(string folder)
         };
     }
 
-    /// <summary>Runs of at least this many entries are checked on several threads (below it, threads cost more than they save).</summary>
+    // Below this, threads cost more than they save.
     public const int ParallelThreshold = 2048;
 
-    /// <summary>Runs any one query may start watching, at least (see the quota in <see cref="Matching"/>).</summary>
     public const int WatchQuotaFloor = 1024;
 
     /// <summary>
-    /// The runs of the view that pass <paramref name="filter"/>, in folder order, each with its values for
-    /// <paramref name="ordering"/>; folders that are not runs are reported and skipped. Filter and ordering read
-    /// the entries directly (<see cref="EntryFacts"/>), so no run is built here: the caller completes only the
-    /// runs of the page it returns (<see cref="IndexedRun.Complete"/>).
+    /// The runs of the view that pass <paramref name="filter"/>, in folder order, with their ordering values; non-runs
+    /// are reported and skipped. No run is built here: the caller completes the page it returns (<see cref="IndexedRun.Complete"/>).
     /// </summary>
-    /// <param name="viewType">Which lifecycle stages to return.</param>
-    /// <param name="filter">The query's filter (<see cref="RunFilter.MatchAll"/>: every run of the view).</param>
-    /// <param name="ordering">The query's order: each clause's value is read here, once per matching run.</param>
-    /// <param name="context">The store's warnings, locator and key pool.</param>
-    /// <param name="touched">
-    /// Trusted mode: the run folders this store wrote to; only those (and runs seen for the first time) are
-    /// checked against their files, every other run is answered from the index as it is. Null: verify all.
-    /// </param>
-    /// <param name="parallelism">
-    /// Threads for the per-run checks (one stat of meta.yaml each, the filter's and ordering's keys, and reading
-    /// runs seen for the first time): the entries are independent, each under its own lock. Warnings about
-    /// skipped folders still come in folder order.
-    /// </param>
-    /// <param name="watcher">
-    /// Verified mode with change notification (null: none): a run watched and without events since its last full
-    /// check is answered from memory with no stat; any other run is first watched, then checked in full, then
-    /// counted clean (in that order, see <see cref="RunWatcher"/>), or verified by stats as without watching.
-    /// </param>
     public List<IndexedRun> Matching(ViewType viewType, RunFilter filter, RunOrdering ordering, RunIndexContext context,
-        System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, RunWatcher? watcher = null)
+        int parallelism, RunWatcher? watcher = null)
     {
-        var (entries, stages, results) = Check(viewType, filter, ordering, context, touched, parallelism, build: true, watcher);
+        var (entries, stages, results) = Check(viewType, filter, ordering, context, parallelism, build: true, watcher);
         var runs = new List<IndexedRun>();
         for (var i = 0; i < entries.Length; i++)
         {
@@ -151,11 +133,10 @@ internal sealed class ExperimentRunIndex(string folder)
         return runs;
     }
 
-    /// <summary>How many runs are active and how many deleted, checked as a search checks them but without building any run.</summary>
-    public (int Active, int Deleted) CountByStage(RunIndexContext context,
-        System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, RunWatcher? watcher = null)
+    /// <summary>Active and deleted runs, checked as a search checks them.</summary>
+    public (int Active, int Deleted) CountByStage(RunIndexContext context, int parallelism, RunWatcher? watcher = null)
     {
-        var (entries, stages, _) = Check(ViewType.All, RunFilter.MatchAll, RunOrdering.Natural, context, touched, parallelism, build: false, watcher);
+        var (entries, stages, _) = Check(ViewType.All, RunFilter.MatchAll, RunOrdering.Natural, context, parallelism, build: false, watcher);
         int active = 0, deleted = 0;
         foreach (var stage in stages)
         {
@@ -169,16 +150,13 @@ internal sealed class ExperimentRunIndex(string folder)
     private enum RunStage : byte { NotARun, Active, Deleted }
 
     private (RunIndexEntry[] Entries, RunStage[] Stages, IndexedRun?[]? Results) Check(ViewType viewType, RunFilter filter, RunOrdering ordering,
-        RunIndexContext context, System.Collections.Concurrent.ConcurrentDictionary<string, byte>? touched, int parallelism, bool build,
-        RunWatcher? watcher)
+        RunIndexContext context, int parallelism, bool build, RunWatcher? watcher)
     {
         var listingStats = FileStamp.StatsOnThisThread;
         var entries = RefreshListing(watcher);
         context.CountStats(FileStamp.StatsOnThisThread - listingStats);
         var stages = new RunStage[entries.Length];
         var results = build ? new IndexedRun?[entries.Length] : null;
-        var verify = touched is null;
-        var anyTouched = touched is { IsEmpty: false };
         var matchAll = ReferenceEquals(filter, RunFilter.MatchAll);
         // Making a run watch-clean costs about ten times its plain check (every file stat'ed, a watch per folder), so
         // one query takes on at most an eighth of the runs: the switch to watching spreads over several queries, each
@@ -190,36 +168,30 @@ internal sealed class ExperimentRunIndex(string folder)
             var runFolder = entry.PathIn(Folder);
             lock (entry.Sync)
             {
-                var wasTouched = anyTouched && touched!.TryRemove(runFolder, out _); // consumed even when rebuilt anyway
-                var verifyThis = verify;
+                var verify = true;
                 var reads = 0;
                 if (watcher is not null)
                 {
-                    if (watcher.IsClean(entry)) verifyThis = false;
+                    if (watcher.IsClean(entry)) verify = false;
                     else if (Interlocked.Decrement(ref watchQuota) >= 0 && watcher.TryWatchRun(entry, runFolder, out var pass))
                     {
-                        // Watched first, then checked in full (what a returned run gets): everything in memory is current
-                        // now, and any later write raises an event. A key folder found unwatched is watched next query.
+                        // Watched first, then checked in full: memory is current now, and any later write raises an event.
                         reads += entry.RefreshEverything(runFolder, context);
                         if (pass.Covers(entry)) RunWatcher.MarkClean(entry, pass);
-                        verifyThis = false;
+                        verify = false;
                     }
                 }
-                if (verifyThis || wasTouched || !entry.Built)
-                {
-                    reads += entry.RefreshInfo(runFolder, context);
-                    if (!verify) reads += entry.RefreshAllKinds(runFolder, context);
-                }
+                if (verify) reads += entry.RefreshInfo(runFolder, context);
                 CountReads(reads);
                 var info = entry.Info;
                 if (info is null) return;
                 stages[i] = info.LifecycleStage == LifecycleStage.Deleted ? RunStage.Deleted : RunStage.Active;
                 if (results is null || !viewType.Includes(info.LifecycleStage)) return;
-                facts.Reset(entry, runFolder, info, verifyThis);
+                facts.Reset(entry, runFolder, info, verify);
                 if (matchAll || filter.Matches(facts))
                 {
                     var row = ordering.Row(facts);
-                    results[i] = new IndexedRun(this, entry, row, CheckedKeys.From(facts), verifyThis);
+                    results[i] = new IndexedRun(this, entry, row, CheckedKeys.From(facts), verify);
                 }
                 CountReads(facts.Reads);
             }
@@ -241,7 +213,7 @@ internal sealed class ExperimentRunIndex(string folder)
         return (entries, stages, results);
     }
 
-    /// <summary>Reports the folders that are not readable runs, in folder order (whatever thread checked them).</summary>
+    // In folder order, whatever thread checked them.
     private void WarnAboutNonRuns(RunIndexEntry[] entries, RunStage[] stages, RunIndexContext context)
     {
         for (var i = 0; i < entries.Length; i++)

@@ -40,7 +40,7 @@ internal readonly record struct IndexedRun(ExperimentRunIndex Owner, RunIndexEnt
 {
     /// <summary>
     /// The run with its data current: in Verified mode every file is checked except the keys this query already
-    /// checked (so the run returned is the run the filter and ordering saw); in Trusted mode as the index has it.
+    /// checked (so the run returned is the run the filter and ordering saw); a watched run without events as memory has it.
     /// </summary>
     public Run Complete(RunIndexContext context)
     {

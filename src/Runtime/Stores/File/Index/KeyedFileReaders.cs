@@ -2,43 +2,25 @@ using Qlib.Tracked.Entities;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
-/// <summary>How the value of one keyed file is read: a metric's latest point, or a param/tag's exact text.</summary>
-internal interface IKeyedFileReader<T>
-{
-    /// <summary>The value, or false when the file is gone or holds no value (an empty metric file).</summary>
-    bool TryRead(string path, string key, Action<string, string> warn, out T value);
-}
+/// <summary>Reads the value of one keyed file; false when the file is gone or holds no value (an empty metric file).</summary>
+internal delegate bool KeyedFileReader<T>(string path, string key, Action<string, string> warn, out T value);
 
-internal sealed class LatestMetricReader : IKeyedFileReader<Metric>
+/// <summary>The two kinds of keyed file: a metric's latest point, a param's or tag's exact text.</summary>
+internal static class KeyedFileReaders
 {
-    public static readonly LatestMetricReader Instance = new();
-
-    public bool TryRead(string path, string key, Action<string, string> warn, out Metric value)
+    public static readonly KeyedFileReader<Metric> LatestMetric = (string path, string key, Action<string, string> warn, out Metric value) =>
     {
         var history = MetricFile.ReadHistory(path, key, (line, reason) => warn(path, $"Skipped line {line}: {reason}."));
-        if (MetricFile.Latest(history) is { } latest)
-        {
-            value = latest;
-            return true;
-        }
-        value = default;
-        return false;
-    }
-}
+        var latest = MetricFile.Latest(history);
+        value = latest.GetValueOrDefault();
+        return latest.HasValue;
+    };
 
-internal sealed class ExactTextReader : IKeyedFileReader<string>
-{
-    public static readonly ExactTextReader Instance = new();
-
-    public bool TryRead(string path, string key, Action<string, string> warn, out string value)
+    public static readonly KeyedFileReader<string> ExactText = (string path, string key, Action<string, string> warn, out string value) =>
     {
-        if (AtomicFile.TryReadExact(path, AtomicFile.MaxValueBytes, out var text, out var refused))
-        {
-            value = text!;
-            return true;
-        }
-        if (refused is not null) warn(path, $"Skipped the value of '{key}': {refused}.");
-        value = null!;
-        return false;
-    }
+        var read = AtomicFile.TryReadExact(path, AtomicFile.MaxValueBytes, out var text, out var refused);
+        if (!read && refused is not null) warn(path, $"Skipped the value of '{key}': {refused}.");
+        value = read ? text! : null!;
+        return read;
+    };
 }

@@ -4,15 +4,11 @@ using Qlib.Tracked.Entities;
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
 /// <summary>
-/// The file store's run index: per experiment folder, what search needs from each run, kept in memory
-/// and persisted next to the runs so a new process starts warm. Files stay the source of truth: every
-/// query re-checks each run's <c>meta.yaml</c> and, per run, only the key files its filter and order_by
-/// name (plus every file of the runs it returns), re-reading whatever changed. Writes by this store,
-/// by other processes and by MLflow itself are therefore seen by the next query without any hook in
-/// the write path. With change notification (<see cref="RunWatcher"/>) a watched run without events since its last
-/// full check is answered from memory instead.
+/// The file store's run index (see README.md in this folder): per experiment folder, what search needs from each
+/// run, kept in memory and persisted next to the runs so a new process starts warm. Every query re-checks what it
+/// answers from against the files, so writes by anyone are seen without a hook in the write path.
 /// </summary>
-internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher? watcher = null) : IDisposable
+internal sealed class RunIndex(RunIndexContext context, RunWatcher? watcher = null) : IDisposable
 {
     /// <summary>Save again once this share of the runs' files were re-read since the last save (1/N).</summary>
     private const int ResaveFraction = 20;
@@ -21,87 +17,46 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher
     private readonly ConcurrentDictionary<string, ExperimentRunIndex> _experiments = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _notWritable = new(StringComparer.Ordinal);
 
-    // Run folders this store wrote to since a Trusted query last looked at them (Trusted mode only).
-    private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
-
-    // The loaded files whose bytes the experiments' entries still read (see IndexFileMemory).
+    // Every index file this store loaded: entries read their keyed files from them, so they are released only by Dispose.
+    private readonly ConcurrentBag<IndexFileMemory> _loaded = [];
     private readonly ConcurrentDictionary<string, IndexFileMemory> _loadedFrom = new(StringComparer.Ordinal);
     private int _disposed;
 
-    /// <summary>
-    /// Closes the watcher's inotify instance and unmaps the loaded index files now rather than when they are collected
-    /// (a long-lived process that opens stores one after another would otherwise hold them until a GC). Queries
-    /// afterwards throw <see cref="ObjectDisposedException"/>; like any Dispose, not to be called while a query runs.
-    /// </summary>
+    /// <summary>Closes the inotify instance and unmaps the loaded index files; not to be called while a query runs.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         watcher?.Dispose();
-        foreach (var folder in _loadedFrom.Keys)
-        {
-            if (_loadedFrom.TryRemove(folder, out var memory)) memory.Dispose();
-        }
         _experiments.Clear();
-    }
-
-    /// <summary>
-    /// The experiment's index, dropped and rebuilt when the file its entries read from was written in place since it
-    /// was loaded (the store never does that: it renames a new file over the old one, which leaves the loaded one intact).
-    /// </summary>
-    private ExperimentRunIndex Current(string experimentFolder)
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var index = For(experimentFolder);
-        if (!_loadedFrom.TryGetValue(experimentFolder, out var memory) || !memory.ChangedSinceOpened()) return index;
-        var fresh = new ExperimentRunIndex(experimentFolder);
-        if (!_experiments.TryUpdate(experimentFolder, fresh, index)) return For(experimentFolder); // another query replaced it
-        _loadedFrom.TryRemove(new KeyValuePair<string, IndexFileMemory>(experimentFolder, memory));
-        context.Warn(RunIndexFile.PathOf(experimentFolder), "Run index rewritten in place while in use; rebuilt from the run folders.", null);
-        return fresh;
-    }
-
-    /// <summary>The runs of one experiment folder in the view that pass the filter, with their ordering values (see <see cref="IndexedRun"/>).</summary>
-    public List<IndexedRun> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, Search.RunOrdering ordering, int parallelism)
-    {
-        var index = Current(experimentFolder);
-        return index.Matching(viewType, filter, ordering, context, trusted ? _touched : null, parallelism, WatcherFor(index));
-    }
-
-    /// <summary>Completes a matched run into a <see cref="Run"/> (see <see cref="IndexedRun.Complete"/>).</summary>
-    public Run Complete(IndexedRun run) => run.Complete(context);
-
-    /// <summary>Active and deleted run counts of one experiment folder, checked as a search checks them.</summary>
-    public (int Active, int Deleted) CountByStage(string experimentFolder, int parallelism)
-    {
-        var index = Current(experimentFolder);
-        return index.CountByStage(context, trusted ? _touched : null, parallelism, WatcherFor(index));
-    }
-
-    /// <summary>
-    /// The watcher when this verified query of <paramref name="index"/> uses change notification (starting it when the
-    /// mode says it is time); drains the event queue first either way, so every write that completed before this
-    /// point is accounted for before anything is answered.
-    /// </summary>
-    private RunWatcher? WatcherFor(ExperimentRunIndex index)
-    {
-        if (trusted || watcher is null) return null;
-        var watching = watcher.ShouldWatch(index);
-        watcher.Drain();
-        return watching ? watcher : null;
+        _loadedFrom.Clear();
+        while (_loaded.TryTake(out var memory)) memory.Dispose();
     }
 
     public RunIndexContext Context => context;
 
-    /// <summary>Change notification for Verified queries (null: Trusted, Off or <see cref="RunIndexWatch.Never"/>).</summary>
     public RunWatcher? Watcher => watcher;
 
-    /// <summary>
-    /// Called by the store after each write to a run. Only <see cref="RunIndexMode.Trusted"/> needs it (the
-    /// verified index sees every write through file stamps), so the default mode pays one branch.
-    /// </summary>
-    public void Touched(string runFolder)
+    public List<IndexedRun> Matching(string experimentFolder, ViewType viewType, Search.RunFilter filter, Search.RunOrdering ordering, int parallelism)
     {
-        if (trusted) _touched[runFolder] = 0;
+        var index = Current(experimentFolder);
+        return index.Matching(viewType, filter, ordering, context, parallelism, WatcherFor(index));
+    }
+
+    public Run Complete(IndexedRun run) => run.Complete(context);
+
+    public (int Active, int Deleted) CountByStage(string experimentFolder, int parallelism)
+    {
+        var index = Current(experimentFolder);
+        return index.CountByStage(context, parallelism, WatcherFor(index));
+    }
+
+    // Drains the event queue either way: every write completed before this point is accounted for.
+    private RunWatcher? WatcherFor(ExperimentRunIndex index)
+    {
+        if (watcher is null) return null;
+        var watching = watcher.ShouldWatch(index);
+        watcher.Drain();
+        return watching ? watcher : null;
     }
 
     /// <summary>Persists the experiment's index when it was (re)built or fell noticeably behind; never fails the query.</summary>
@@ -110,42 +65,43 @@ internal sealed class RunIndex(RunIndexContext context, bool trusted, RunWatcher
         if (!_experiments.TryGetValue(experimentFolder, out var index) || _notWritable.ContainsKey(experimentFolder)) return;
         int count;
         lock (index.Sync) count = index.Entries.Count;
-        var behind = Volatile.Read(ref index.ReadsSinceSave);
+        var behind = index.ReadsSinceSave;
         var due = !index.Persisted
             ? count > 0
             : behind > 0 && (behind * ResaveFraction >= count || DateTime.UtcNow - index.LastSaveUtc >= ResaveAfter);
         if (!due) return;
-        Interlocked.Exchange(ref index.ReadsSinceSave, 0);
-        if (RunIndexFile.TrySave(index))
-        {
-            index.Persisted = true;
-            index.LastSaveUtc = DateTime.UtcNow;
-        }
-        else
-        {
-            // A read-only store (or one we may not write to): the index lives in memory for this process.
-            _notWritable[experimentFolder] = 0;
-        }
+        index.ResetReadsSinceSave();
+        if (RunIndexFile.TrySave(index)) index.MarkPersisted();
+        else _notWritable[experimentFolder] = 0; // a read-only store: the index lives in memory for this process
     }
 
-    private ExperimentRunIndex For(string experimentFolder) =>
-        _experiments.GetOrAdd(experimentFolder, folder =>
-        {
-            var index = new ExperimentRunIndex(folder);
-            switch (RunIndexFile.TryLoad(index, context, out var problem, out var memory))
-            {
-                case RunIndexFile.LoadResult.Loaded:
-                    if (memory is not null) _loadedFrom[folder] = memory;
-                    index.Persisted = true;
-                    index.LastSaveUtc = DateTime.UtcNow;
-                    break;
-                case RunIndexFile.LoadResult.LoadedOlderFormat:
-                    break; // used as it is, and written in the current format after the first query
+    // Dropped and rebuilt when its loaded file was written in place (the store itself only renames over it).
+    private ExperimentRunIndex Current(string experimentFolder)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var index = _experiments.GetOrAdd(experimentFolder, Load);
+        if (!_loadedFrom.TryGetValue(experimentFolder, out var memory) || !memory.ChangedSinceOpened()) return index;
+        var fresh = new ExperimentRunIndex(experimentFolder);
+        if (!_experiments.TryUpdate(experimentFolder, fresh, index)) return _experiments[experimentFolder]; // another query replaced it
+        _loadedFrom.TryRemove(new KeyValuePair<string, IndexFileMemory>(experimentFolder, memory));
+        context.Warn(RunIndexFile.PathOf(experimentFolder), "Run index rewritten in place while in use; rebuilt from the run folders.", null);
+        return fresh;
+    }
 
-                case RunIndexFile.LoadResult.Corrupt:
-                    context.Warn(RunIndexFile.PathOf(folder), $"Run index ignored and rebuilt from the run folders: {problem}.", null);
-                    break;
-            }
-            return index;
-        });
+    private ExperimentRunIndex Load(string folder)
+    {
+        var index = new ExperimentRunIndex(folder);
+        var memory = RunIndexFile.TryLoad(index, context, out var problem);
+        if (memory is not null)
+        {
+            _loaded.Add(memory);
+            _loadedFrom[folder] = memory;
+            index.MarkPersisted();
+        }
+        else if (problem is not null)
+        {
+            context.Warn(RunIndexFile.PathOf(folder), $"Run index ignored and rebuilt from the run folders: {problem}.", null);
+        }
+        return index;
+    }
 }

@@ -28,8 +28,8 @@ internal sealed class RunIndexContext(Action<string, string, string?> warn, Acti
 
     public void RememberRun(string runId, string folder) => rememberRun(runId, folder);
 
-    public Action<string, string> WarnFor<T>(KeyedFiles<T> files, string runFolder) =>
-        (path, message) => Warn(path, message, Path.GetFileName(runFolder));
+    /// <summary>A warning about a file of the run in <paramref name="runFolder"/>.</summary>
+    public Action<string, string> WarnFor(string runFolder) => (path, message) => Warn(path, message, Path.GetFileName(runFolder));
 
     /// <summary>
     /// One instance per distinct key: 100,000 runs share the same few dozen key names, and reference-equal

@@ -16,8 +16,6 @@ internal sealed class RunIndexEntry(string folderName)
     public string FolderName { get; } = folderName;
 
     private string? _path;
-
-    /// <summary>The run folder's path (built once: an entry always belongs to the same experiment folder).</summary>
     public string PathIn(string experimentFolder) => _path ??= Path.Combine(experimentFolder, FolderName);
     public FileStamp MetaStamp { get; set; } = FileStamp.Unsettled;
 
@@ -29,11 +27,10 @@ internal sealed class RunIndexEntry(string folderName)
 
     public string? Problem { get; set; }
 
-    /// <summary>False until the run's three key folders have been listed once.</summary>
     public bool Built { get; set; }
 
-    // Loaded from a version-3 index file: the keyed files and folder stamps are decoded from it on first use (a query
-    // over 100,000 runs needs the params of each and little else). Otherwise created empty on first use.
+    // Loaded from an index file: keyed files and folder stamps are decoded on first use (a query over 100,000 runs
+    // needs the params of each and little else).
     private RunIndexImage? _image;
     private int _blockAt;
     private byte _foldersInFile; // bit k: folder stamps of kind k (metrics, params, tags) still to decode (under Sync)
@@ -45,7 +42,7 @@ internal sealed class RunIndexEntry(string folderName)
     private FolderStamps? _paramFolders;
     private FolderStamps? _tagFolders;
 
-    /// <summary>Makes the entry read its keyed files and folder stamps from a loaded file (before it is shared; the block was validated).</summary>
+    /// <summary>Before the entry is shared; the block was validated.</summary>
     public void KeepInFile(RunIndexImage image, int blockAt)
     {
         _image = image;
@@ -98,26 +95,26 @@ internal sealed class RunIndexEntry(string folderName)
 
     public Lock Sync { get; } = new();
 
-    // Change notification (RunWatcher). Events counted by the query-start drain (Interlocked, no lock); the entry is
-    // clean while the count and the watcher's overflow epoch are what they were before its last full check.
-    public int WatchEvents;
+    // RunWatcher: clean while the event count and overflow epoch are what they were before the last full check.
+    private int _watchEvents;
+    public int WatchEvents => Volatile.Read(ref _watchEvents);
+    public void CountWatchEvent() => Interlocked.Increment(ref _watchEvents);
     public bool WatchClean { get; set; }
     public int WatchCleanEvents { get; set; }
     public int WatchCleanEpoch { get; set; }
 
-    /// <summary>This run's watch descriptors (changed only under the watcher's lock).</summary>
+    /// <summary>Changed only under the watcher's lock.</summary>
     public List<int>? WatchDescriptors { get; set; }
 
-    /// <summary>
-    /// Re-checks <c>meta.yaml</c> (one stat when unchanged); on first sight reads the whole run.
-    /// Returns how many files were (re)read, so the owner knows whether its persisted copy fell behind.
-    /// </summary>
+    /// <summary>Re-checks <c>meta.yaml</c>; on first sight reads the whole run. Returns the files (re)read.</summary>
     public int RefreshInfo(string runFolder, RunIndexContext context)
     {
         var reads = 0;
         if (!Built)
         {
-            reads += RefreshAllKinds(runFolder, context);
+            MetricFolders = ListKind(Metrics, runFolder, StoreLayout.MetricsFolder, KeyedFileReaders.LatestMetric, context, ref reads);
+            ParamFolders = ListKind(Params, runFolder, StoreLayout.ParamsFolder, KeyedFileReaders.ExactText, context, ref reads);
+            TagFolders = ListKind(Tags, runFolder, StoreLayout.TagsFolder, KeyedFileReaders.ExactText, context, ref reads);
             Built = true;
         }
         var statTime = DateTime.UtcNow;
@@ -130,20 +127,17 @@ internal sealed class RunIndexEntry(string folderName)
         if (Info is not null && !NameFromMeta)
         {
             // The name lives in a tag file that can change without touching meta.yaml.
-            var name = TryGet(Tags, runFolder, StoreLayout.TagsFolder, RunNameTag, ExactTextReader.Instance, context, ref reads, out var tag) ? tag : "";
+            var name = TryGet(Tags, runFolder, StoreLayout.TagsFolder, RunNameTag, KeyedFileReaders.ExactText, context, ref reads, out var tag) ? tag : "";
             if (name != Info.RunName) Info = Info with { RunName = name };
         }
         return reads;
     }
 
-    /// <summary>
-    /// Checks everything the entry answers for, as for a run a query returns: <c>meta.yaml</c>, the <c>params/</c>
-    /// folder's stamps, and every metric and tag file (listing a key folder again only when its stamps changed).
-    /// </summary>
+    /// <summary>Checks everything the entry answers for, as for a run a query returns.</summary>
     public int RefreshEverything(string runFolder, RunIndexContext context)
     {
         var wasBuilt = Built;
-        var reads = RefreshInfo(runFolder, context); // a first sight lists and reads everything
+        var reads = RefreshInfo(runFolder, context);
         if (!wasBuilt) return reads;
         reads += RefreshParams(runFolder, context);
         reads += RefreshMutable(metrics: true, runFolder, context, static _ => false);
@@ -151,34 +145,18 @@ internal sealed class RunIndexEntry(string folderName)
         return reads;
     }
 
-    /// <summary>Lists all three key folders and re-reads every file whose stamp changed (recording the folder stamps).</summary>
-    public int RefreshAllKinds(string runFolder, RunIndexContext context)
-    {
-        var reads = 0;
-        MetricFolders = ListKind(Metrics, runFolder, StoreLayout.MetricsFolder, LatestMetricReader.Instance, context, ref reads);
-        ParamFolders = ListKind(Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context, ref reads);
-        TagFolders = ListKind(Tags, runFolder, StoreLayout.TagsFolder, ExactTextReader.Instance, context, ref reads);
-        return reads;
-    }
-
-    /// <summary>
-    /// Makes the params current with one stat of <c>params/</c> (plus one per sub-folder). Sound because MLflow
-    /// never changes a param once logged (logging another value is an error; the file is written once): only a
-    /// created or removed file can change the params, and that changes the folder's stamp. A tool that rewrites
-    /// a param file in place breaks MLflow's own rule and is not seen until the folder changes.
-    /// </summary>
+    /// <summary>One stat of <c>params/</c> (and its sub-folders): MLflow writes a param file once (README.md).</summary>
     public int RefreshParams(string runFolder, RunIndexContext context)
     {
         if (ParamFolders is not null && ParamFolders.StillCurrent(runFolder, StoreLayout.ParamsFolder)) return 0;
         var reads = 0;
-        ParamFolders = ListKind(Params, runFolder, StoreLayout.ParamsFolder, ExactTextReader.Instance, context, ref reads);
+        ParamFolders = ListKind(Params, runFolder, StoreLayout.ParamsFolder, KeyedFileReaders.ExactText, context, ref reads);
         return reads;
     }
 
     /// <summary>
-    /// Makes a metric or tag folder current: when its folder stamps prove the set of keys unchanged, one stat
-    /// per file not in <paramref name="checkedThisQuery"/> (appends and in-place tag overwrites keep the folder's
-    /// stamp, so each file is still stat'ed); otherwise the folder is listed again.
+    /// Metrics or tags: listed again when the folder stamps changed, else one stat per file not in
+    /// <paramref name="checkedThisQuery"/> (appends and in-place tag overwrites keep the folder's stamp).
     /// </summary>
     public int RefreshMutable(bool metrics, string runFolder, RunIndexContext context, Func<string, bool> checkedThisQuery)
     {
@@ -187,16 +165,16 @@ internal sealed class RunIndexEntry(string folderName)
         var reads = 0;
         if (stamps is null || !stamps.StillCurrent(runFolder, kindFolder))
         {
-            if (metrics) MetricFolders = ListKind(Metrics, runFolder, kindFolder, LatestMetricReader.Instance, context, ref reads);
-            else TagFolders = ListKind(Tags, runFolder, kindFolder, ExactTextReader.Instance, context, ref reads);
+            if (metrics) MetricFolders = ListKind(Metrics, runFolder, kindFolder, KeyedFileReaders.LatestMetric, context, ref reads);
+            else TagFolders = ListKind(Tags, runFolder, kindFolder, KeyedFileReaders.ExactText, context, ref reads);
             return reads;
         }
-        if (metrics) StatEach(Metrics, runFolder, kindFolder, LatestMetricReader.Instance, context, checkedThisQuery, ref reads);
-        else StatEach(Tags, runFolder, kindFolder, ExactTextReader.Instance, context, checkedThisQuery, ref reads);
+        if (metrics) StatEach(Metrics, runFolder, kindFolder, KeyedFileReaders.LatestMetric, context, checkedThisQuery, ref reads);
+        else StatEach(Tags, runFolder, kindFolder, KeyedFileReaders.ExactText, context, checkedThisQuery, ref reads);
         return reads;
     }
 
-    private static void StatEach<T>(KeyedFiles<T> files, string runFolder, string kindFolder, IKeyedFileReader<T> reader,
+    private static void StatEach<T>(KeyedFiles<T> files, string runFolder, string kindFolder, KeyedFileReader<T> reader,
         RunIndexContext context, Func<string, bool> checkedThisQuery, ref int reads)
     {
         // Backwards: TryGet removes a vanished key by moving the last one (already visited) into its slot.
@@ -209,7 +187,7 @@ internal sealed class RunIndexEntry(string folderName)
         }
     }
 
-    private static FolderStamps ListKind<T>(KeyedFiles<T> files, string runFolder, string kindFolder, IKeyedFileReader<T> reader,
+    private static FolderStamps ListKind<T>(KeyedFiles<T> files, string runFolder, string kindFolder, KeyedFileReader<T> reader,
         RunIndexContext context, ref int reads)
     {
         // Stamped before listing: an entry created during the listing shows as a changed stamp next time.
@@ -235,9 +213,8 @@ internal sealed class RunIndexEntry(string folderName)
         if (info is not null) context.RememberRun(info.RunId, runFolder);
     }
 
-    /// <summary>The current value of one key (a stat, plus a read when the file changed).</summary>
     public static bool TryGet<T>(
-        KeyedFiles<T> files, string runFolder, string kindFolder, string key, IKeyedFileReader<T> reader,
+        KeyedFiles<T> files, string runFolder, string kindFolder, string key, KeyedFileReader<T> reader,
         RunIndexContext context, ref int reads, out T value)
     {
         if (!KeyPathRule.IsSafeRelativePath(key))
@@ -263,7 +240,7 @@ internal sealed class RunIndexEntry(string folderName)
         }
         reads++;
         var path = StoreLayout.KeyPath(Path.Combine(runFolder, kindFolder), key);
-        if (!reader.TryRead(path, key, context.WarnFor(files, runFolder), out value))
+        if (!reader(path, key, context.WarnFor(runFolder), out value))
         {
             if (i >= 0) files.RemoveAt(i);
             return false;
@@ -272,31 +249,27 @@ internal sealed class RunIndexEntry(string folderName)
         return true;
     }
 
-    /// <summary>Lists a key folder (recursively: '/' in keys is a sub-folder) and re-reads every file whose stamp changed.</summary>
-    public static int RefreshAll<T>(KeyedFiles<T> files, string runFolder, string kindFolder, IKeyedFileReader<T> reader, RunIndexContext context)
+    public static int RefreshAll<T>(KeyedFiles<T> files, string runFolder, string kindFolder, KeyedFileReader<T> reader, RunIndexContext context)
     {
         var reads = 0;
         var folder = Path.Combine(runFolder, kindFolder);
         var statTime = DateTime.UtcNow;
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in KeyFileListing.List(folder, context.WarnFor(runFolder)))
         {
-            var prefixLength = folder.Length + 1;
-            foreach (var file in KeyFileListing.List(folder, context.WarnFor(files, runFolder)))
+            var key = context.Intern(file.FullPath[(folder.Length + 1)..].Replace(Path.DirectorySeparatorChar, '/'));
+            var stamp = new FileStamp(file.LastWriteTicks, file.Length);
+            var i = files.IndexOf(key);
+            if (i >= 0 && files.StampAt(i).Confirms(stamp))
             {
-                var key = context.Intern(file.FullPath[prefixLength..].Replace(Path.DirectorySeparatorChar, '/'));
-                var stamp = new FileStamp(file.LastWriteTicks, file.Length);
-                var i = files.IndexOf(key);
-                if (i >= 0 && files.StampAt(i).Confirms(stamp))
-                {
-                    seen.Add(key);
-                    continue;
-                }
-                reads++;
-                if (reader.TryRead(file.FullPath, key, context.WarnFor(files, runFolder), out var value))
-                {
-                    files.Set(key, value, stamp.Settled(statTime));
-                    seen.Add(key);
-                }
+                seen.Add(key);
+                continue;
+            }
+            reads++;
+            if (reader(file.FullPath, key, context.WarnFor(runFolder), out var value))
+            {
+                files.Set(key, value, stamp.Settled(statTime));
+                seen.Add(key);
             }
         }
         for (var i = files.Count - 1; i >= 0; i--)

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Qlib.Tracked.Entities;
@@ -20,14 +21,16 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 ///   metric, param, tag folder stamps: int32 count (-1: unknown), per folder: string id of its path, stamp
 /// </code>
 /// A stamp is int64 write ticks + int64 length. Loading decodes per run only its folder name, meta stamp and run
-/// info (strings through the table, so repeated ones are decoded once) and checks every count, offset and id
-/// against the file's bounds and tables; a run's metrics, params, tags and folder stamps stay in the file
-/// (<see cref="RunIndexImage"/>, <see cref="PersistedKeys{T}"/>, <see cref="RunIndexEntry.KeepInFile"/>) until a
-/// query needs them, and then only the values of the keys it asks for are decoded.
+/// info, and checks every count, offset and id against the file's bounds and tables; each kind of a run's keyed
+/// files and folder stamps is decoded when a query first needs it (<see cref="RunIndexEntry.KeepInFile"/>).
 /// </summary>
 internal static class RunIndexFormat
 {
     public const int Version = 3;
+
+    // A keyed-file record: key id (int32), stamp (int64 ticks, int64 length), then the value: a metric's float64 bits,
+    // timestamp and step inline (NaN and infinities survive), a param's or tag's string id (values repeat across runs).
+    private const int RecordValue = 4 + 16, MetricRecord = RecordValue + 8 + 8 + 8, TextRecord = RecordValue + 4;
 
     private const byte Built = 1, HasInfo = 2, NameFromMeta = 4;
 
@@ -201,7 +204,7 @@ internal static class RunIndexFormat
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Load(IndexFileMemory memory, int offset, ExperimentRunIndex index, RunIndexContext context)
     {
-        var c = new Cursor(memory, offset);
+        var c = new Cursor(memory.Bytes, offset);
         var version = c.Int32();
         if (version != Version) throw new InvalidDataException($"format version {version}, expected {Version}");
         var listing = c.Stamp();
@@ -209,33 +212,9 @@ internal static class RunIndexFormat
 
         var count = c.Count(MinRunBytes);
         var runs = new RunIndexEntry[count];
-        int end;
-        if (count >= ParallelLoadRuns && Environment.ProcessorCount > 1)
-        {
-            // Two halves on two threads: a quick pass finds where the second half starts (counts only), then each
-            // half is read and checked in full. The first half must end exactly where the quick pass said.
-            var half = count / 2;
-            var skip = new Cursor(memory, c.Position);
-            for (var n = 0; n < half; n++) SkipRun(ref skip);
-            var middle = skip.Position;
-            var second = Task.Run(() => ReadRuns(memory, middle, image, runs, half, count));
-            int firstEnd;
-            try
-            {
-                firstEnd = ReadRuns(memory, c.Position, image, runs, 0, half);
-            }
-            finally
-            {
-                Task.WaitAny(second); // the other half never outlives the load, even when this one failed
-            }
-            end = second.GetAwaiter().GetResult();
-            if (firstEnd != middle) throw new InvalidDataException($"run {half} starts at {firstEnd}, its record sizes say {middle}");
-        }
-        else
-        {
-            end = ReadRuns(memory, c.Position, image, runs, 0, count);
-        }
-        if (end != memory.Length) throw new InvalidDataException("trailing bytes after the last run");
+        var seen = new KeySet(image.KeyCount);
+        for (var n = 0; n < count; n++) runs[n] = ReadRun(ref c, image, seen);
+        if (c.Position != memory.Length) throw new InvalidDataException("trailing bytes after the last run");
         var entries = new Dictionary<string, RunIndexEntry>(count, StringComparer.Ordinal);
         foreach (var entry in runs)
         {
@@ -250,22 +229,6 @@ internal static class RunIndexFormat
 
     // Folder name, flags, meta stamp, three record counts and three folder counts.
     private const int MinRunBytes = 4 + 1 + 16 + 3 * 4 + 3 * 4;
-
-    // Run info: four string ids, status, start time, end time (presence byte + value), artifact URI id, stage, deleted time.
-    private const int InfoBytes = 4 * 4 + 4 + 8 + 9 + 4 + 4 + 9;
-
-    /// <summary>Indexes of at least this many runs are read as two halves on two threads (below it one thread is quicker than starting another).</summary>
-    private const int ParallelLoadRuns = 20_000;
-
-    /// <summary>Reads and checks runs [<paramref name="from"/>, <paramref name="to"/>) starting at <paramref name="position"/>; returns where they end.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int ReadRuns(IndexFileMemory memory, int position, RunIndexImage image, RunIndexEntry[] into, int from, int to)
-    {
-        var c = new Cursor(memory, position);
-        var seen = new KeySet(image.KeyCount);
-        for (var n = from; n < to; n++) into[n] = ReadRun(ref c, image, seen);
-        return c.Position;
-    }
 
     private static RunIndexEntry ReadRun(ref Cursor c, RunIndexImage image, KeySet seen)
     {
@@ -283,31 +246,12 @@ internal static class RunIndexFormat
         }
         // Checked now, decoded when first used (RunIndexEntry.KeepInFile).
         var block = c.Position;
-        SkipRecords(ref c, image, PersistedMetrics.Size, seen, hasStringValue: false);
-        SkipRecords(ref c, image, PersistedTexts.Size, seen, hasStringValue: true);
-        SkipRecords(ref c, image, PersistedTexts.Size, seen, hasStringValue: true);
+        SkipRecords(ref c, image, MetricRecord, seen, hasStringValue: false);
+        SkipRecords(ref c, image, TextRecord, seen, hasStringValue: true);
+        SkipRecords(ref c, image, TextRecord, seen, hasStringValue: true);
         for (var kind = 0; kind < 3; kind++) SkipFolders(ref c, image);
         entry.KeepInFile(image, block);
         return entry;
-    }
-
-    /// <summary>Moves past one run by its sizes alone (nothing decoded or checked: <see cref="ReadRun"/> does that).</summary>
-    private static void SkipRun(ref Cursor c)
-    {
-        c.Skip(4);
-        var flags = c.Byte();
-        c.Skip(16);
-        if ((flags & HasInfo) != 0) c.Skip(InfoBytes);
-        c.Skip(c.Count(PersistedMetrics.Size) * PersistedMetrics.Size);
-        c.Skip(c.Count(PersistedTexts.Size) * PersistedTexts.Size);
-        c.Skip(c.Count(PersistedTexts.Size) * PersistedTexts.Size);
-        for (var kind = 0; kind < 3; kind++)
-        {
-            var folders = c.Int32();
-            if (folders == -1) continue;
-            c.CheckCount(folders, 4 + 16);
-            c.Skip(folders * (4 + 16));
-        }
     }
 
     private static RunIndexImage ReadTables(ref Cursor c, IndexFileMemory memory, RunIndexContext context)
@@ -323,7 +267,7 @@ internal static class RunIndexFormat
         var previous = 0;
         for (var i = 0; i <= stringCount; i++)
         {
-            var at = memory.ReadInt32(offsets + 4 * i);
+            var at = BinaryPrimitives.ReadInt32LittleEndian(memory.Bytes[(offsets + 4 * i)..]);
             if (i == 0 ? at != 0 : at < previous) throw new InvalidDataException($"string {i} starts at {at}, before the end of the one before");
             previous = at;
         }
@@ -339,7 +283,7 @@ internal static class RunIndexFormat
         if (count == 0) return;
         var records = c.Skip(count * recordSize);
         var ids = seen.Buffer(count);
-        image.Memory.ReadInt32Field(records, recordSize, 0, ids);
+        ReadInt32Field(image.Memory.Bytes, records, recordSize, 0, ids);
         seen.Clear();
         foreach (var key in ids)
         {
@@ -347,7 +291,7 @@ internal static class RunIndexFormat
             if (!seen.Add(key)) throw new InvalidDataException($"the key '{image.Key(key)}' appears twice in one run");
         }
         if (!hasStringValue) return;
-        image.Memory.ReadInt32Field(records, recordSize, PersistedTexts.Size - 4, ids);
+        ReadInt32Field(image.Memory.Bytes, records, recordSize, TextRecord - 4, ids);
         foreach (var id in ids)
         {
             if ((uint)id >= (uint)image.StringCount) throw new InvalidDataException($"string id {id} is not in the string table");
@@ -370,43 +314,54 @@ internal static class RunIndexFormat
     }
 
     /// <summary>The metrics of the run block at <paramref name="block"/> (validated at load).</summary>
-    public static KeyedFiles<Metric> DecodeMetrics(RunIndexImage image, int block) => Decode(image.Metrics, image.Memory, block);
+    public static KeyedFiles<Metric> DecodeMetrics(RunIndexImage image, int block)
+    {
+        var count = image.ReadInt32(block);
+        var files = new KeyedFiles<Metric>(count);
+        for (int i = 0, at = block + 4; i < count; i++, at += MetricRecord)
+        {
+            var key = image.Key(image.ReadInt32(at));
+            var value = BitConverter.Int64BitsToDouble(image.ReadInt64(at + RecordValue));
+            files.Add(key, new Metric(key, value, image.ReadInt64(at + RecordValue + 8), image.ReadInt64(at + RecordValue + 16)), image.ReadStamp(at + 4));
+        }
+        return files;
+    }
 
     /// <summary>The params (or tags) of the run block at <paramref name="block"/> (validated at load).</summary>
     public static KeyedFiles<string> DecodeTexts(RunIndexImage image, int block, bool tags)
     {
-        var at = block + 4 + image.Memory.ReadInt32(block) * PersistedMetrics.Size;
-        if (tags) at += 4 + image.Memory.ReadInt32(at) * PersistedTexts.Size;
-        return Decode(image.Texts, image.Memory, at);
-    }
-
-    private static KeyedFiles<T> Decode<T>(PersistedKeys<T> kind, IndexFileMemory memory, int at)
-    {
-        var count = memory.ReadInt32(at);
-        return count == 0 ? new KeyedFiles<T>() : KeyedFiles<T>.Persisted(kind, at + 4, count);
+        var at = block + 4 + image.ReadInt32(block) * MetricRecord;
+        if (tags) at += 4 + image.ReadInt32(at) * TextRecord;
+        var count = image.ReadInt32(at);
+        var files = new KeyedFiles<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var record = at + 4 + i * TextRecord;
+            files.Add(image.Key(image.ReadInt32(record)), image.String(image.ReadInt32(record + RecordValue)), image.ReadStamp(record + 4));
+        }
+        return files;
     }
 
     /// <summary>The folder stamps of kind <paramref name="kind"/> (0 metrics, 1 params, 2 tags) of the run block at <paramref name="block"/>.</summary>
     public static FolderStamps? DecodeFolders(RunIndexImage image, int block, int kind)
     {
-        var memory = image.Memory;
         var at = block;
-        at += 4 + memory.ReadInt32(at) * PersistedMetrics.Size;
-        at += 4 + memory.ReadInt32(at) * PersistedTexts.Size;
-        at += 4 + memory.ReadInt32(at) * PersistedTexts.Size;
+        at += 4 + image.ReadInt32(at) * MetricRecord;
+        at += 4 + image.ReadInt32(at) * TextRecord;
+        at += 4 + image.ReadInt32(at) * TextRecord;
         for (var k = 0; k < kind; k++)
         {
-            var skipped = memory.ReadInt32(at);
+            var skipped = image.ReadInt32(at);
             at += 4 + Math.Max(0, skipped) * (4 + 16);
         }
-        var count = memory.ReadInt32(at);
+        var count = image.ReadInt32(at);
         if (count == -1) return null;
         at += 4;
         var paths = count == 1 ? RootOnly : new string[count];
         var stamps = new FileStamp[count];
         for (var i = 0; i < count; i++, at += 4 + 16)
         {
-            if (count > 1) paths[i] = image.String(memory.ReadInt32(at));
+            if (count > 1) paths[i] = image.String(image.ReadInt32(at));
             stamps[i] = image.ReadStamp(at + 4);
         }
         return new FolderStamps(paths, stamps);
@@ -432,6 +387,13 @@ internal static class RunIndexFormat
     internal static LifecycleStage CheckStage(int value) =>
         value is (int)LifecycleStage.Active or (int)LifecycleStage.Deleted ? (LifecycleStage)value : throw new InvalidDataException($"unknown lifecycle stage {value}");
 
+    /// <summary>The int32 at <paramref name="field"/> of each of <paramref name="destination"/>.Length records of <paramref name="stride"/> bytes from <paramref name="offset"/>.</summary>
+    private static void ReadInt32Field(ReadOnlySpan<byte> bytes, int offset, int stride, int field, Span<int> destination)
+    {
+        var block = bytes.Slice(offset, destination.Length * stride);
+        for (var i = 0; i < destination.Length; i++) destination[i] = BinaryPrimitives.ReadInt32LittleEndian(block.Slice(i * stride + field, 4));
+    }
+
     /// <summary>Which key ids one block of records has used (a generation counter per id: cleared in O(1)), and a buffer for the ids.</summary>
     private sealed class KeySet(int keyCount)
     {
@@ -455,16 +417,17 @@ internal static class RunIndexFormat
         }
     }
 
-    /// <summary>A read position in the payload; every read is bounds-checked and fails the load with <see cref="InvalidDataException"/>.</summary>
-    private struct Cursor(IndexFileMemory bytes, int position)
+    /// <summary>A read position in the file; every read is bounds-checked and fails the load with <see cref="InvalidDataException"/>.</summary>
+    private ref struct Cursor(ReadOnlySpan<byte> bytes, int position)
     {
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
         public int Position = position;
 
-        public int Int32() => bytes.ReadInt32(Skip(4));
+        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(_bytes.Slice(Skip(4), 4));
 
-        public long Int64() => bytes.ReadInt64(Skip(8));
+        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(_bytes.Slice(Skip(8), 8));
 
-        public byte Byte() => bytes.ReadByte(Skip(1));
+        public byte Byte() => _bytes[Skip(1)];
 
         public FileStamp Stamp() => new(Int64(), Int64());
 
@@ -485,13 +448,13 @@ internal static class RunIndexFormat
 
         public readonly void CheckCount(int count, int minBytes)
         {
-            if (count < 0 || (long)count * minBytes > bytes.Length - Position) throw new InvalidDataException($"impossible count {count}");
+            if (count < 0 || (long)count * minBytes > _bytes.Length - Position) throw new InvalidDataException($"impossible count {count}");
         }
 
         /// <summary>Moves past <paramref name="length"/> bytes; returns where they start.</summary>
         public int Skip(int length)
         {
-            if (length < 0 || length > bytes.Length - Position) throw new InvalidDataException($"{length} bytes at {Position} run past the end");
+            if (length < 0 || length > _bytes.Length - Position) throw new InvalidDataException($"{length} bytes at {Position} run past the end");
             var start = Position;
             Position += length;
             return start;
@@ -516,7 +479,7 @@ internal static class RunIndexFormat
                 length |= (b & 0x7F) << shift;
                 if ((b & 0x80) == 0) break;
             }
-            return bytes.ReadUtf8(Skip(length), length);
+            return Encoding.UTF8.GetString(_bytes.Slice(Skip(length), length));
         }
     }
 }

@@ -1,31 +1,18 @@
 using Qlib.Tracked.Interop;
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Diagnostics.CodeAnalysis;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
 /// <summary>
-/// Change notification for the verified run index (Linux, local file systems): a run whose folders are watched
-/// and that had no event since it was last checked in full is answered from memory, with no stat at all. One
-/// inotify instance per store, created when the first experiment starts being watched.
+/// Change notification for the run index (Linux inotify, local file systems): a run whose folders are watched and
+/// that had no event since it was last checked in full is answered from memory, with no stat. One inotify instance
+/// per store. Why this is exact (three orderings) and what it cannot see: README.md in this folder.
 /// </summary>
-/// <remarks>
-/// Exactness rests on three orderings. (1) A run's folders are watched BEFORE it is checked against its files, and
-/// it counts as clean only from the event count read before the watches were added: a write that lands before the
-/// check is read by the check, one after it raises an event. (2) The kernel queues an event inside the writer's
-/// own system call, and every query drains the queue before it answers, so every write that completed before the
-/// query began is seen. (3) Watches are added under the same lock the drain holds, so no event can be read for a
-/// watch descriptor before it is mapped to its run. A lost event queue (overflow) makes every run dirty.
-/// Not seen by any watch: writes through a shared memory mapping (<c>mmap</c>), and writes on another machine
-/// (hence local file systems only, see <see cref="LocalFileSystem"/>).
-/// </remarks>
 internal sealed class RunWatcher : IDisposable
 {
-    /// <summary>
-    /// <see cref="RunIndexWatch.Auto"/> watches an experiment only from this many runs: below it a verified query
-    /// costs at most a few milliseconds of stats (~4.5 µs each), not worth four or more kernel watches per run out of
-    /// a budget shared with every other process of the user (editors, IDEs, file sync).
-    /// </summary>
+    // Below this, a verified query's stats cost a few ms: not worth 4+ watches per run from a budget the user's
+    // other processes (editors, IDEs, file sync) share.
     public const int AutoThreshold = 1000;
 
     private const int ReadBufferSize = 64 * 1024;
@@ -49,30 +36,23 @@ internal sealed class RunWatcher : IDisposable
         _budget = budget ?? DefaultBudget();
     }
 
-    /// <summary>Bumped when the kernel dropped events (queue overflow): every run watched before is dirty.</summary>
+    /// <summary>Bumped on a queue overflow: every run watched before is dirty.</summary>
     public int Epoch => Volatile.Read(ref _epoch);
 
-    /// <summary>Queue overflows seen (tests prove an overflow really happened).</summary>
     public int Overflows { get; private set; }
 
-    /// <summary>Watches this store holds now.</summary>
     public int WatchCount
     {
         get { lock (_sync) return _targets.Count; }
     }
 
-    public bool Active => _handle is not null;
-
-    /// <summary>Tests: the inotify instance's file descriptor, -1 when there is none (not started, or disposed of).</summary>
+    /// <summary>Tests: the inotify file descriptor, -1 when none.</summary>
     internal int Descriptor
     {
         get { lock (_sync) return _handle is { } handle ? (int)handle.DangerousGetHandle() : -1; }
     }
 
-    /// <summary>
-    /// Closes the inotify instance now (the kernel frees every watch with it) instead of when the handle is collected;
-    /// nothing is watched afterwards. Reads in progress hold a reference on the handle, so they finish first.
-    /// </summary>
+    /// <summary>Closes the inotify instance (the kernel frees its watches); reads in progress hold a reference on the handle.</summary>
     public void Dispose()
     {
         lock (_sync)
@@ -95,14 +75,11 @@ internal sealed class RunWatcher : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
     }
 
-    /// <summary>
-    /// Called once per verified query of <paramref name="index"/>: true when its runs are watched (starting the watch
-    /// when the mode says it is time). Never throws: anything that prevents watching leaves the query to stats.
-    /// </summary>
+    /// <summary>Once per verified query: true when the runs are watched (starting when the mode says so); never throws.</summary>
     public bool ShouldWatch(ExperimentRunIndex index)
     {
         if (_mode == RunIndexWatch.Never) return false;
-        var searches = Interlocked.Increment(ref index.VerifiedSearches);
+        var searches = index.CountVerifiedSearch();
         switch (index.WatchState)
         {
             case ExperimentRunIndex.Watch.On: return true;
@@ -122,8 +99,7 @@ internal sealed class RunWatcher : IDisposable
                 index.WatchState = ExperimentRunIndex.Watch.Refused;
                 return false;
             }
-            // The listing is still stat-checked every query; this watch also re-lists on run folders created or removed
-            // within one tick of the folder's clock. Optional: without it (budget spent) the stamp check still holds.
+            // Optional (the listing is stat-checked anyway); it catches run folders created within one clock tick.
             AddLocked(index.Folder, index);
             index.WatchState = ExperimentRunIndex.Watch.On;
             return true;
@@ -139,10 +115,7 @@ internal sealed class RunWatcher : IDisposable
         return _handle is not null;
     }
 
-    /// <summary>
-    /// Reads every queued event (until the queue is empty) and marks the runs they concern dirty. Runs at the start
-    /// of every query, so every write that completed before it is accounted for.
-    /// </summary>
+    /// <summary>Reads every queued event and marks the runs they concern dirty (at the start of every query).</summary>
     public void Drain()
     {
         if (_handle is null) return;
@@ -157,7 +130,7 @@ internal sealed class RunWatcher : IDisposable
                 {
                     if (n != -Errno.EAgain)
                     {
-                        // An unexpected error: trust nothing watched so far, and watch no more (every run back on stats).
+                        // Unexpected: trust nothing watched so far, and watch no more.
                         LoseEverything();
                         _exhausted = true;
                         _broken = true;
@@ -174,9 +147,9 @@ internal sealed class RunWatcher : IDisposable
         // struct inotify_event { int wd; uint32 mask; uint32 cookie; uint32 len; char name[len]; }, native byte order.
         while (events.Length >= 16)
         {
-            var wd = BitConverter.IsLittleEndian ? BinaryPrimitives.ReadInt32LittleEndian(events) : BinaryPrimitives.ReadInt32BigEndian(events);
-            var mask = BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(events[4..]) : BinaryPrimitives.ReadUInt32BigEndian(events[4..]);
-            var nameLength = (int)(BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(events[12..]) : BinaryPrimitives.ReadUInt32BigEndian(events[12..]));
+            var wd = MemoryMarshal.Read<int>(events);
+            var mask = MemoryMarshal.Read<uint>(events[4..]);
+            var nameLength = (int)MemoryMarshal.Read<uint>(events[12..]);
             events = events[Math.Min(events.Length, 16 + nameLength)..];
             if ((mask & Inotify.InQueueOverflow) != 0)
             {
@@ -197,25 +170,23 @@ internal sealed class RunWatcher : IDisposable
 
     private static void MarkDirty(object target, uint mask)
     {
-        if (target is RunIndexEntry entry) Interlocked.Increment(ref entry.WatchEvents);
+        if (target is RunIndexEntry entry) entry.CountWatchEvent();
         // In the experiment folder only folders are runs: the index file's own saves do not force a re-listing.
         else if (target is ExperimentRunIndex index && (mask & (Inotify.InIsDir | Inotify.InIgnored | Inotify.InDeleteSelf | Inotify.InMoveSelf)) != 0)
-            Interlocked.Increment(ref index.ListingEvents);
+            index.CountListingEvent();
     }
 
     private void LoseEverything() => Interlocked.Increment(ref _epoch);
 
-    /// <summary>True when <paramref name="entry"/> is watched and had no event since it was last checked in full (caller holds its lock).</summary>
+    /// <summary>Watched, and no event since its last full check (caller holds its lock).</summary>
     public bool IsClean(RunIndexEntry entry) =>
-        entry.WatchClean && entry.WatchCleanEpoch == Epoch && entry.WatchCleanEvents == Volatile.Read(ref entry.WatchEvents);
+        entry.WatchClean && entry.WatchCleanEpoch == Epoch && entry.WatchCleanEvents == entry.WatchEvents;
 
     /// <summary>
-    /// Watches the run folder, its <c>metrics/</c>, <c>params/</c>, <c>tags/</c> and the folders under them that the
-    /// entry's last listing recorded (listing them when it recorded none). False when a watch could not be added
-    /// (budget spent, no run folder): the run is then verified by stats. On true the caller checks the run in full
-    /// and asks <see cref="WatchPass.Covers"/> whether every folder that check found is watched before
-    /// <see cref="MarkClean"/>. A folder created after its parent was watched raises an event; one created before
-    /// changed its parent's stamp, so the check lists it and <see cref="WatchPass.Covers"/> sees it unwatched.
+    /// Watches the run folder, its key folders and the sub-folders the entry's last listing recorded; false when a watch
+    /// could not be added (the run stays on stats). On true the caller checks the run in full, then <see cref="MarkClean"/>
+    /// if <see cref="WatchPass.Covers"/> it: a folder created before its parent's watch changed the parent's stamp, so
+    /// the check lists it and finds it unwatched; one created after raises an event.
     /// </summary>
     public bool TryWatchRun(RunIndexEntry entry, string runFolder, [NotNullWhen(true)] out WatchPass? pass)
     {
@@ -224,7 +195,7 @@ internal sealed class RunWatcher : IDisposable
         lock (_sync)
         {
             // Read before any watch exists: an event from here on makes the entry dirty again.
-            var watching = new WatchPass(Volatile.Read(ref entry.WatchEvents), _epoch);
+            var watching = new WatchPass(entry.WatchEvents, _epoch);
             if (AddLocked(runFolder, entry) < 0) return false;
             if (!AddKindLocked(runFolder, StoreLayout.MetricsFolder, entry.MetricFolders, entry, watching.Metrics)
                 || !AddKindLocked(runFolder, StoreLayout.ParamsFolder, entry.ParamFolders, entry, watching.Params)
@@ -234,7 +205,7 @@ internal sealed class RunWatcher : IDisposable
         }
     }
 
-    /// <summary>Records that <paramref name="entry"/> was checked in full after <see cref="TryWatchRun"/> (caller holds its lock).</summary>
+    /// <summary>After a full check following <see cref="TryWatchRun"/> (caller holds the entry's lock).</summary>
     public static void MarkClean(RunIndexEntry entry, WatchPass pass)
     {
         entry.WatchCleanEvents = pass.Events;
@@ -263,7 +234,7 @@ internal sealed class RunWatcher : IDisposable
 
     private static bool IsAbsent(int result) => result == -Errno.ENoEnt || result == -Errno.ENotDir;
 
-    /// <summary>Watches every folder under <paramref name="folder"/>, each before it is listed.</summary>
+    // Each folder is watched before it is listed.
     private bool AddTreeLocked(string folder, string relative, RunIndexEntry entry, HashSet<string> watched)
     {
         List<string> children;
@@ -338,5 +309,31 @@ internal sealed class RunWatcher : IDisposable
             }
             entry.WatchClean = false;
         }
+    }
+}
+
+/// <summary>One <see cref="RunWatcher.TryWatchRun"/>: event count and epoch read before its first watch, and the key folders watched ("" = the kind folder).</summary>
+internal sealed class WatchPass(int events, int epoch)
+{
+    public int Events { get; } = events;
+    public int Epoch { get; } = epoch;
+    public HashSet<string> Metrics { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> Params { get; } = new(StringComparer.Ordinal);
+    public HashSet<string> Tags { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every folder the entry's stamps list is watched (a missing kind folder needs none: the run folder's watch sees it created).</summary>
+    public bool Covers(RunIndexEntry entry) =>
+        CoversKind(entry.MetricFolders, Metrics) && CoversKind(entry.ParamFolders, Params) && CoversKind(entry.TagFolders, Tags);
+
+    private static bool CoversKind(FolderStamps? stamps, HashSet<string> watched)
+    {
+        if (stamps is null) return false;
+        for (var i = 0; i < stamps.RelativePaths.Length; i++)
+        {
+            var relative = stamps.RelativePaths[i];
+            if (relative.Length == 0 && stamps.Stamps[i] == FileStamp.Missing) continue;
+            if (!watched.Contains(relative)) return false;
+        }
+        return true;
     }
 }
