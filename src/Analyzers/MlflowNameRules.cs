@@ -66,7 +66,7 @@ namespace Qlib.Tracked.Analyzers
         }
 
         /// <summary>MLflow's path rule: non-empty, no leading <c>/</c> or <c>..</c>, no empty, <c>.</c> or <c>..</c> segment.</summary>
-        public static bool IsSafeRelativePath(string key) => Shared.KeyPathRule.IsSafeRelativePath(key);
+        public static bool IsSafeRelativePath(string key) => global::Qlib.Tracked.Validation.KeyPathRule.IsSafeRelativePath(key);
 
         public static int CodePointLength(string text)
         {

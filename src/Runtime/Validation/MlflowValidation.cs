@@ -119,7 +119,7 @@ public static class MlflowValidation
     /// <c>..</c> or <c>/</c>. Equivalent to: non-empty, no leading <c>/</c> or <c>..</c>, and no
     /// empty, <c>.</c> or <c>..</c> segment.
     /// </summary>
-    public static bool IsSafeRelativePath(string key) => Shared.KeyPathRule.IsSafeRelativePath(key);
+    public static bool IsSafeRelativePath(string key) => KeyPathRule.IsSafeRelativePath(key);
 
     /// <summary>Checks a param value: present and at most <see cref="MaxParamValueLength"/> code points.</summary>
     /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming <paramref name="key"/> when the value is null or too long.</exception>

@@ -1,6 +1,6 @@
 // Compiled into the runtime (MlflowValidation) and the analyzers (MlflowNameRules), so the compiler and the
 // store reject exactly the same keys. Plain C# that builds for netstandard2.0 and net10.0.
-namespace Qlib.Tracked.Shared
+namespace Qlib.Tracked.Validation
 {
     internal static class KeyPathRule
     {

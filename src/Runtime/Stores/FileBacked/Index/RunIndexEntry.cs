@@ -1,5 +1,5 @@
 using Qlib.Tracked.Entities;
-using Qlib.Tracked.Shared;
+using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Qlib.Tracked.Entities;
-using Qlib.Tracked.Shared;
+using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
