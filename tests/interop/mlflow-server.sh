@@ -7,55 +7,41 @@
 #   `qtrack experiments/runs/show/get --store http://…` read the server; and samples/AotModel, published with NativeAOT,
 #   records and reloads (generated Load, LoadObject) a model through the server and prints exactly what the JIT build
 #   prints on a local file store (SKIP_AOT=1 skips this part, the publish takes minutes).
+# BACKEND=postgresql runs the server on a throwaway PostgreSQL cluster (tests/interop/postgres-cluster-lib.sh;
+# `mlflow server --backend-store-uri postgresql://…`, needs Debian's python3-psycopg2) instead of SQLite.
 # Needs MLflow 2.12 from source (MLFLOW_SRC, default /opt/mlflow-src) and Debian's python3 with its packages
 # (reference/mlflow-backends.md §4). The server needs the PyPI module querystring_parser for GET routes; when it is not
 # importable, a stand-in (urllib.parse.parse_qs) is written to a temp folder. Prints one line per check; exits non-zero
 # when any differs.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-mlflow_src=${MLFLOW_SRC:-/opt/mlflow-src}
+backend=${BACKEND:-sqlite}
 work=$(mktemp -d)
-server_pid=
+source "$repo/tests/interop/mlflow-server-lib.sh"
 cleanup() {
-  # The server runs in its own session (setsid): its id is the group of mlflow and its gunicorn children.
-  if [[ -n "$server_pid" ]]; then kill -- "-$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  mlflow_stop
+  [[ "$backend" == postgresql ]] && pg_cluster_stop
   rm -rf "$work"
 }
 trap cleanup EXIT
+mlflow_setup "$work"
+python() { mlflow_python "$@"; }
 
-pythonpath="$mlflow_src"
-if ! PYTHONPATH="$mlflow_src" /usr/bin/python3 -c 'import querystring_parser' 2>/dev/null; then
-  mkdir -p "$work/shim/querystring_parser"
-  : > "$work/shim/querystring_parser/__init__.py"
-  cat > "$work/shim/querystring_parser/parser.py" <<'PY'
-# Stand-in for PyPI's querystring_parser: what MLflow's handlers need of parser.parse (a value, or a list when repeated).
-from urllib.parse import parse_qs
+case "$backend" in
+  sqlite) store="sqlite:///$work/mlflow.db" ;;
+  postgresql)
+    python -c 'import psycopg2' || { echo "BACKEND=postgresql needs Debian's python3-psycopg2 (MLflow's PostgreSQL driver)"; exit 2; }
+    source "$repo/tests/interop/postgres-cluster-lib.sh"
+    pg_cluster_start || exit 2
+    store="$pg_base/mlflow" ;;
+  *) echo "BACKEND must be sqlite or postgresql, not '$backend'"; exit 2 ;;
+esac
 
-
-def parse(query_string, normalized=False):
-    if isinstance(query_string, bytes):
-        query_string = query_string.decode("utf-8")
-    return {k: (v[0] if len(v) == 1 else v) for k, v in parse_qs(query_string, keep_blank_values=True).items()}
-PY
-  pythonpath="$mlflow_src:$work/shim"
-fi
-python() { PYTHONPATH="$pythonpath" /usr/bin/python3 "$@"; }
-python -c 'import mlflow; assert mlflow.__version__.startswith("2.12"), mlflow.__version__' \
-  || { echo "real MLflow 2.12 is not importable from $mlflow_src"; exit 2; }
-
-port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(mlflow_free_port)
 uri="http://127.0.0.1:$port"
-echo "== start MLflow $(python -c 'import mlflow; print(mlflow.__version__)') server at $uri (SQLite, --serve-artifacts)"
-(cd "$work" && PYTHONPATH="$pythonpath" exec setsid /usr/bin/python3 -m mlflow server \
-    --backend-store-uri "sqlite:///$work/mlflow.db" --artifacts-destination "$work/artifacts" --serve-artifacts \
-    --host 127.0.0.1 --port "$port" --workers 1 >"$work/server.log" 2>&1) &
-server_pid=$!
-for _ in $(seq 1 90); do
-  curl -sf "$uri/health" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "the server exited:"; cat "$work/server.log"; exit 2; }
-  sleep 1
-done
-curl -sf "$uri/health" >/dev/null || { echo "the server did not answer /health:"; tail -20 "$work/server.log"; exit 2; }
+echo "== start MLflow $(python -c 'import mlflow; print(mlflow.__version__)') server at $uri ($backend: $store, --serve-artifacts)"
+cd "$work"
+mlflow_start "$store" "$port" "$work/server.log" "$work/artifacts"
 
 echo "== build QuickStart and qtrack"
 dotnet build "$repo/samples/QuickStart" -v q -nologo >/dev/null

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Qlib.Tracked.Stores.Rest.Protocol;
+
+namespace Qlib.Tracked.LoadGen;
+
+/// <summary>
+/// The few MLflow REST calls the load generator makes, over one shared <see cref="HttpClient"/> (a connection pool, so
+/// concurrent clients each get a connection). No retries and no buffering: a request is timed from the first byte sent
+/// to the last byte of the answer read, and any non-2xx answer stops the run with the server's body.
+/// Thread-safe (HttpClient is).
+/// </summary>
+internal sealed class ServerApi : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public ServerApi(Uri baseUri)
+    {
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, AllowAutoRedirect = false, UseProxy = false };
+        _http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(10) };
+    }
+
+    public async Task<string> CreateExperimentAsync(string name) =>
+        (await PostAsync(MlflowRoutes.CreateExperiment, new CreateExperimentRequest { Name = name },
+            MlflowJsonContext.Default.CreateExperimentRequest, MlflowJsonContext.Default.CreateExperimentResponse)).ExperimentId
+        ?? throw new LoadGenException("experiments/create answered without an experiment_id");
+
+    public async Task<string> CreateRunAsync(string experimentId, long startTime)
+    {
+        var response = await PostAsync(MlflowRoutes.CreateRun, new CreateRunRequest { ExperimentId = experimentId, StartTime = startTime, UserId = "loadgen" },
+            MlflowJsonContext.Default.CreateRunRequest, MlflowJsonContext.Default.RunResponse);
+        return response.Run?.Info?.RunId ?? throw new LoadGenException("runs/create answered without a run id");
+    }
+
+    public Task UpdateRunAsync(string runId, string status, long endTime) =>
+        PostAsync(MlflowRoutes.UpdateRun, new UpdateRunRequest { RunId = runId, RunUuid = runId, Status = status, EndTime = endTime },
+            MlflowJsonContext.Default.UpdateRunRequest, MlflowJsonContext.Default.UpdateRunResponse);
+
+    /// <summary>One <c>runs/log-batch</c> whose JSON body was serialized beforehand (so the timing is the server's, not the serializer's).</summary>
+    public Task LogBatchAsync(byte[] json) => SendAsync(HttpMethod.Post, MlflowRoutes.LogBatch, json, MlflowJsonContext.Default.EmptyMessage);
+
+    public static byte[] LogBatchJson(LogBatchRequest request) =>
+        JsonSerializer.SerializeToUtf8Bytes(request, MlflowJsonContext.Default.LogBatchRequest);
+
+    public Task<SearchRunsResponse> SearchRunsAsync(SearchRunsRequest request) =>
+        PostAsync(MlflowRoutes.SearchRuns, request, MlflowJsonContext.Default.SearchRunsRequest, MlflowJsonContext.Default.SearchRunsResponse);
+
+    /// <summary>
+    /// A metric's whole history: MLflow 2.12's server answers it in one response; a server that pages (MLflow's
+    /// <c>max_results</c>/<c>page_token</c>, 25,000 a page as the Python client asks) is followed to the last page.
+    /// </summary>
+    public async Task<(int Points, int Requests)> GetMetricHistoryAsync(string runId, string key)
+    {
+        var (count, requests) = (0, 0);
+        string? token = null;
+        do
+        {
+            var query = new StringBuilder(MlflowRoutes.GetMetricHistory)
+                .Append("?run_id=").Append(Uri.EscapeDataString(runId))
+                .Append("&run_uuid=").Append(Uri.EscapeDataString(runId))
+                .Append("&metric_key=").Append(Uri.EscapeDataString(key))
+                .Append("&max_results=").Append(MlflowRoutes.MetricHistoryPageSize);
+            if (token is not null) query.Append("&page_token=").Append(Uri.EscapeDataString(token));
+            var page = await SendAsync(HttpMethod.Get, query.ToString(), null, MlflowJsonContext.Default.GetMetricHistoryResponse);
+            count += page.Metrics?.Count ?? 0;
+            requests++;
+            token = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
+        } while (token is not null);
+        return (count, requests);
+    }
+
+    private Task<TResponse> PostAsync<TRequest, TResponse>(string route, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType) =>
+        SendAsync(HttpMethod.Post, route, JsonSerializer.SerializeToUtf8Bytes(request, requestType), responseType);
+
+    private async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string route, byte[]? json, JsonTypeInfo<TResponse> responseType)
+    {
+        using var message = new HttpRequestMessage(method, route);
+        if (json is not null)
+        {
+            message.Content = new ByteArrayContent(json);
+            message.Content.Headers.ContentType = new("application/json");
+        }
+        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        if (response.StatusCode != HttpStatusCode.OK)
+            throw new LoadGenException($"{method} {route} answered HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 500))}");
+        try
+        {
+            return JsonSerializer.Deserialize(body, responseType) ?? throw new LoadGenException($"{method} {route} answered 'null'");
+        }
+        catch (JsonException e)
+        {
+            throw new LoadGenException($"{method} {route} answered JSON that is not a {typeof(TResponse).Name}: {e.Message}");
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>The server answered something the load generator cannot measure (an error, a wrong count): the run stops.</summary>
+internal sealed class LoadGenException(string message) : Exception(message);
+
+/// <summary>A monotonic clock in seconds and wall-clock milliseconds.</summary>
+internal static class Clock
+{
+    public static double Seconds(long fromTimestamp) => Stopwatch.GetElapsedTime(fromTimestamp).TotalSeconds;
+    public static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}
