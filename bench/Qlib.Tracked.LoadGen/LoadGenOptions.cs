@@ -3,13 +3,13 @@ using System.Globalization;
 namespace Qlib.Tracked.LoadGen;
 
 /// <summary>The command line; a bad option prints what is wrong and the usage.</summary>
-internal sealed record LoadGenOptions(Uri Url, string[] Workloads, int[] Clients, double Seconds, int MinOps, int WarmupOps, int Runs, int HistoryPoints)
+internal sealed record LoadGenOptions(Uri Url, string[] Workloads, int[] Clients, double Seconds, int MinOps, int WarmupOps, int Runs, int HistoryPoints, string? DataName)
 {
     public static readonly string[] AllWorkloads = ["log-batch", "search", "history", "create-update"];
 
     private const string Usage =
         "usage: Qlib.Tracked.LoadGen --url http://HOST:PORT [--workloads log-batch,search,history,create-update] [--clients 1,8]\n" +
-        "       [--seconds 10] [--min-ops 1] [--warmup 1] [--runs 1000] [--history-points 100000]";
+        "       [--seconds 10] [--min-ops 1] [--warmup 1] [--runs 1000] [--history-points 100000] [--data-name NAME]";
 
     public static LoadGenOptions? Parse(string[] args)
     {
@@ -18,6 +18,7 @@ internal sealed record LoadGenOptions(Uri Url, string[] Workloads, int[] Clients
         int[] clients = [1, 8];
         double seconds = 10;
         int minOps = 1, warmup = 1, runs = 1_000, historyPoints = 100_000;
+        string? dataName = null;
         try
         {
             for (var i = 0; i < args.Length; i++)
@@ -46,6 +47,11 @@ internal sealed record LoadGenOptions(Uri Url, string[] Workloads, int[] Clients
                     case "--warmup": warmup = NonNegative(name, value); break;
                     case "--runs": runs = Positive(name, value); break;
                     case "--history-points": historyPoints = Positive(name, value); break;
+                    case "--data-name":
+                        if (value.Length == 0 || !value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_'))
+                            throw new FormatException($"--data-name '{value}' must be letters, digits, '-' or '_'");
+                        dataName = value;
+                        break;
                     default: throw new FormatException($"unknown option '{name}'");
                 }
             }
@@ -56,7 +62,7 @@ internal sealed record LoadGenOptions(Uri Url, string[] Workloads, int[] Clients
             Console.Error.WriteLine($"loadgen: {e.Message}\n{Usage}");
             return null;
         }
-        return new LoadGenOptions(url, workloads, clients, seconds, minOps, warmup, runs, historyPoints);
+        return new LoadGenOptions(url, workloads, clients, seconds, minOps, warmup, runs, historyPoints, dataName);
     }
 
     private static int Positive(string option, string value) =>

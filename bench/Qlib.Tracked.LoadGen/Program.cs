@@ -3,7 +3,11 @@
 //
 //   dotnet bench/Qlib.Tracked.LoadGen/bin/Release/net10.0/Qlib.Tracked.LoadGen.dll --url http://127.0.0.1:5055 \
 //       [--workloads log-batch,search,history,create-update] [--clients 1,8] [--seconds 10] [--min-ops 1] [--warmup 1] \
-//       [--runs 1000] [--history-points 100000]
+//       [--runs 1000] [--history-points 100000] [--data-name NAME]
+//
+// --data-name NAME keeps the search and history data in experiments of fixed names (loadgen-search-NAME-<runs>,
+// loadgen-history-NAME-<points>): made when the server lacks them, reused untouched when it has them. So the data can be
+// made once, and the store copied under each server measured (bench/server/run-server-bench.sh does).
 //
 // Prints a Markdown table, and one tab-separated `RESULT` line per measurement for scripts:
 //   RESULT  workload  clients  ops  seconds  ops/s  requests/s  points/s  p50_ms  p99_ms  max_ms
@@ -14,7 +18,7 @@ var options = LoadGenOptions.Parse(args);
 if (options is null) return 2;
 
 using var api = new ServerApi(options.Url);
-var workloads = new Workloads(api, Guid.NewGuid().ToString("N")[..8]);
+var workloads = new Workloads(api, Guid.NewGuid().ToString("N")[..8], options.DataName);
 var results = new List<LoadResult>();
 Console.WriteLine($"# {options.Url}: {string.Join(", ", options.Workloads)}; clients {string.Join(", ", options.Clients)}; " +
     $"{options.Seconds} s each after {options.WarmupOps} warm-up op(s) per client; started {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC");

@@ -28,6 +28,14 @@ internal sealed class ServerApi : IDisposable
             MlflowJsonContext.Default.CreateExperimentRequest, MlflowJsonContext.Default.CreateExperimentResponse)).ExperimentId
         ?? throw new LoadGenException("experiments/create answered without an experiment_id");
 
+    /// <summary>The id of the experiment named <paramref name="name"/>, or null when the server has none (its 404).</summary>
+    public async Task<string?> FindExperimentAsync(string name)
+    {
+        var route = MlflowRoutes.GetExperimentByName + "?experiment_name=" + Uri.EscapeDataString(name);
+        var response = await SendAsync(HttpMethod.Get, route, null, MlflowJsonContext.Default.GetExperimentResponse, notFoundIsNull: true);
+        return response?.Experiment?.ExperimentId;
+    }
+
     public async Task<string> CreateRunAsync(string experimentId, long startTime)
     {
         var response = await PostAsync(MlflowRoutes.CreateRun, new CreateRunRequest { ExperimentId = experimentId, StartTime = startTime, UserId = "loadgen" },
@@ -72,10 +80,17 @@ internal sealed class ServerApi : IDisposable
         return (count, requests);
     }
 
-    private Task<TResponse> PostAsync<TRequest, TResponse>(string route, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType) =>
+    private Task<TResponse> PostAsync<TRequest, TResponse>(string route, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType)
+        where TResponse : class =>
         SendAsync(HttpMethod.Post, route, JsonSerializer.SerializeToUtf8Bytes(request, requestType), responseType);
 
     private async Task<TResponse> SendAsync<TResponse>(HttpMethod method, string route, byte[]? json, JsonTypeInfo<TResponse> responseType)
+        where TResponse : class =>
+        await SendAsync(method, route, json, responseType, notFoundIsNull: false)
+        ?? throw new LoadGenException($"{method} {route} answered 'null'");
+
+    private async Task<TResponse?> SendAsync<TResponse>(HttpMethod method, string route, byte[]? json, JsonTypeInfo<TResponse> responseType,
+        bool notFoundIsNull) where TResponse : class
     {
         using var message = new HttpRequestMessage(method, route);
         if (json is not null)
@@ -85,6 +100,7 @@ internal sealed class ServerApi : IDisposable
         }
         using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseContentRead);
         var body = await response.Content.ReadAsByteArrayAsync();
+        if (notFoundIsNull && response.StatusCode == HttpStatusCode.NotFound) return null;
         if (response.StatusCode != HttpStatusCode.OK)
             throw new LoadGenException($"{method} {route} answered HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 500))}");
         try

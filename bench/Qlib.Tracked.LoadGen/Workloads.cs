@@ -11,9 +11,11 @@ internal delegate Func<Task<OpResult>> Operation(int client, int n);
 /// <summary>
 /// The four measured operations. Each makes its data on the server first (not timed), then hands the runner an
 /// <see cref="Operation"/>. Every experiment gets a fresh name, so the generator can run again and
-/// again against the same server.
+/// again against the same server — except, with a <paramref name="dataName"/> (<c>--data-name</c>), the search and
+/// history data: they live in experiments of fixed names, made when missing and reused as they are when present, so a
+/// store seeded once (bench/server/run-server-bench.sh) can be copied under each server measured.
 /// </summary>
-internal sealed class Workloads(ServerApi api, string tag)
+internal sealed class Workloads(ServerApi api, string tag, string? dataName)
 {
     public const int PointsPerBatch = 1_000;
     private const int Keys = 10;
@@ -45,8 +47,8 @@ internal sealed class Workloads(ServerApi api, string tag)
     /// </summary>
     public async Task<Operation> SearchAsync(int runCount, int setupClients)
     {
-        var experiment = await api.CreateExperimentAsync($"loadgen-search-{tag}-{runCount}");
-        var next = -1;
+        var (experiment, seeded) = await DataExperimentAsync("search", runCount);
+        var next = seeded ? runCount : -1;
         var fillers = Enumerable.Range(0, setupClients).Select(_ => Task.Run(async () =>
         {
             for (var i = Interlocked.Increment(ref next); i < runCount; i = Interlocked.Increment(ref next))
@@ -82,9 +84,9 @@ internal sealed class Workloads(ServerApi api, string tag)
     /// <summary><c>metrics/get-history</c> of one metric with <paramref name="points"/> steps, logged beforehand in 1,000-point batches.</summary>
     public async Task<Operation> HistoryAsync(int points)
     {
-        var experiment = await api.CreateExperimentAsync($"loadgen-history-{tag}-{points}");
-        var run = await api.CreateRunAsync(experiment, Clock.NowMs());
-        for (long step = 0; step < points; step += PointsPerBatch)
+        var (experiment, seeded) = await DataExperimentAsync("history", points);
+        var run = seeded ? await FirstRunAsync(experiment) : await api.CreateRunAsync(experiment, Clock.NowMs());
+        for (long step = 0; step < points && !seeded; step += PointsPerBatch)
             await api.LogBatchAsync(ServerApi.LogBatchJson(Batch(run, step, 1, (int)Math.Min(PointsPerBatch, points - step))));
         return (_, _) => async () =>
         {
@@ -93,6 +95,24 @@ internal sealed class Workloads(ServerApi api, string tag)
             if (read != points) throw new LoadGenException($"metrics/get-history read {read} points; {points} were logged");
             return new OpResult(requests, read);
         };
+    }
+
+    /// <summary>
+    /// The experiment for a workload's data of <paramref name="size"/> (runs or points) and whether it already holds it:
+    /// a fresh one per generator run, or with <c>--data-name</c> the named one, reused when the server has it.
+    /// </summary>
+    private async Task<(string Experiment, bool Seeded)> DataExperimentAsync(string workload, int size)
+    {
+        if (dataName is null) return (await api.CreateExperimentAsync($"loadgen-{workload}-{tag}-{size}"), false);
+        var name = $"loadgen-{workload}-{dataName}-{size}";
+        return await api.FindExperimentAsync(name) is { } existing ? (existing, true) : (await api.CreateExperimentAsync(name), false);
+    }
+
+    private async Task<string> FirstRunAsync(string experiment)
+    {
+        var answer = await api.SearchRunsAsync(new SearchRunsRequest { ExperimentIds = [experiment], MaxResults = 1, RunViewType = "ACTIVE_ONLY" });
+        return answer.Runs is [{ Info.RunId: { } run }] ? run
+            : throw new LoadGenException($"experiment {experiment} was reused for --data-name but holds no run");
     }
 
     /// <summary><c>runs/create</c> then <c>runs/update</c> (FINISHED, end time): a run's whole life without data.</summary>
