@@ -57,7 +57,7 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "renameat2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int RenameAt2(int sourceFolder, string source, int destinationFolder, string destination, uint flags);
 
-    [LibraryImport("libc", EntryPoint = "unlink", StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc", EntryPoint = "unlink", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Unlink(string path);
 
     /// <summary><c>statx(2)</c> into a <see cref="StatxBuffer"/>-sized buffer (one layout on every architecture, unlike <c>stat</c>).</summary>

@@ -71,8 +71,11 @@ internal static class LinuxWrite
             if (RenameAt2(AtFdCwd, source, AtFdCwd, destination, RenameExchange) == 0)
             {
                 // The old content is under the temp name now; a failed unlink only leaves a hidden temp file.
-                Unlink(source);
-                return;
+                if (Unlink(source) == 0 || Marshal.GetLastPInvokeError() != EIsDir) return;
+                // The destination was a folder, which the exchange moved aside: put it back and refuse, as rename(2)
+                // does — replacing a file must never move a folder out of the way.
+                RenameAt2(AtFdCwd, source, AtFdCwd, destination, RenameExchange);
+                throw ReplaceFailure(source, destination, EIsDir);
             }
             var errno = Marshal.GetLastPInvokeError();
             // EPERM too: some sandboxes refuse unknown system calls that way; a real permission problem is then

@@ -26,18 +26,14 @@ internal static class RunIndexFile
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(16), Hash(payload));
         payload.CopyTo(bytes, HeaderLength);
 
-        var path = PathOf(index.Folder);
-        var temp = TempFileNames.ForReplace(path);
         try
         {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, path, overwrite: true);
+            AtomicReplace.WriteAllBytes(PathOf(index.Folder), bytes);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try { File.Delete(temp); } catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException) { }
-            return false;
+            return false; // AtomicReplace has removed its temp file; the index stays in memory
         }
     }
 
