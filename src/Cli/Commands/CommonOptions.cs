@@ -32,6 +32,27 @@ internal static class CommonOptions
             DefaultValueFactory = _ => "active",
         }.AcceptOnlyFromAmong("active", "deleted", "all");
 
+    /// <summary>The port a listening command (<c>ui</c>, <c>server</c>) binds: 5000 by default, 0 for a free one, 0–65535 checked at parse time.</summary>
+    public static Option<int> ListenPort()
+    {
+        var port = new Option<int>("--port", "-p")
+        {
+            Description = "The port (default 5000; 0 picks a free one).",
+            DefaultValueFactory = _ => 5000,
+            HelpName = "N",
+        };
+        port.Validators.Add(result =>
+        {
+            // Read from the token: a value that is not a number at all is the parser's error, reported already.
+            foreach (var token in result.Tokens)
+            {
+                if (int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value is < 0 or > 65535)
+                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"Invalid --port {value}: it must be 0-65535 (0 picks a free port)."));
+            }
+        });
+        return port;
+    }
+
     /// <summary>Refuses values of <paramref name="option"/> below <paramref name="minimum"/> at parse time (exit 2, option named).</summary>
     public static Option<T> AtLeast<T>(this Option<T> option, int minimum)
     {

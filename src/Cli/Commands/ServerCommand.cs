@@ -40,20 +40,7 @@ internal static class ServerCommand
             DefaultValueFactory = _ => "127.0.0.1",
             HelpName = "ADDR",
         };
-        var port = new Option<int>("--port", "-p")
-        {
-            Description = "The port (default 5000; 0 picks a free one).",
-            DefaultValueFactory = _ => 5000,
-            HelpName = "N",
-        };
-        port.Validators.Add(result =>
-        {
-            foreach (var token in result.Tokens)
-            {
-                if (int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value is < 0 or > 65535)
-                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"Invalid --port {value}: it must be 0-65535 (0 picks a free port)."));
-            }
-        });
+        var port = CommonOptions.ListenPort();
         var credentialsFile = new Option<string?>("--credentials-file")
         {
             Description = $"Users and tokens clients must present: lines USER:PASSWORD (HTTP basic) or bearer:TOKEN. Also ${ServerCredentials.UsernameVariable}/${ServerCredentials.PasswordVariable} and ${ServerCredentials.TokenVariable}.",

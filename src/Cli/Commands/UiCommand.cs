@@ -20,21 +20,7 @@ internal static class UiCommand
             DefaultValueFactory = _ => "127.0.0.1",
             HelpName = "ADDR",
         };
-        var port = new Option<int>("--port", "-p")
-        {
-            Description = "The port (default 5000; 0 picks a free one).",
-            DefaultValueFactory = _ => 5000,
-            HelpName = "N",
-        };
-        port.Validators.Add(result =>
-        {
-            // Read from the token: a value that is not a number at all is the parser's error, reported already.
-            foreach (var token in result.Tokens)
-            {
-                if (int.TryParse(token.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value is < 0 or > 65535)
-                    result.AddError(string.Create(CultureInfo.InvariantCulture, $"Invalid --port {value}: it must be 0-65535 (0 picks a free port)."));
-            }
-        });
+        var port = CommonOptions.ListenPort();
         var allowWrites = new Option<bool>("--allow-writes")
         {
             Description = "Enable the endpoints that delete/restore runs and rename experiments (off: read-only).",
