@@ -24,7 +24,7 @@ public sealed partial class ServerCommandTests : IDisposable
     public async Task Server_Answers_LogsEachRequest_AndOnSigtermFinishesTheRequestInFlight()
     {
         var artifacts = Path.Combine(_root, "artifacts");
-        using var process = StartQtrack("server", "--backend-store-uri", "sqlite:///" + Path.Combine(_root, "mlflow.db"),
+        using var process = QtrackProcess.Start("server", "--backend-store-uri", "sqlite:///" + Path.Combine(_root, "mlflow.db"),
             "--artifacts-destination", artifacts, "--port", "0");
         var stderr = process.StandardError.ReadToEndAsync();
         try
@@ -84,19 +84,6 @@ public sealed partial class ServerCommandTests : IDisposable
     }
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    private static Process StartQtrack(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qtrack.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        return Process.Start(start)!;
-    }
 
     /// <summary>A body sent in two halves: the second only when the test says so.</summary>
     private sealed class SlowContent(byte[] first, byte[] rest) : HttpContent

@@ -38,7 +38,7 @@ public sealed partial class ServerScaleOutTests(PostgresCluster cluster) : IDisp
             var urls = new List<string>();
             foreach (var _ in new[] { 1, 2 })
             {
-                var process = StartQtrack("server", "--backend-store-uri", database, "--artifacts-destination", artifacts, "--port", "0");
+                var process = QtrackProcess.Start("server", "--backend-store-uri", database, "--artifacts-destination", artifacts, "--port", "0");
                 replicas.Add(process);
                 var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2));
                 var url = ServingUrl().Match(line ?? "");
@@ -122,18 +122,5 @@ public sealed partial class ServerScaleOutTests(PostgresCluster cluster) : IDisp
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{route} on {server.BaseAddress}: HTTP {(int)response.StatusCode}: {text}");
         return JsonNode.Parse(text)!;
-    }
-
-    private static Process StartQtrack(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qtrack.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        return Process.Start(start)!;
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class UiCommandTests : IDisposable
     [Fact]
     public async Task Ui_ServesTheStoreOnLoopback_ReadOnly_AndStopsOnSigint()
     {
-        using var process = StartQtrack("ui", "--store", _store.Store, "--port", "0");
+        using var process = QtrackProcess.Start("ui", "--store", _store.Store, "--port", "0");
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
@@ -55,7 +55,7 @@ public sealed partial class UiCommandTests : IDisposable
     [Fact]
     public async Task Ui_OnEveryInterface_WarnsOnStderr_AndStillServes()
     {
-        using var process = StartQtrack("ui", "--store", _store.Store, "--host", "0.0.0.0", "--port", "0");
+        using var process = QtrackProcess.Start("ui", "--store", _store.Store, "--host", "0.0.0.0", "--port", "0");
         var stderr = process.StandardError.ReadToEndAsync();
         try
         {
@@ -86,7 +86,7 @@ public sealed partial class UiCommandTests : IDisposable
         using var busy = new TcpListener(IPAddress.Loopback, 0);
         busy.Start();
         var port = ((IPEndPoint)busy.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
-        using var process = StartQtrack("ui", "--store", _store.Store, "--port", port);
+        using var process = QtrackProcess.Start("ui", "--store", _store.Store, "--port", port);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         try
@@ -142,20 +142,6 @@ public sealed partial class UiCommandTests : IDisposable
         Assert.Equal("", output);
         Assert.Contains("--allow-writes is refused with --host 0.0.0.0", error);
         Assert.Contains("qtrack ui has no authentication yet", error);
-    }
-
-    /// <summary>The built qtrack as a child process (dotnet qtrack.dll …) with stdout and stderr captured.</summary>
-    private static Process StartQtrack(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "qtrack.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        return Process.Start(start)!;
     }
 
     /// <summary>Ctrl+C (SIGINT), then waits for the process to stop.</summary>
