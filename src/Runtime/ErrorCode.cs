@@ -18,4 +18,10 @@ public enum ErrorCode
 
     /// <summary>The request is well formed but reaches something this store may not touch (MLflow's PERMISSION_DENIED).</summary>
     PermissionDenied,
+
+    /// <summary>
+    /// The backend refused the request as it stands (MLflow's BAD_REQUEST, HTTP 400): what MLflow's SQL store answers when
+    /// the database's constraints refuse a write, e.g. renaming an experiment to a name another experiment has.
+    /// </summary>
+    BadRequest,
 }

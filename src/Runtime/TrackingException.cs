@@ -25,6 +25,7 @@ public class TrackingException : Exception
         ErrorCode.InvalidState => "INVALID_STATE",
         ErrorCode.NotImplemented => "NOT_IMPLEMENTED",
         ErrorCode.PermissionDenied => "PERMISSION_DENIED",
+        ErrorCode.BadRequest => "BAD_REQUEST",
         _ => "INTERNAL_ERROR",
     };
 

@@ -33,12 +33,16 @@ internal sealed class JsonResponse(Action<Utf8JsonWriter> write, int statusCode 
 
     public static JsonResponse BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "INVALID_PARAMETER_VALUE", message);
 
-    /// <summary>The status a tracking error maps to: bad input 400, missing 404, conflicts 409.</summary>
+    /// <summary>
+    /// The status a tracking error maps to: bad input 400, missing 404, conflicts 409. BAD_REQUEST is a conflict here:
+    /// a SQL store raises it only when the database's constraints refuse a write (an experiment renamed to a taken name,
+    /// which the file store calls RESOURCE_ALREADY_EXISTS), and the UI answers a clash the same on every backend.
+    /// </summary>
     public static int StatusOf(TrackingException e) => e.Code switch
     {
         ErrorCode.InvalidParameterValue => StatusCodes.Status400BadRequest,
         ErrorCode.ResourceDoesNotExist => StatusCodes.Status404NotFound,
-        ErrorCode.ResourceAlreadyExists or ErrorCode.InvalidState => StatusCodes.Status409Conflict,
+        ErrorCode.ResourceAlreadyExists or ErrorCode.InvalidState or ErrorCode.BadRequest => StatusCodes.Status409Conflict,
         ErrorCode.NotImplemented => StatusCodes.Status501NotImplemented,
         ErrorCode.PermissionDenied => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status500InternalServerError,

@@ -4,8 +4,8 @@ using Qlib.Tracked.Entities;
 namespace Qlib.Tracked.Stores;
 
 /// <summary>
-/// A tracking backend (MLflow's AbstractStore). Its only abstract write of run data is
-/// <see cref="LogBatch"/>; single metric/param/tag writes are helpers in
+/// A tracking backend (MLflow's AbstractStore). Its only abstract writes of run data are
+/// <see cref="LogBatch"/> and <see cref="LogInputs"/>; single metric/param/tag writes are helpers in
 /// <see cref="TrackingStoreExtensions"/>. Key/value validation happens once, in
 /// <c>TrackingClient</c>; stores enforce what needs stored state (param
 /// immutability, lifecycle, existence) and never write outside their root.
@@ -111,9 +111,17 @@ public interface ITrackingStore : IDisposable
     RunCounts CountRunsByStage(string experimentId) =>
         new(CountRuns(experimentId, ViewType.ActiveOnly), CountRuns(experimentId, ViewType.DeletedOnly));
 
-    // ----- run data: the one write -----
+    // ----- run data: the two writes -----
     /// <summary>Writes metrics, params and tags of an active run in one call (MLflow's <c>log_batch</c>); a param already logged with another value is refused.</summary>
     void LogBatch(string runId, IReadOnlyList<Metric> metrics, IReadOnlyList<Param> parameters, IReadOnlyList<RunTag> tags);
+    /// <summary>
+    /// Records datasets as inputs of an active run (MLflow's <c>log_inputs</c>). A dataset is stored once per experiment
+    /// by name and digest (the first one logged keeps its source, schema and profile); a run's input of a dataset is
+    /// stored once, with the tags it was first logged with, so logging the same dataset again changes nothing.
+    /// INVALID_PARAMETER_VALUE for a field over MLflow's limits (nothing is written) or a deleted run,
+    /// RESOURCE_DOES_NOT_EXIST for an unknown run.
+    /// </summary>
+    void LogInputs(string runId, IReadOnlyList<DatasetInput> inputs);
     /// <summary>Removes one tag from an active run; RESOURCE_DOES_NOT_EXIST when the run has no such tag.</summary>
     void DeleteTag(string runId, string key);
 

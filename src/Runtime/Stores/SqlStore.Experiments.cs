@@ -144,8 +144,11 @@ public sealed partial class SqlStore
             if (experiment.Name == newName) return 0;
             using (var taken = SqlCommands.Create(connection, transaction, "SELECT COUNT(*) FROM experiments WHERE name = @name").With("@name", newName))
             {
+                // BAD_REQUEST, not RESOURCE_ALREADY_EXISTS: MLflow's SQL store lets the UNIQUE (name) constraint refuse a
+                // rename, which its server answers as BAD_REQUEST (HTTP 400); its clients see that code for this on SQL.
                 if (Convert.ToInt64(taken.ExecuteScalar(), CultureInfo.InvariantCulture) > 0)
-                    throw TrackingException.AlreadyExists($"Experiment '{newName}' already exists.");
+                    throw new TrackingException(ErrorCode.BadRequest,
+                        $"Cannot rename experiment {experimentId} to '{newName}': another experiment has that name (experiments.name is UNIQUE).");
             }
             using var update = SqlCommands.Create(connection, transaction,
                 "UPDATE experiments SET name = @name, last_update_time = @now WHERE experiment_id = @id")

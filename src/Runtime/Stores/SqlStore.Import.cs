@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores.Sql;
 using Qlib.Tracked.Validation;
@@ -96,7 +94,7 @@ public sealed partial class SqlStore : IRunImporter
         }
         foreach (var (key, value) in run.Tags) UpsertTag(connection, transaction, info.RunId, key, value);
         ImportMetrics(connection, transaction, info.RunId, run.MetricHistory);
-        foreach (var input in run.Inputs) ImportInput(connection, transaction, source.ExperimentId, info.RunId, input);
+        foreach (var input in run.Inputs) WriteInput(connection, transaction, source.ExperimentId, info.RunId, input);
         return info;
     }
 
@@ -120,41 +118,5 @@ public sealed partial class SqlStore : IRunImporter
             "INSERT INTO latest_metrics (\"key\", value, timestamp, step, is_nan, run_uuid) VALUES", "({0}, {1}, {2}, {3}, {4}, @run)", 5, "", ("@run", runId));
         foreach (var (key, point) in latest) upsert.Add(key, point.Value, point.Timestamp, point.Step, point.IsNaN);
         upsert.Flush();
-    }
-
-    /// <summary>The dataset row (shared by the experiment's runs, one per name + digest) and the run's input with its tags.</summary>
-    private static void ImportInput(DbConnection connection, DbTransaction transaction, string experimentId, string runId, DatasetInput input)
-    {
-        var dataset = input.Dataset;
-        string datasetId;
-        using (var find = SqlCommands.Create(connection, transaction,
-                   "SELECT dataset_uuid FROM datasets WHERE experiment_id = @experiment AND name = @name AND digest = @digest")
-                   .With("@experiment", ExperimentKey(experimentId)).With("@name", dataset.Name).With("@digest", dataset.Digest))
-        {
-            datasetId = find.ExecuteScalar() as string ?? "";
-        }
-        if (datasetId.Length == 0)
-        {
-            datasetId = Guid.NewGuid().ToString("N");
-            using var insert = SqlCommands.Create(connection, transaction,
-                "INSERT INTO datasets (dataset_uuid, experiment_id, name, digest, dataset_source_type, dataset_source, dataset_schema, dataset_profile) " +
-                "VALUES (@id, @experiment, @name, @digest, @type, @source, @schema, @profile)")
-                .With("@id", datasetId).With("@experiment", ExperimentKey(experimentId)).With("@name", dataset.Name).With("@digest", dataset.Digest)
-                .With("@type", dataset.SourceType).With("@source", dataset.Source).With("@schema", dataset.Schema).With("@profile", dataset.Profile);
-            insert.ExecuteNonQuery();
-        }
-        var inputId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(datasetId + runId)))[..32];
-        using (var insert = SqlCommands.Create(connection, transaction,
-            "INSERT INTO inputs (input_uuid, source_type, source_id, destination_type, destination_id) VALUES (@id, 'DATASET', @dataset, 'RUN', @run)")
-                   .With("@id", inputId).With("@dataset", datasetId).With("@run", runId))
-        {
-            insert.ExecuteNonQuery();
-        }
-        foreach (var (name, value) in input.Tags)
-        {
-            using var tag = SqlCommands.Create(connection, transaction, "INSERT INTO input_tags (input_uuid, name, value) VALUES (@id, @name, @value)")
-                .With("@id", inputId).With("@name", name).With("@value", value);
-            tag.ExecuteNonQuery();
-        }
     }
 }

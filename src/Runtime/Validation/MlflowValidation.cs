@@ -38,6 +38,26 @@ public static class MlflowValidation
     /// <summary>The largest <c>max_results</c> a run search accepts (MLflow's <c>SEARCH_MAX_RESULTS_THRESHOLD</c>).</summary>
     public const int MaxSearchResults = 50000;
 
+    /// <summary>The longest dataset name, in code points (MLflow's <c>MAX_DATASET_NAME_SIZE</c>).</summary>
+    public const int MaxDatasetNameLength = 500;
+    /// <summary>The longest dataset digest, in code points (MLflow's <c>MAX_DATASET_DIGEST_SIZE</c>).</summary>
+    public const int MaxDatasetDigestLength = 36;
+    /// <summary>
+    /// The longest dataset source type, in code points: MLflow does not check it, but its SQL store's
+    /// <c>datasets.dataset_source_type</c> column is VARCHAR(36), which PostgreSQL enforces.
+    /// </summary>
+    public const int MaxDatasetSourceTypeLength = 36;
+    /// <summary>The longest dataset source, in code points (MLflow's <c>MAX_DATASET_SOURCE_SIZE</c>).</summary>
+    public const int MaxDatasetSourceLength = 65535;
+    /// <summary>The longest dataset schema, in code points (MLflow 2.12's <c>MAX_DATASET_SCHEMA_SIZE</c>).</summary>
+    public const int MaxDatasetSchemaLength = 65535;
+    /// <summary>The longest dataset profile, in code points (MLflow's <c>MAX_DATASET_PROFILE_SIZE</c>).</summary>
+    public const int MaxDatasetProfileLength = 16777215;
+    /// <summary>The longest input tag key, in code points (MLflow's <c>MAX_INPUT_TAG_KEY_SIZE</c>).</summary>
+    public const int MaxInputTagKeyLength = 255;
+    /// <summary>The longest input tag value, in code points (MLflow's <c>MAX_INPUT_TAG_VALUE_SIZE</c>).</summary>
+    public const int MaxInputTagValueLength = 500;
+
     private const string BadCharactersMessage =
         "Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).";
 
@@ -206,6 +226,54 @@ public static class MlflowValidation
                     $"Duplicate parameter keys have been submitted: ['{p.Key}']. Please ensure the request contains only one param value per param key.");
         }
     }
+
+    /// <summary>
+    /// Checks dataset inputs (MLflow's <c>_validate_dataset_inputs</c>): each dataset's name, digest, source type and
+    /// source present; name, digest, source type, source, schema and profile within their limits; each input tag's key
+    /// and value present and within theirs.
+    /// </summary>
+    /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming the input (by position and dataset name), the field and its limit.</exception>
+    public static void ValidateDatasetInputs(IReadOnlyList<DatasetInput> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var dataset = inputs[i]?.Dataset ?? throw TrackingException.InvalidParameter($"Dataset cannot be None (dataset input {i}).");
+            var where = $"dataset input {i}" + (dataset.Name is null ? "" : $", dataset '{Shortened(dataset.Name)}'");
+            CheckDatasetField(dataset.Name, "name", MaxDatasetNameLength, where, required: true);
+            CheckDatasetField(dataset.Digest, "digest", MaxDatasetDigestLength, where, required: true);
+            CheckDatasetField(dataset.SourceType, "source_type", MaxDatasetSourceTypeLength, where, required: true);
+            CheckDatasetField(dataset.Source, "source", MaxDatasetSourceLength, where, required: true);
+            CheckDatasetField(dataset.Schema, "schema", MaxDatasetSchemaLength, where, required: false);
+            CheckDatasetField(dataset.Profile, "profile", MaxDatasetProfileLength, where, required: false);
+            foreach (var (key, value) in inputs[i].Tags ?? throw TrackingException.InvalidParameter($"InputTag list cannot be None ({where})."))
+            {
+                if (key is null) throw TrackingException.InvalidParameter($"InputTag key cannot be None ({where}).");
+                if (value is null) throw TrackingException.InvalidParameter($"InputTag value cannot be None ({where}, tag '{Shortened(key)}').");
+                if (key.Length > MaxInputTagKeyLength && CodePointLength(key) > MaxInputTagKeyLength)
+                    throw TrackingException.InvalidParameter(
+                        $"InputTag key exceeds the maximum length of {MaxInputTagKeyLength} ({where}: tag '{Shortened(key)}' is {CodePointLength(key)} characters long).");
+                if (value.Length > MaxInputTagValueLength && CodePointLength(value) > MaxInputTagValueLength)
+                    throw TrackingException.InvalidParameter(
+                        $"InputTag value exceeds the maximum length of {MaxInputTagValueLength} ({where}: the value of tag '{Shortened(key)}' is {CodePointLength(value)} characters long).");
+            }
+        }
+    }
+
+    private static void CheckDatasetField(string? value, string field, int limit, string where, bool required)
+    {
+        if (value is null)
+        {
+            if (required) throw TrackingException.InvalidParameter($"Dataset {field} cannot be None ({where}).");
+            return;
+        }
+        if (value.Length > limit && CodePointLength(value) > limit)
+            throw TrackingException.InvalidParameter(
+                $"Dataset {field} exceeds the maximum length of {limit} ({where}: its {field} is {CodePointLength(value)} characters long).");
+    }
+
+    /// <summary>A name as a message shows it: at most 60 characters, the cut marked.</summary>
+    private static string Shortened(string text) => text.Length <= 60 ? text : text[..60] + "…";
 
     /// <summary>Checks a run id: <c>^[a-zA-Z0-9][\w\-]{0,255}$</c> (MLflow's <c>_validate_run_id</c>).</summary>
     /// <exception cref="TrackingException">INVALID_PARAMETER_VALUE naming the id when it does not match.</exception>

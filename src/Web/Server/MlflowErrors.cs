@@ -12,7 +12,7 @@ internal static class MlflowErrors
 {
     public static int StatusOf(ErrorCode code) => code switch
     {
-        ErrorCode.InvalidParameterValue or ErrorCode.ResourceAlreadyExists => StatusCodes.Status400BadRequest,
+        ErrorCode.InvalidParameterValue or ErrorCode.ResourceAlreadyExists or ErrorCode.BadRequest => StatusCodes.Status400BadRequest,
         ErrorCode.ResourceDoesNotExist => StatusCodes.Status404NotFound,
         ErrorCode.PermissionDenied => StatusCodes.Status403Forbidden,
         ErrorCode.NotImplemented => StatusCodes.Status501NotImplemented,

@@ -15,16 +15,17 @@ internal static class MlflowHttp
 {
     /// <summary>
     /// The JSON body as <typeparamref name="T"/>; an empty body is an empty message (what a GET carries). A body over
-    /// MLflow's 1,000,000 bytes is read to its end and discarded before the refusal is answered (within the hard cap
-    /// <see cref="DrainLimitBytes"/>), so a client still sending gets MLflow's error rather than a reset connection.
+    /// <paramref name="maxBytes"/> (MLflow's 1,000,000 bytes unless the route allows more) is read to its end and
+    /// discarded before the refusal is answered (within the hard cap <see cref="DrainLimitBytes"/>), so a client still
+    /// sending gets MLflow's error rather than a reset connection.
     /// </summary>
-    public static async Task<T> Body<T>(HttpContext http, JsonTypeInfo<T> type) where T : new()
+    public static async Task<T> Body<T>(HttpContext http, JsonTypeInfo<T> type, long maxBytes = MlflowRoutes.MaxBatchRequestBytes) where T : new()
     {
         var request = http.Request;
-        if (request.ContentLength is { } length && length > MlflowRoutes.MaxBatchRequestBytes)
+        if (request.ContentLength is { } length && length > maxBytes)
         {
             await Drain(http);
-            throw TooLarge(length);
+            throw TooLarge(length, maxBytes);
         }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -32,10 +33,10 @@ internal static class MlflowHttp
         while ((read = await request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MlflowRoutes.MaxBatchRequestBytes)
+            if (buffer.Length > maxBytes)
             {
                 var size = buffer.Length + await Drain(http);
-                throw TooLarge(size);
+                throw TooLarge(size, maxBytes);
             }
         }
         if (buffer.Length == 0) return new T();
@@ -62,9 +63,9 @@ internal static class MlflowHttp
         return total;
     }
 
-    /// <summary>MLflow's refusal of a tracking request over 1,000,000 bytes (its words for log-batch, where it matters).</summary>
-    private static TrackingException TooLarge(long? size) => TrackingException.InvalidParameter(
-        $"Batched logging API requests must be at most {MlflowRoutes.MaxBatchRequestBytes.ToString(CultureInfo.InvariantCulture)} bytes, got a request of size "
+    /// <summary>MLflow's refusal of a tracking request over its limit (its words for log-batch, where it matters).</summary>
+    private static TrackingException TooLarge(long? size, long maxBytes) => TrackingException.InvalidParameter(
+        $"Batched logging API requests must be at most {maxBytes.ToString(CultureInfo.InvariantCulture)} bytes, got a request of size "
         + (size is { } s ? s.ToString(CultureInfo.InvariantCulture) : "over the limit") + ".");
 
     /// <summary>Caps the body of this request at <paramref name="limit"/> bytes (null: no cap), before anything reads it.</summary>

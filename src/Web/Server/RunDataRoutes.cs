@@ -65,14 +65,18 @@ internal static class RunDataRoutes
         await Empty(http);
     }
 
+    /// <summary>
+    /// MLflow's <c>runs/log-inputs</c>: <c>datasets</c> is required (an empty list is accepted); the store keeps each
+    /// dataset once per experiment and each run's input of it once. A body may be larger than log-batch's 1 MB: MLflow
+    /// checks that limit on log-batch only, and a dataset's profile alone may hold 16 MB.
+    /// </summary>
     private static async Task LogInputs(HttpContext http)
     {
-        var request = await Body(http, Json.LogInputsRequest);
+        var request = await Body(http, Json.LogInputsRequest, DrainLimitBytes);
         var runId = Required(request.RunId, "run_id");
-        // The store interface records inputs only when a whole run is imported; refuse rather than drop them.
-        _ = ServerState.Of(http).Store.GetRun(runId);
-        throw new TrackingException(ErrorCode.NotImplemented,
-            $"runs/log-inputs is not implemented by qtrack server: the {request.Datasets?.Count ?? 0} dataset input(s) of run {runId} were not recorded.");
+        var datasets = request.Datasets ?? throw MissingRequired("datasets");
+        ServerState.Of(http).Store.LogInputs(runId, [.. datasets.Select((d, i) => ProtocolMapping.ToDatasetInput(d, $"datasets[{i}]"))]);
+        await Empty(http);
     }
 
     /// <summary>One page of a metric's points in logged order; the page token is the offset of the next page.</summary>

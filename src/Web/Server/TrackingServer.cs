@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -9,7 +10,7 @@ namespace Qlib.Tracked.Web.Server;
 
 /// <summary>
 /// <c>qtrack server</c>: MLflow's tracking REST API (every <c>/api/2.0/mlflow/…</c> route the MLflow 2.12 Python
-/// client uses, also under <c>/ajax-api/2.0/…</c>), its artifact proxy and <c>/health</c>, answered from any store
+/// client uses, also under <c>/ajax-api/2.0/…</c>), its artifact proxy, <c>/health</c> and <c>/version</c>, answered from any store
 /// <see cref="TrackingStoreRegistry.Open"/> opens — with <c>qtrack ui</c>'s pages and JSON API (read-only) under
 /// <c>/</c> of the same port. Build with <see cref="CreateApp"/>, start with <see cref="QtrackWeb.StartAsync"/>;
 /// stopping the app lets requests in flight finish, then disposes of the store.
@@ -91,6 +92,8 @@ public static class TrackingServer
         });
 
         app.MapGet("/health", () => Results.Text("OK"));
+        // MLflow's server answers its version as a bare text body; this one answers qtrack's.
+        app.MapGet("/version", () => Results.Text(ServerVersion));
         var table = new TrackingRouteTable(app);
         ExperimentRoutes.Map(table);
         RunRoutes.Map(table);
@@ -102,6 +105,10 @@ public static class TrackingServer
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(() => context.WarmRunIndex(app.Lifetime.ApplicationStopping)));
         return app;
     }
+
+    /// <summary>The version <c>GET /version</c> answers: the package's (Directory.Build.props), as <c>qtrack --version</c> prints it.</summary>
+    public static string ServerVersion { get; } =
+        typeof(TrackingServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
 
     private static bool IsArtifactProxy(PathString path) =>
         path.StartsWithSegments(MlflowRoutes.ArtifactProxy, StringComparison.Ordinal)

@@ -63,6 +63,7 @@ internal sealed class RecordingStore : ITrackingStore
     public void DeleteRun(string runId) => throw new NotSupportedException();
     public void RestoreRun(string runId) => throw new NotSupportedException();
     public PagedList<Run> SearchRuns(IReadOnlyList<string> experimentIds, string? filter, ViewType viewType, int maxResults, IReadOnlyList<string>? orderBy, string? pageToken) => throw new NotSupportedException();
+    public void LogInputs(string runId, IReadOnlyList<DatasetInput> inputs) => throw new NotSupportedException();
     public void DeleteTag(string runId, string key) => throw new NotSupportedException();
     public IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey) => throw new NotSupportedException();
     public IArtifactRepository GetArtifactRepository(string runId) => throw new NotSupportedException();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 using Qlib.Tracked.Web.Server;
@@ -8,8 +9,8 @@ namespace Qlib.Tracked.Tests.Server;
 /// <summary>
 /// What <c>qtrack server</c> accepts beyond the fixture's exchanges, over real HTTP on a SQLite store: int64 fields as
 /// strings, MLflow 3.x's extra metric fields and unknown fields, repeated query keys, the <c>/ajax-api</c> prefix,
-/// long values cut as MLflow's server cuts them, 3.x-only routes answered NOT_IMPLEMENTED in MLflow's error body, and
-/// many clients logging to the same run at once.
+/// long values cut as MLflow's server cuts them, 3.x-only routes answered NOT_IMPLEMENTED in MLflow's error body,
+/// <c>runs/log-inputs</c>' own checks and size limit, <c>/version</c>, and many clients logging to the same run at once.
 /// </summary>
 public sealed class ServerProtocolTests : IDisposable
 {
@@ -118,5 +119,56 @@ public sealed class ServerProtocolTests : IDisposable
         Assert.Equal(clients, run["data"]!["params"]!.AsArray().Count);
         var changed = await Post("/api/2.0/mlflow/runs/log-parameter", $"{{\"run_id\": \"{runId}\", \"key\": \"p0\", \"value\": \"other\"}}", HttpStatusCode.BadRequest);
         Assert.Equal("INVALID_PARAMETER_VALUE", changed["error_code"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Version_AnswersThePackageVersion_AsABareTextBody()
+    {
+        using var response = await _http.GetAsync("/version");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString(), StringComparison.Ordinal);
+        // The tests are built from the same Directory.Build.props <Version> as the server.
+        var expected = typeof(ServerProtocolTests).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion;
+        Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+        Assert.Matches(@"^\d+\.\d+\.\d+", expected);
+    }
+
+    private static string DatasetInput(string name, string digest = "3efaaf32", string profile = "{}") =>
+        $"{{\"dataset\": {{\"name\": \"{name}\", \"digest\": \"{digest}\", \"source_type\": \"local\", \"source\": \"{{}}\", \"profile\": \"{profile}\"}}, "
+        + "\"tags\": [{\"key\": \"mlflow.data.context\", \"value\": \"training\"}]}";
+
+    [Fact]
+    public async Task LogInputs_RefusesWhatMlflowRefuses_InItsWords_AndStoresNothingThen()
+    {
+        var runId = await NewRun();
+        var missing = await Post("/api/2.0/mlflow/runs/log-inputs", $"{{\"run_id\": \"{runId}\"}}", HttpStatusCode.BadRequest);
+        Assert.Equal("INVALID_PARAMETER_VALUE", missing["error_code"]!.GetValue<string>());
+        Assert.Contains("Missing value for required parameter 'datasets'", missing["message"]!.GetValue<string>());
+        var unknown = await Post("/api/2.0/mlflow/runs/log-inputs",
+            $"{{\"run_id\": \"0123456789abcdef0123456789abcdef\", \"datasets\": [{DatasetInput("train")}]}}", HttpStatusCode.NotFound);
+        Assert.Equal("RESOURCE_DOES_NOT_EXIST", unknown["error_code"]!.GetValue<string>());
+        // Checked by the server's store, not only by a client: a raw request with a 37-character digest.
+        var digest = await Post("/api/2.0/mlflow/runs/log-inputs",
+            $"{{\"run_id\": \"{runId}\", \"datasets\": [{DatasetInput("train")}, {DatasetInput("test", new string('d', 37))}]}}", HttpStatusCode.BadRequest);
+        Assert.Equal("INVALID_PARAMETER_VALUE", digest["error_code"]!.GetValue<string>());
+        Assert.Contains("Dataset digest exceeds the maximum length of 36", digest["message"]!.GetValue<string>());
+        var run = JsonNode.Parse(await _http.GetStringAsync($"/api/2.0/mlflow/runs/get?run_id={runId}"))!["run"]!;
+        Assert.Null(run["inputs"]?["dataset_inputs"]);
+        Assert.Empty(Assert.IsType<JsonObject>(await Post("/api/2.0/mlflow/runs/log-inputs", $"{{\"run_id\": \"{runId}\", \"datasets\": []}}")));
+    }
+
+    /// <summary>MLflow checks its 1 MB request limit on log-batch only; a dataset's profile alone may be 16 MB.</summary>
+    [Fact]
+    public async Task LogInputs_ABodyOverLogBatchsOneMegabyte_IsStored()
+    {
+        var runId = await NewRun();
+        var profile = new string('p', 1_500_000);
+        Assert.Empty(Assert.IsType<JsonObject>(await Post("/ajax-api/2.0/mlflow/runs/log-inputs",
+            $"{{\"run_id\": \"{runId}\", \"datasets\": [{DatasetInput("wide", profile: profile)}]}}")));
+        var run = JsonNode.Parse(await _http.GetStringAsync($"/api/2.0/mlflow/runs/get?run_id={runId}"))!["run"]!;
+        var input = run["inputs"]!["dataset_inputs"]![0]!;
+        Assert.Equal("wide", input["dataset"]!["name"]!.GetValue<string>());
+        Assert.Equal(profile.Length, input["dataset"]!["profile"]!.GetValue<string>().Length);
+        Assert.Equal("training", input["tags"]![0]!["value"]!.GetValue<string>());
     }
 }

@@ -13,11 +13,8 @@ namespace Qlib.Tracked.Tests.Server;
 /// in order, over real HTTP to the server on a fresh SQLite store, and its answer must be the recorded one field by
 /// field — run ids mapped to the ones this server made, server clock times (<c>creation_time</c>,
 /// <c>last_update_time</c>) left out, error bodies compared by <c>error_code</c> with equal HTTP statuses, downloads
-/// by their bytes' SHA-256.
-/// Two differences are deliberate and asserted as such: <c>runs/log-inputs</c> answers NOT_IMPLEMENTED (the stores
-/// record dataset inputs only when a whole run is imported), so the recorded run that logged one reads back without
-/// <c>dataset_inputs</c>; and renaming an experiment to a taken name answers RESOURCE_ALREADY_EXISTS (HTTP 400, as
-/// MLflow's file store answers it) where MLflow's SQL store let the database refuse it as BAD_REQUEST (HTTP 400).
+/// by their bytes' SHA-256. No exchange is exempt: the dataset input the workload logs reads back in its run and in
+/// searches, and renaming an experiment to a taken name answers BAD_REQUEST (HTTP 400) as MLflow's SQL store does.
 /// </summary>
 public sealed class ServerReplayTests : IDisposable
 {
@@ -55,12 +52,6 @@ public sealed class ServerReplayTests : IDisposable
             using var response = await _http.SendAsync(Request(exchange));
             var body = await response.Content.ReadAsByteArrayAsync();
             var where = $"#{exchange.Seq} {exchange.Method} {exchange.Path}";
-            if (exchange.Path.EndsWith("/runs/log-inputs", StringComparison.Ordinal))
-            {
-                Assert.Equal(501, (int)response.StatusCode);
-                Assert.Equal("NOT_IMPLEMENTED", JsonNode.Parse(body)!["error_code"]!.GetValue<string>());
-                continue;
-            }
             if ((int)response.StatusCode != exchange.Status)
             {
                 differences.Add($"{where}: HTTP {(int)response.StatusCode} vs recorded {exchange.Status}: {Encoding.UTF8.GetString(body)}");
@@ -75,8 +66,6 @@ public sealed class ServerReplayTests : IDisposable
             var ours = JsonNode.Parse(body);
             Learn(exchange.Response, ours);
             var recorded = Normalised(exchange.Response, toRecorded: false);
-            if (exchange.Path.EndsWith("/experiments/update", StringComparison.Ordinal) && recorded?["error_code"]?.GetValue<string>() == "BAD_REQUEST")
-                recorded["error_code"] = "RESOURCE_ALREADY_EXISTS";
             RecordedExchange.SameJson(recorded, Normalised(ours, toRecorded: true), where, differences);
         }
         Assert.Equal(230, exchanges.Count);
@@ -135,7 +124,6 @@ public sealed class ServerReplayTests : IDisposable
                 foreach (var (key, value) in o)
                 {
                     if (ServerClockFields.Contains(key) || (isError && key == "message")) continue;
-                    if (!toRecorded && key == "dataset_inputs") continue; // logged through runs/log-inputs, which is refused here
                     copy[key] = Normalised(value, toRecorded);
                 }
                 return copy;

@@ -31,7 +31,8 @@ public sealed class RestTrackingException : TrackingException
     /// <summary>Maps an MLflow error code (or, without one, the HTTP status) to ours.</summary>
     internal static ErrorCode MapCode(string? serverCode, HttpStatusCode status) => serverCode switch
     {
-        "INVALID_PARAMETER_VALUE" or "BAD_REQUEST" or "MALFORMED_REQUEST" or "INVALID_REQUEST" or "INVALID_STATE_TRANSITION" => ErrorCode.InvalidParameterValue,
+        "BAD_REQUEST" => ErrorCode.BadRequest,
+        "INVALID_PARAMETER_VALUE" or "MALFORMED_REQUEST" or "INVALID_REQUEST" or "INVALID_STATE_TRANSITION" => ErrorCode.InvalidParameterValue,
         "RESOURCE_ALREADY_EXISTS" => ErrorCode.ResourceAlreadyExists,
         "RESOURCE_DOES_NOT_EXIST" or "NOT_FOUND" => ErrorCode.ResourceDoesNotExist,
         "INVALID_STATE" => ErrorCode.InvalidState,

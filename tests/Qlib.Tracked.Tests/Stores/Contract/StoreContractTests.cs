@@ -144,10 +144,25 @@ public abstract class StoreContractTests : IDisposable
         Store.RenameExperiment(a, "a2");
         Assert.Equal("a2", Store.GetExperiment(a).Name);
         Assert.Null(Store.GetExperimentByName("a"));
-        Fails(ErrorCode.ResourceAlreadyExists, () => Store.RenameExperiment(a, "b"));
         Store.DeleteExperiment(a);
         Fails(ErrorCode.InvalidState, () => Store.RenameExperiment(a, "a3"));
         Fails(ErrorCode.InvalidParameterValue, () => Store.SetExperimentTag(a, "k", "v"));
+    }
+
+    /// <summary>
+    /// MLflow difference: renaming to a taken name is RESOURCE_ALREADY_EXISTS on the file store, BAD_REQUEST on the SQL
+    /// store (MLflow lets the UNIQUE constraint refuse it; the server answers both with HTTP 400). Nothing changes.
+    /// </summary>
+    [SkippableFact]
+    public void Difference_RenameToATakenName_SqlAnswersBadRequest()
+    {
+        var a = Store.CreateExperiment("a");
+        var b = Store.CreateExperiment("b");
+        var e = Fails(IsSql ? ErrorCode.BadRequest : ErrorCode.ResourceAlreadyExists, () => Store.RenameExperiment(a, "b"));
+        Assert.Equal(IsSql ? "BAD_REQUEST" : "RESOURCE_ALREADY_EXISTS", e.MlflowErrorCode);
+        Assert.Contains("'b'", e.Message);
+        Assert.Equal("a", Store.GetExperiment(a).Name);
+        Assert.Equal(b, Store.GetExperimentByName("b")!.ExperimentId);
     }
 
     [SkippableFact]
@@ -402,6 +417,97 @@ public abstract class StoreContractTests : IDisposable
         Assert.Equal(IsSql ? double.MaxValue : double.PositiveInfinity, metrics["pinf"].Value);
         Assert.Equal(IsSql ? -double.MaxValue : double.NegativeInfinity, metrics["ninf"].Value);
         Assert.Equal(IsSql ? double.MaxValue : double.PositiveInfinity, Store.GetMetricHistory(id, "pinf")[0].Value);
+    }
+
+    // ----- dataset inputs -----
+
+    private static DatasetInput Input(string name, string digest = "3efaaf32", string source = "{\"uri\": \"file:///data/train.npy\"}",
+        string? schema = "{\"mlflow_tensorspec\": {}}", string? profile = "{\"features_shape\": [3, 2]}", string context = "training") =>
+        new(new Dataset(name, digest, "local", source, schema, profile), new Dictionary<string, string> { ["mlflow.data.context"] = context });
+
+    private static DatasetInput[] Sorted(IEnumerable<DatasetInput> inputs) => [.. inputs.OrderBy(i => i.Dataset.Name, StringComparer.Ordinal)];
+
+    private static void SameInput(DatasetInput expected, DatasetInput actual)
+    {
+        Assert.Equal(expected.Dataset, actual.Dataset);
+        Assert.Equal(expected.Tags.OrderBy(t => t.Key, StringComparer.Ordinal), actual.Tags.OrderBy(t => t.Key, StringComparer.Ordinal));
+    }
+
+    [SkippableFact]
+    public void LogInputs_ReadBackThroughGetRunAndSearch_WhichFiltersOnDatasets()
+    {
+        var experimentId = Store.CreateExperiment("inputs");
+        var run = NewRun(experimentId, "with-inputs").Info.RunId;
+        var other = NewRun(experimentId, "without").Info.RunId;
+        var train = Input("train_ds");
+        var eval = Input("eval_ds", "0a1b2c3d", schema: null, profile: null, context: "eval");
+        Store.LogInputs(run, [train, eval]);
+
+        var read = Sorted(Store.GetRun(run).Inputs);
+        Assert.Equal(2, read.Length);
+        SameInput(eval, read[0]);
+        SameInput(train, read[1]);
+        Assert.Empty(Store.GetRun(other).Inputs);
+
+        var found = Store.SearchRuns([experimentId], "datasets.name = 'train_ds'", ViewType.ActiveOnly, 10, null, null).Items;
+        Assert.Equal([run], found.Select(r => r.Info.RunId));
+        Assert.Equal(2, found[0].Inputs.Count);
+        Assert.Equal(["with-inputs"], Names(experimentId, "datasets.context = 'eval'"));
+        Assert.Equal(["with-inputs"], Names(experimentId, "datasets.digest IN ('0a1b2c3d', 'ffff')"));
+        Assert.Empty(Names(experimentId, "datasets.name LIKE 'test%'"));
+        // A search returns whole runs, inputs included, whatever the filter names.
+        SameInput(train, Sorted(Store.SearchRuns([experimentId], "attributes.run_name = 'with-inputs'", ViewType.ActiveOnly, 10, null, null).Items[0].Inputs)[1]);
+    }
+
+    [SkippableFact]
+    public void LogInputs_TheSameDatasetAgain_IsStoredOnce_KeepingWhatWasLoggedFirst()
+    {
+        var experimentId = Store.CreateExperiment("dedup");
+        var first = NewRun(experimentId, "first").Info.RunId;
+        var second = NewRun(experimentId, "second").Info.RunId;
+        var original = Input("train_ds");
+        Store.LogInputs(first, [original, Input("train_ds", context: "eval")]);
+        Store.LogInputs(first, [Input("train_ds", source: "{\"uri\": \"elsewhere\"}", context: "eval")]);
+        SameInput(original, Assert.Single(Store.GetRun(first).Inputs));
+
+        // The experiment holds one dataset per name and digest: another run's input of it reads the first source,
+        // with its own tags; another digest is another dataset.
+        Store.LogInputs(second, [Input("train_ds", source: "{\"uri\": \"elsewhere\"}", context: "eval"), Input("train_ds", digest: "99999999")]);
+        var seen = Store.GetRun(second).Inputs.OrderBy(i => i.Dataset.Digest, StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, seen.Length);
+        Assert.Equal(original.Dataset, seen[0].Dataset);
+        Assert.Equal("eval", seen[0].Tags["mlflow.data.context"]);
+        Assert.Equal("99999999", seen[1].Dataset.Digest);
+
+        // Datasets belong to their experiment: the same name and digest elsewhere keeps its own source.
+        var elsewhere = NewRun(Store.CreateExperiment("dedup-2"), "elsewhere").Info.RunId;
+        var own = Input("train_ds", source: "{\"uri\": \"s3://bucket/train\"}");
+        Store.LogInputs(elsewhere, [own]);
+        SameInput(own, Assert.Single(Store.GetRun(elsewhere).Inputs));
+    }
+
+    [SkippableFact]
+    public void LogInputs_UnknownOrDeletedRunsAndFieldsOverMlflowsLimits_AreRefusedWritingNothing()
+    {
+        Fails(ErrorCode.ResourceDoesNotExist, () => Store.LogInputs("0123456789abcdef0123456789abcdef", [Input("train_ds")]));
+        var run = NewRun();
+        var id = run.Info.RunId;
+        var name = Fails(ErrorCode.InvalidParameterValue, () => Store.LogInputs(id, [Input("ok"), Input(new string('n', 501))]));
+        Assert.Contains("Dataset name exceeds the maximum length of 500", name.Message);
+        var digest = Fails(ErrorCode.InvalidParameterValue, () => Store.LogInputs(id, [Input("ok", digest: new string('d', 37))]));
+        Assert.Contains("Dataset digest exceeds the maximum length of 36", digest.Message);
+        var tag = Fails(ErrorCode.InvalidParameterValue, () => Store.LogInputs(id, [Input("ok", context: new string('c', 501))]));
+        Assert.Contains("InputTag value exceeds the maximum length of 500", tag.Message);
+        Assert.Empty(Store.GetRun(id).Inputs);
+        // At the limits, everything is stored.
+        var longest = Input(new string('n', 500), digest: new string('d', 36), context: new string('c', 500));
+        Store.LogInputs(id, [longest]);
+        SameInput(longest, Assert.Single(Store.GetRun(id).Inputs));
+
+        Store.DeleteRun(id);
+        var deleted = Fails(ErrorCode.InvalidParameterValue, () => Store.LogInputs(id, [Input("late")]));
+        Assert.Contains("must be in the 'active' state", deleted.Message);
+        Assert.Single(Store.GetRun(id).Inputs);
     }
 
     // ----- search -----

@@ -35,20 +35,16 @@ public sealed class RestReplayTests : IDisposable
     public void EveryRecordedExchange_IsSentAsThePythonClientSentIt_AndItsAnswerReadBack()
     {
         var exchanges = RecordedExchange.Load();
-        var driven = 0;
         for (var i = 0; i < exchanges.Count; i++)
         {
             var e = exchanges[i];
             var group = new List<RecordedExchange> { e };
-            if (e.Path == MlflowRoutes.LogInputs) continue; // the store interface has no log-inputs (inputs are imported whole)
             foreach (var x in group) _server.Expect(x);
             _server.Received.Clear();
             Drive(group);
             CompareRequests(group);
             _server.ClearExpected();
-            driven += group.Count;
         }
-        Assert.True(driven >= 225, $"only {driven} exchanges were replayed");
         Assert.True(_failures.Count == 0, string.Join("\n", _failures));
     }
 
@@ -168,6 +164,9 @@ public sealed class RestReplayTests : IDisposable
                     break;
                 case MlflowRoutes.SetTag:
                     _store.LogBatch(r!["run_id"]!.GetValue<string>(), [], [], [new RunTag(r["key"]!.GetValue<string>(), r["value"]!.GetValue<string>())]);
+                    break;
+                case MlflowRoutes.LogInputs:
+                    _store.LogInputs(r!["run_id"]!.GetValue<string>(), [.. r["datasets"]!.AsArray().Select(DatasetInput)]);
                     break;
                 case MlflowRoutes.GetMetricHistory:
                 {
@@ -340,6 +339,15 @@ public sealed class RestReplayTests : IDisposable
     private static Metric Metric(JsonNode? m) =>
         new(m!["key"]!.GetValue<string>(), RecordedExchange.Number(m["value"]!), m["timestamp"]!.GetValue<long>(), m["step"]?.GetValue<long>() ?? 0);
 
+    private static DatasetInput DatasetInput(JsonNode? input)
+    {
+        var d = input!["dataset"]!;
+        return new DatasetInput(
+            new Dataset(d["name"]!.GetValue<string>(), d["digest"]!.GetValue<string>(), d["source_type"]!.GetValue<string>(),
+                d["source"]!.GetValue<string>(), d["schema"]?.GetValue<string>(), d["profile"]?.GetValue<string>()),
+            (Tags(input["tags"]) ?? []).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal));
+    }
+
     private static List<RunTag>? Tags(JsonNode? tags) =>
         tags?.AsArray().Select(t => new RunTag(t!["key"]!.GetValue<string>(), t["value"]!.GetValue<string>())).ToList();
 
@@ -347,7 +355,8 @@ public sealed class RestReplayTests : IDisposable
     {
         "RESOURCE_DOES_NOT_EXIST" => ErrorCode.ResourceDoesNotExist,
         "RESOURCE_ALREADY_EXISTS" => ErrorCode.ResourceAlreadyExists,
-        "INVALID_PARAMETER_VALUE" or "BAD_REQUEST" => ErrorCode.InvalidParameterValue,
+        "INVALID_PARAMETER_VALUE" => ErrorCode.InvalidParameterValue,
+        "BAD_REQUEST" => ErrorCode.BadRequest,
         _ => ErrorCode.InternalError,
     };
 }
