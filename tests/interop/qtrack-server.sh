@@ -2,8 +2,9 @@
 # Interop of `qtrack server` with the REAL MLflow 2.12 Python client, checked by hand (CI replays
 # tests/Fixtures/mlflow-rest-reference against the server instead): starts `qtrack server` on a SQLite backend
 # (artifacts served through its proxy), runs tests/interop/qtrack_server_check.py with MLflow's own client against it
-# (a workload like the fixture's plus Qlib-style fluent logging, each read back and checked), then stops the server
-# with SIGTERM and checks it exits cleanly. BACKEND=file uses a folder store instead of SQLite; BACKEND=postgresql a
+# (a workload like the fixture's plus Qlib-style fluent logging and dataset inputs, each read back and checked), then
+# stops the server with SIGTERM, checks it exits cleanly, and has MLflow's own store (file, SQLAlchemy) read the dataset
+# inputs the server wrote (tests/interop/qtrack_inputs_readback.py). BACKEND=file uses a folder store instead of SQLite; BACKEND=postgresql a
 # throwaway PostgreSQL cluster (Debian's server binaries; run as root, the cluster runs as the postgres user).
 # Needs MLflow 2.12 from source (MLFLOW_SRC, default /opt/mlflow-src) and Debian's python3 with its packages
 # (reference/mlflow-backends.md §4); the client needs no PyPI module beyond those. Exits non-zero when any check fails.
@@ -58,7 +59,7 @@ curl -fsS "$uri/health" >/dev/null || { echo "qtrack server did not start:"; cat
 
 echo "== MLflow's Python client against qtrack server"
 status=0
-python "$repo/tests/interop/qtrack_server_check.py" "$uri" || status=$?
+BACKEND=${BACKEND:-sqlite} QTRACK_INPUTS_OUT="$work/inputs.json" python "$repo/tests/interop/qtrack_server_check.py" "$uri" || status=$?
 
 echo "== stop with SIGTERM"
 kill -TERM "$server_pid"
@@ -66,6 +67,12 @@ code=0
 wait "$server_pid" || code=$?
 server_pid=
 if [[ $code -eq 0 ]] && grep -q "qtrack server: stopped." "$work/server.out"; then echo "ok   server stopped cleanly"; else echo "FAIL server exit code $code"; status=1; fi
+if [[ -f "$work/inputs.json" ]]; then
+  echo "== MLflow's own store reads what qtrack server wrote (the server is stopped)"
+  python "$repo/tests/interop/qtrack_inputs_readback.py" "$backend" "$work/inputs.json" || status=1
+else
+  echo "FAIL the check script wrote no inputs to read back"; status=1
+fi
 echo "== server log: $(wc -l < "$work/server.log") request lines, e.g.:"
 head -3 "$work/server.log"
 grep -E " 5[0-9][0-9] " "$work/server.log" | head -5 || true

@@ -3,16 +3,24 @@
 A workload like the one that recorded tests/Fixtures/mlflow-rest-reference (experiments with tags, runs with params,
 tags and metric series, NaN/±inf, slash keys, unicode, a nested run, FAILED/KILLED runs, a deleted run, artifacts
 through the proxy, error cases) and Qlib-style logging (mlflow.log_metrics per step, log_params, set_tags,
-log_artifact, search_runs), each read back through the client and checked. Prints one line per check; exits 1 when
-any fails.
+log_artifact, search_runs), dataset inputs (mlflow.log_input of pandas datasets, MlflowClient.log_inputs, their
+errors), renaming to a taken name and /version, each read back through the client and checked. Prints one line per
+check; exits 1 when any fails. BACKEND (sqlite, file, postgresql) says which error code a taken name gets;
+QTRACK_INPUTS_OUT names a JSON file to write the logged inputs to, for qtrack_inputs_readback.py.
 """
+import json
 import math
 import os
+import re
 import sys
 import tempfile
+import urllib.request
 
 import mlflow
+import mlflow.data
+import pandas as pd
 from mlflow import MlflowClient
+from mlflow.entities import Dataset, DatasetInput, InputTag
 from mlflow.exceptions import MlflowException
 
 failures = []
@@ -33,6 +41,8 @@ def error_code(call):
 
 
 uri = sys.argv[1]
+backend = os.environ.get("BACKEND", "sqlite")
+inputs_out = os.environ.get("QTRACK_INPUTS_OUT")
 mlflow.set_tracking_uri(uri)
 client = MlflowClient(uri)
 print(f"MLflow {mlflow.__version__} client against {uri}")
@@ -150,6 +160,58 @@ with tempfile.TemporaryDirectory() as tmp:
     data = open(client.download_artifacts(qlib_run_id, "pred.pkl", tmp), "rb").read()
     check("binary artifact round trip", data == bytes(range(54)))
 check("run FINISHED by the context manager", qlib_run.info.status == "FINISHED")
+
+# ----- dataset inputs (runs/log-inputs) -----
+frame_train = pd.DataFrame({"feature": [0.1, 0.2, 0.3], "label": [1, 0, 1]})
+frame_valid = pd.DataFrame({"feature": [0.4, 0.5], "label": [0, 1]})
+train_ds = mlflow.data.from_pandas(frame_train, source="/data/csi300_train.parquet", name="csi300_train", targets="label")
+valid_ds = mlflow.data.from_pandas(frame_valid, source="/data/csi300_valid.parquet", name="csi300_valid", targets="label")
+with mlflow.start_run(run_name="qlib-inputs") as active:
+    mlflow.log_input(train_ds, context="training")
+    mlflow.log_input(train_ds, context="training")  # the same dataset again: stored once
+    mlflow.log_input(valid_ds, context="validation")
+    inputs_run_id = active.info.run_id
+logged = client.get_run(inputs_run_id).inputs.dataset_inputs
+by_name = {i.dataset.name: i for i in logged}
+check("log_input: two datasets, the repeated one once", sorted(by_name) == ["csi300_train", "csi300_valid"] and len(logged) == 2,
+      [(i.dataset.name, i.dataset.digest) for i in logged])
+expected_train = train_ds._to_mlflow_entity()
+got_train = by_name.get("csi300_train")
+check("log_input: dataset fields read back", got_train is not None and dict(got_train.dataset) == dict(expected_train),
+      got_train and (dict(got_train.dataset), dict(expected_train)))
+check("log_input: context tags", got_train is not None
+      and {t.key: t.value for t in got_train.tags} == {"mlflow.data.context": "training"}
+      and {t.key: t.value for t in by_name["csi300_valid"].tags} == {"mlflow.data.context": "validation"})
+found = mlflow.search_runs(experiment_names=["qlib_workflow"], filter_string="dataset.name = 'csi300_train'")
+check("search_runs on dataset.name", list(found["tags.mlflow.runName"]) == ["qlib-inputs"], list(found["tags.mlflow.runName"]))
+found = client.search_runs([active.info.experiment_id], "dataset.context = 'validation'")
+check("search_runs on dataset.context", [r.info.run_id for r in found] == [inputs_run_id])
+raw = client.create_run(active.info.experiment_id, run_name="raw-inputs")
+client.log_inputs(raw.info.run_id, [DatasetInput(Dataset(name="raw", digest="0a1b2c3d", source_type="local", source='{"uri": "/raw"}'),
+                                                 tags=[InputTag("mlflow.data.context", "eval")])])
+raw_inputs = client.get_run(raw.info.run_id).inputs.dataset_inputs
+# No schema or profile: absent from the JSON, which MLflow's client reads as "" (Dataset.from_proto), as from its own server.
+check("MlflowClient.log_inputs", [(i.dataset.name, i.dataset.schema, i.dataset.profile) for i in raw_inputs] == [("raw", "", "")],
+      [dict(i.dataset) for i in raw_inputs])
+too_long = DatasetInput(Dataset(name="raw", digest="d" * 37, source_type="local", source="{}"))
+check("log_inputs: digest over 36 refused", error_code(lambda: client.log_inputs(raw.info.run_id, [too_long])) == "INVALID_PARAMETER_VALUE")
+check("log_inputs: unknown run", error_code(lambda: client.log_inputs("0" * 32, raw_inputs)) == "RESOURCE_DOES_NOT_EXIST")
+client.delete_run(raw.info.run_id)
+check("log_inputs: deleted run", error_code(lambda: client.log_inputs(raw.info.run_id, raw_inputs)) == "INVALID_PARAMETER_VALUE")
+if inputs_out:
+    # For tests/interop/qtrack-server.sh: the store this server wrote is read back by MLflow itself afterwards.
+    with open(inputs_out, "w") as f:
+        json.dump({"run_id": inputs_run_id, "experiment_id": active.info.experiment_id,
+                   "inputs": [{"dataset": dict(i.dataset), "tags": {t.key: t.value for t in i.tags}} for i in logged]}, f)
+
+# ----- renaming to a taken name, /version -----
+taken = client.create_experiment("qlib_ref_taken")
+expected_code = "RESOURCE_ALREADY_EXISTS" if backend == "file" else "BAD_REQUEST"  # MLflow's file store vs its SQL store
+check(f"rename to a taken name is {expected_code}", error_code(lambda: client.rename_experiment(taken, "qlib_workflow")) == expected_code)
+check("the refused rename changed nothing", client.get_experiment(taken).name == "qlib_ref_taken")
+with urllib.request.urlopen(uri + "/version") as answer:
+    version = answer.read().decode()
+check("/version is a bare version string", re.fullmatch(r"\d+\.\d+\.\d+\S*", version) is not None, version)
 
 client.delete_experiment(exp_id)
 check("deleted experiment", client.get_experiment(exp_id).lifecycle_stage == "deleted")
