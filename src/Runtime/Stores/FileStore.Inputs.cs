@@ -26,6 +26,8 @@ public sealed partial class FileStore
     /// <c>inputs/&lt;md5(dataset id + run id)&gt;</c>: the ids MLflow's file store derives, so the same dataset is one
     /// folder per experiment and one input per run. Either one already there is kept as it is (MLflow's file store
     /// writes neither twice): the first source, schema and profile of a dataset, and the first tags of an input, stay.
+    /// Two writers logging the same new dataset at the same moment both write it whole (atomically), and one of
+    /// theirs stays — as with MLflow's file store; never a torn or duplicated one.
     /// </summary>
     private static void WriteInput(string experimentFolder, string runFolder, string runId, DatasetInput input)
     {
