@@ -60,6 +60,8 @@ if [[ " $halves " == *" file "* ]]; then
   stamp "ours, file store: --quick PerCallLogging BatchLogging RunCreation MetricHistory"
   ours --quick PerCallLogging.R_ PerCallLogging.Recorder_ BatchLogging.Client_ RunCreation.R_ RunCreation.Client_ \
     MetricHistory.Client_ | tee "$out/ours-file.log"
+  stamp "the file system alone: create + end's system calls (bench/filestore_create_end_bound.py)"
+  (cd "$out" && /usr/bin/python3 "$repo/bench/filestore_create_end_bound.py" "$QTRK_BENCH_DIR" 2000 ours) | tee "$out/bound-file.log"
   stamp "ours, file store: --search ${search_runs[*]}"
   ours --search "${search_runs[@]}" | tee "$out/ours-search.log"
 fi
