@@ -82,6 +82,15 @@ per_second("file", "buffered per-call `Recorder.LogMetric` (+ flush), calls/s", 
 per_second("file", "batched `TrackingClient.LogBatch`, points/s", ns(of, "Client_LogBatch"), mf.get("file_log_batch_points_per_s"), "`log_batch`", ("abs", 5_000_000))
 per_second("file", "`R.Start` + end, runs/s", ns(of, "R_StartEndRun"), mf.get("file_start_end_runs_per_s"), "`start_run` + `end_run`", 50)
 per_second("file", "`CreateRun` + `SetTerminated`, runs/s", ns(of, "Client_CreateTerminateRun"), mf.get("file_create_terminate_runs_per_s"), "`create_run` + `set_terminated`", 50)
+# The file system's floor for create + end (bench/filestore_create_end_bound.py, our calls with no code around them):
+# the most any implementation of MLflow's layout could reach on this disk in this sitting (bench/README.md, "Session 8").
+# run-anchors.sh measures it before and after ours; the faster is the better estimate of a floor.
+bounds = [float(line.split()[1]) for line in read("bound-file.log").splitlines() if line.startswith("bound_ours_runs_per_s ")]
+bound = max(bounds) if bounds else None
+mlflow_create = mf.get("file_create_terminate_runs_per_s")
+if bound is not None and mlflow_create is not None:
+    rows.append(("file", "create + end, the file system alone (`filestore_create_end_bound.py`), runs/s", f"{bound:,.0f}",
+                 f"{mlflow_create:,.1f} (`create_run` + `set_terminated`)", f"{bound / mlflow_create:,.1f}×", "(ceiling)", ""))
 history = ns(of, "Client_GetMetricHistory")
 milliseconds("file", "100,000-step history read", history / 1e6 if history else None, mf.get("file_get_metric_history_100k_ms"), ("ratio", 20))
 for runs in sorted(set(search) | {int(k.split("_")[2]) for k in mf if k.startswith("file_search_")}):

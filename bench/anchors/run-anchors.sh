@@ -57,9 +57,15 @@ if [[ " $halves " == *" file "* ]]; then
   done
   stamp "MLflow file store: log_metric, log_batch, start/end run, create/terminate run, history, search ${search_runs[*]}"
   mlflow mlflow_filestore_anchor.py "$out/mlflow-file" "${stores[@]}" | tee "$out/mlflow-file.log"
+  # The file system's floor for create + end, before and after ours (it moves with the disk's state minute by minute;
+  # ratios.py takes the faster of the two: a floor is the least the file system needs).
+  stamp "the file system alone: create + end's system calls (bench/filestore_create_end_bound.py)"
+  (cd "$out" && /usr/bin/python3 "$repo/bench/filestore_create_end_bound.py" "$QTRK_BENCH_DIR" 2000 ours) | tee "$out/bound-file.log"
   stamp "ours, file store: --quick PerCallLogging BatchLogging RunCreation MetricHistory"
   ours --quick PerCallLogging.R_ PerCallLogging.Recorder_ BatchLogging.Client_ RunCreation.R_ RunCreation.Client_ \
     MetricHistory.Client_ | tee "$out/ours-file.log"
+  stamp "the file system alone: create + end's system calls (bench/filestore_create_end_bound.py)"
+  (cd "$out" && /usr/bin/python3 "$repo/bench/filestore_create_end_bound.py" "$QTRK_BENCH_DIR" 2000 ours) | tee -a "$out/bound-file.log"
   stamp "ours, file store: --search ${search_runs[*]}"
   ours --search "${search_runs[@]}" | tee "$out/ours-search.log"
 fi

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Qlib.Tracked.Artifacts;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores.FileBacked;
+using Qlib.Tracked.Stores.FileBacked.Index;
 using Qlib.Tracked.Validation;
 
 namespace Qlib.Tracked.Stores;
@@ -92,11 +93,17 @@ public sealed partial class FileStore
         return found;
     }
 
+    /// <summary>
+    /// The active experiment <paramref name="experimentId"/> with its tags, or null (missing, unreadable, deleted). Its meta
+    /// comes from <see cref="TryCachedExperimentMeta"/> (one stat while meta.yaml is unchanged: R.Start looks its
+    /// experiment up on every run); the tags are read afresh, as a tag rewritten in place changes no stamp of the meta.
+    /// </summary>
     private ExperimentInfo? TryReadActiveExperiment(string experimentId)
     {
         var folder = Path.Combine(RootDirectory, experimentId);
-        var experiment = Directory.Exists(folder) ? ReadExperiment(folder, out _) : null;
-        return experiment?.LifecycleStage == LifecycleStage.Active ? experiment : null;
+        var meta = TryCachedExperimentMeta(folder, experimentId, forRead: true);
+        if (meta?.LifecycleStage != LifecycleStage.Active) return null;
+        return meta with { Tags = KeyValueFolder.ReadAll(Path.Combine(folder, StoreLayout.TagsFolder), (path, message) => Warn(path, message)) };
     }
 
     /// <inheritdoc/>
@@ -184,7 +191,13 @@ public sealed partial class FileStore
     private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
     private readonly ConcurrentDictionary<string, ExperimentMetaEntry> _experimentMetas = new(StringComparer.Ordinal);
 
-    private sealed record ExperimentMetaEntry(DateTime WriteTimeUtc, long Length, ExperimentInfo Info);
+    /// <param name="Stamp">meta.yaml's stamp when it was parsed.</param>
+    /// <param name="Settled">
+    /// The stamp was taken <see cref="FileStamp.SettleTime"/> or more after the write it shows, so any later rewrite carries
+    /// a later time (see <see cref="FileStamp"/>): only then may a read path (<see cref="GetExperimentByName"/>) trust it.
+    /// </param>
+    /// <param name="Info">The parse, without tags.</param>
+    private sealed record ExperimentMetaEntry(FileStamp Stamp, bool Settled, ExperimentInfo Info);
 
     /// <summary>
     /// The experiment's meta WITHOUT its tags, for run creation (which needs only the stage and artifact
@@ -192,18 +205,29 @@ public sealed partial class FileStore
     /// create costs one stat instead of a read, a YAML parse and a tags listing; every rewrite (rename,
     /// delete, restore) changes the stamp. Unusual cases take <see cref="GetExperiment"/>'s path.
     /// </summary>
-    private ExperimentInfo GetExperimentForRunCreation(string experimentId)
+    private ExperimentInfo GetExperimentForRunCreation(string experimentId) =>
+        TryCachedExperimentMeta(Path.Combine(RootDirectory, experimentId), experimentId, forRead: false)
+        ?? GetExperiment(experimentId); // reports the problem (missing, in the trash, unreadable) as GetExperiment does
+
+    /// <summary>
+    /// The meta of the experiment in <paramref name="folder"/> without its tags, parsed again only when meta.yaml's stamp
+    /// changed; null when it is missing or cannot be read or parsed (the caller reports that its own way).
+    /// <paramref name="forRead"/>: a read API's lookup, which reuses only a settled parse (reads otherwise parse afresh,
+    /// as <see cref="RunMetaCache"/> explains); run creation also reuses an unsettled one, as run metas' write paths do.
+    /// </summary>
+    private ExperimentInfo? TryCachedExperimentMeta(string folder, string experimentId, bool forRead)
     {
-        var folder = Path.Combine(RootDirectory, experimentId);
-        var stamp = new FileInfo(Path.Combine(folder, StoreLayout.MetaFile));
-        if (!stamp.Exists) return GetExperiment(experimentId);
-        if (_experimentMetas.TryGetValue(folder, out var entry) && entry.WriteTimeUtc == stamp.LastWriteTimeUtc && entry.Length == stamp.Length)
+        var statTime = DateTime.UtcNow; // before the stat: the settle test errs on the side of parsing again
+        // One statx (FileStamp), where a FileInfo made two system calls and three allocations on every run created.
+        var stamp = FileStamp.OfFile(folder, "", StoreLayout.MetaFile);
+        if (!stamp.Exists) return null;
+        if (_experimentMetas.TryGetValue(folder, out var entry) && entry.Stamp.Confirms(stamp) && (entry.Settled || !forRead))
             return entry.Info;
-        var text = AtomicFile.ReadTextWithRetry(stamp.FullName, out _); // a refused file takes GetExperiment's path, which reports it
+        var text = AtomicFile.ReadTextWithRetry(Path.Combine(folder, StoreLayout.MetaFile), out _);
         var info = text is null ? null : ExperimentMetaFile.Parse(text, experimentId, NoTags, out _);
-        if (info is null) return GetExperiment(experimentId); // reports the problem as GetExperiment does
+        if (info is null) return null;
         if (_experimentMetas.Count >= 4096) _experimentMetas.Clear();
-        _experimentMetas[folder] = new ExperimentMetaEntry(stamp.LastWriteTimeUtc, stamp.Length, info);
+        _experimentMetas[folder] = new ExperimentMetaEntry(stamp, stamp.Settled(statTime) == stamp, info);
         return info;
     }
 
@@ -262,6 +286,9 @@ public sealed partial class FileStore
         return ExperimentMetaFile.Parse(text, Path.GetFileName(folder), tags, out problem);
     }
 
-    private static void WriteExperimentMeta(string folder, ExperimentInfo experiment) =>
+    private void WriteExperimentMeta(string folder, ExperimentInfo experiment)
+    {
         AtomicFile.WriteAllText(Path.Combine(folder, StoreLayout.MetaFile), ExperimentMetaFile.Format(experiment, includeTags: true));
+        _experimentMetas.TryRemove(folder, out _); // this process's own rewrite never waits for the stamp to tell
+    }
 }

@@ -50,7 +50,7 @@ public sealed partial class FileStore
         foreach (var tag in tags) allTags[tag.Key] = tag.Value;
         allTags[RunNameTag] = name; // MLflow always records the name as a tag too
         foreach (var (key, value) in allTags) AtomicFile.WriteExact(StoreLayout.KeyPath(tagFolder, key), value);
-        WriteRunMeta(folder, info);
+        WriteRunMeta(folder, info, isNew: true);
         _runs.Remember(runId, folder);
         return new Run(info, new RunData(new Dictionary<string, Metric>(), new Dictionary<string, string>(), allTags), []);
     }
@@ -178,10 +178,11 @@ public sealed partial class FileStore
         return run;
     }
 
-    private void WriteRunMeta(string folder, RunInfo info)
+    private void WriteRunMeta(string folder, RunInfo info, bool isNew = false)
     {
         var path = Path.Combine(folder, StoreLayout.MetaFile);
-        AtomicFile.WriteAllText(path, RunMetaFile.Format(info));
+        if (isNew) AtomicFile.WriteNewText(path, RunMetaFile.Format(info));
+        else AtomicFile.WriteAllText(path, RunMetaFile.Format(info));
         _runMetas.Put(folder, FileStamp.OfFile(folder, "", StoreLayout.MetaFile), info);
     }
 

@@ -33,12 +33,39 @@ internal static partial class PyYamlWriter
     /// <summary>True when PyYAML's resolver would read the plain scalar as something other than a string.</summary>
     internal static bool ResolvesToNonString(string value) =>
         value.Length == 0
-        || BoolPattern().IsMatch(value)
+        || (MayResolve(value[0])
+            && (BoolPattern().IsMatch(value)
         || FloatPattern().IsMatch(value)
         || IntPattern().IsMatch(value)
         || NullPattern().IsMatch(value)
         || TimestampPattern().IsMatch(value)
-        || value == "<<" || value == "=";
+        || value == "<<" || value == "="));
+
+    /// <summary>
+    /// The first characters a non-empty match of the resolvers below can start with (booleans, numbers, null, dates,
+    /// merge and value keys): any other first character is a string without running them — most of a meta.yaml's values.
+    /// </summary>
+    private static bool MayResolve(char first) => first is (>= '0' and <= '9') or '-' or '+' or '.' or '~' or '<' or '='
+        or 'y' or 'Y' or 'n' or 'N' or 't' or 'T' or 'f' or 'F' or 'o' or 'O';
+
+    /// <summary>
+    /// True for a string PyYAML's <c>analyze_scalar</c> allows plain, in a block mapping, as key or value, that needs no
+    /// folding: ASCII letters, digits and <c>_ . / : -</c> only (no space to fold at, nothing outside printable ASCII),
+    /// not <c>-</c> alone (a sequence entry), not ending in <c>:</c> (a key indicator), not starting with <c>---</c> or
+    /// <c>...</c> (document markers). Ids, URIs, paths and status words are such strings; <see cref="Emitter"/> writes
+    /// them as they are, when they also read back as strings (<see cref="ResolvesToNonString"/>), without the analysis.
+    /// </summary>
+    internal static bool IsPlainAsciiWord(string text)
+    {
+        if (text.Length == 0 || text[^1] == ':' || text == "-"
+            || text.StartsWith("---", StringComparison.Ordinal) || text.StartsWith("...", StringComparison.Ordinal))
+            return false;
+        foreach (var c in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '/' or ':' or '-')) return false;
+        }
+        return true;
+    }
 
     // PyYAML's implicit resolvers (resolver.py). .NET's '$' matches before a final '\n', as Python's does.
     [GeneratedRegex("^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$", RegexOptions.CultureInvariant)]
@@ -135,6 +162,15 @@ internal static partial class PyYamlWriter
 
         private void WriteScalar(string text, bool simpleKey)
         {
+            if (IsPlainAsciiWord(text) && !ResolvesToNonString(text))
+            {
+                // What WritePlain writes for such a string, without building its code points.
+                if (!_whitespace) Append(" ");
+                Append(text);
+                _whitespace = false;
+                _indention = false;
+                return;
+            }
             var points = ToCodePoints(text);
             var analysis = ScalarAnalysis.Analyze(points);
             var style = ChooseStyle(text, analysis, simpleKey);
@@ -336,7 +372,7 @@ internal static partial class PyYamlWriter
         private void Append(string text)
         {
             _out.Append(text);
-            _column += text.Length; // only ASCII indicators and escapes go through here
+            _column += text.Length; // only ASCII goes through here: indicators, escapes, IsPlainAsciiWord strings
         }
 
         private void Append(int[] text, int start, int end)

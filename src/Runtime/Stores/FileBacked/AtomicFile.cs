@@ -14,6 +14,9 @@ internal static class AtomicFile
     /// <summary>Replaces the file whole through <see cref="AtomicReplace"/> (UTF-8, no BOM).</summary>
     public static void WriteAllText(string path, string text) => AtomicReplace.WriteAllBytes(path, Utf8NoBom.GetBytes(text));
 
+    /// <summary>As <see cref="WriteAllText"/>, for a file that does not exist yet (see <see cref="AtomicReplace.WriteAllBytes"/>).</summary>
+    public static void WriteNewText(string path, string text) => AtomicReplace.WriteAllBytes(path, Utf8NoBom.GetBytes(text), targetIsNew: true);
+
     /// <summary>
     /// The most a <c>meta.yaml</c> is read with: far above what MLflow writes (a run's is under 1 KiB; an experiment's
     /// grows with its tags, each value at most 5000 characters), so only a damaged or hostile file is over it.

@@ -20,7 +20,13 @@ internal static class AtomicReplace
 
     /// <summary>Replaces <paramref name="targetPath"/> with <paramref name="bytes"/> (not synced: see the remarks).</summary>
     /// <exception cref="DirectoryNotFoundException">The target's folder does not exist.</exception>
-    public static void WriteAllBytes(string targetPath, ReadOnlySpan<byte> bytes)
+    /// <param name="targetPath">The file to replace.</param>
+    /// <param name="bytes">Its new content.</param>
+    /// <param name="targetIsNew">
+    /// The target cannot exist yet (a meta.yaml in a run folder this call's caller has just made): the temp is renamed
+    /// in place directly, skipping the exchange <see cref="LinuxWrite.Replace"/> tries first, which would only fail.
+    /// </param>
+    public static void WriteAllBytes(string targetPath, ReadOnlySpan<byte> bytes, bool targetIsNew = false)
     {
         var temp = TempPathFor(targetPath);
         try
@@ -41,18 +47,21 @@ internal static class AtomicReplace
             TryDelete(temp);
             throw;
         }
-        Publish(temp, targetPath);
+        PublishTemp(temp, targetPath, targetIsNew);
     }
 
     /// <summary>
     /// Renames the finished <paramref name="tempPath"/> onto <paramref name="targetPath"/> (same folder), replacing it
     /// atomically; on failure the temp file is removed and the target keeps its old content.
     /// </summary>
-    public static void Publish(string tempPath, string targetPath)
+    public static void Publish(string tempPath, string targetPath) => PublishTemp(tempPath, targetPath, targetIsNew: false);
+
+    private static void PublishTemp(string tempPath, string targetPath, bool targetIsNew)
     {
         try
         {
-            if (LinuxWrite.IsSupported) LinuxWrite.Replace(tempPath, targetPath);
+            if (LinuxWrite.IsSupported && targetIsNew) LinuxWrite.RenameOntoNew(tempPath, targetPath);
+            else if (LinuxWrite.IsSupported) LinuxWrite.Replace(tempPath, targetPath);
             else File.Move(tempPath, targetPath, overwrite: true);
         }
         catch

@@ -87,6 +87,16 @@ internal static class LinuxWrite
         if (Rename(source, destination) != 0) throw ReplaceFailure(source, destination, Marshal.GetLastPInvokeError());
     }
 
+    /// <summary>
+    /// <c>rename(2)</c> of <paramref name="source"/> onto <paramref name="destination"/> (same folder), for a destination
+    /// that does not exist yet, where <see cref="Replace"/>'s exchange would only fail first (and when it does exist,
+    /// rename still replaces it atomically).
+    /// </summary>
+    public static void RenameOntoNew(string source, string destination)
+    {
+        if (Rename(source, destination) != 0) throw ReplaceFailure(source, destination, Marshal.GetLastPInvokeError());
+    }
+
     private static volatile bool s_exchangeSupported = true;
 
     private static IOException ReplaceFailure(string source, string destination, int errno) =>

@@ -20,7 +20,20 @@ internal static class TempFileNames
     /// listing trips on it.
     /// </summary>
     public static string ForReplace(string targetPath) =>
-        Path.Combine(Path.GetDirectoryName(targetPath)!, "." + Path.GetFileName(targetPath) + "." + Guid.NewGuid().ToString("N") + ".tmp");
+        Path.Combine(Path.GetDirectoryName(targetPath)!, "." + Path.GetFileName(targetPath) + "." + NextId() + ".tmp");
+
+    // A random half chosen once per process and a counter: unique names without reading the kernel's random source per
+    // name (a Guid costs a system call here, and every run end makes one of these names). Writers create the temp file
+    // exclusively, so even a collision of two processes' random halves could only fail a write, never mix two files.
+    private static readonly ulong ProcessPart = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+    private static long s_counter;
+
+    private static string NextId() =>
+        string.Create(IdLength, (ProcessPart, (ulong)Interlocked.Increment(ref s_counter)), static (chars, parts) =>
+        {
+            parts.Item1.TryFormat(chars, out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
+            parts.Item2.TryFormat(chars[16..], out _, "x16", System.Globalization.CultureInfo.InvariantCulture);
+        });
 
     /// <summary>True for a name <see cref="ForReplace"/> makes.</summary>
     public static bool IsReplaceTemp(string name)

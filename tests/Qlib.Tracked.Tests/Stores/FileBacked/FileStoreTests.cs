@@ -418,4 +418,46 @@ public sealed class FileStoreTests : IDisposable
         var customRepository = Assert.IsType<LocalArtifactRepository>(allowing.GetArtifactRepository(custom.Info.RunId));
         Assert.Equal(Path.Combine(elsewhere, custom.Info.RunId, "artifacts"), customRepository.LocalRoot);
     }
+
+    [Fact]
+    public void GetExperimentByName_AfterTheMetaSettled_SeesAnotherStoresRenameAndInPlaceTagRewrite()
+    {
+        // R.Start looks its experiment up by name on every run, so the meta's parse is reused once meta.yaml has been
+        // quiet for FileStamp.SettleTime; a rewrite by another process must still show on the next lookup.
+        var id = NewExperiment("exp-a");
+        _store.SetExperimentTag(id, "team", "alpha");
+        var meta = Path.Combine(_root, id, "meta.yaml");
+        File.SetLastWriteTimeUtc(meta, DateTime.UtcNow.AddMinutes(-5)); // settled: the next lookup may keep its parse
+        Assert.Equal("alpha", _store.GetExperimentByName("exp-a")!.Tags["team"]);
+        Assert.Equal("alpha", _store.GetExperimentByName("exp-a")!.Tags["team"]);
+
+        var other = new FileStore(_root); // another process: this store hears nothing of its writes
+        other.SetExperimentTag(id, "team", "gamma"); // same length, rewritten in place: meta.yaml's stamp is unchanged
+        Assert.Equal("gamma", _store.GetExperimentByName("exp-a")!.Tags["team"]);
+        other.RenameExperiment(id, "exp-b"); // same length, a new meta.yaml written now
+        Assert.Null(_store.GetExperimentByName("exp-a"));
+        Assert.Equal(id, _store.GetExperimentByName("exp-b")!.ExperimentId);
+        other.DeleteExperiment(id);
+        Assert.Null(_store.GetExperimentByName("exp-b"));
+    }
+
+    [Fact]
+    public void GetExperimentByName_ARecentMetaIsReadAgain_EvenWhenARewriteKeepsItsTimeAndLength()
+    {
+        // A rewrite within the file system's timestamp tick can keep meta.yaml's time and length; a parse taken less
+        // than FileStamp.SettleTime after the write is therefore never reused by a lookup.
+        var id = NewExperiment("exp-0");
+        _store.RenameExperiment(id, "exp-a"); // from now on each rename keeps the length (last_update_time is set)
+        var meta = Path.Combine(_root, id, "meta.yaml");
+        var recent = DateTime.UtcNow;
+        File.SetLastWriteTimeUtc(meta, recent);
+        Assert.Equal(id, _store.GetExperimentByName("exp-a")!.ExperimentId);
+        var length = new FileInfo(meta).Length;
+
+        new FileStore(_root).RenameExperiment(id, "exp-b"); // another process, a name of the same length
+        File.SetLastWriteTimeUtc(meta, recent); // what a rewrite in the same tick looks like
+        Assert.Equal(length, new FileInfo(meta).Length);
+        Assert.Null(_store.GetExperimentByName("exp-a"));
+        Assert.Equal(id, _store.GetExperimentByName("exp-b")!.ExperimentId);
+    }
 }
