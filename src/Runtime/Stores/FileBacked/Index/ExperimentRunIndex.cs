@@ -26,45 +26,30 @@ internal sealed class ExperimentRunIndex(string folder)
 
     public void ResetReadsSinceSave() => Interlocked.Exchange(ref _readsSinceSave, 0);
 
-    public bool Persisted { get; private set; }
+    /// <summary>When the index file was last loaded or saved; null while it has none.</summary>
+    public DateTime? SavedUtc { get; private set; }
 
-    public DateTime LastSaveUtc { get; private set; }
-
-    public void MarkPersisted()
-    {
-        Persisted = true;
-        LastSaveUtc = DateTime.UtcNow;
-    }
+    public void MarkPersisted() => SavedUtc = DateTime.UtcNow;
 
     public enum Watch { None, On, Refused }
 
     private volatile Watch _watchState;
-    private int _verifiedSearches, _listingEvents, _listingEventsSeen, _listingEpochSeen;
+    private int _verifiedSearches;
 
     /// <summary>Set under the watcher's lock.</summary>
     public Watch WatchState { get => _watchState; set => _watchState = value; }
 
     public int CountVerifiedSearch() => Interlocked.Increment(ref _verifiedSearches);
 
-    public void CountListingEvent() => Interlocked.Increment(ref _listingEvents);
-
-    /// <summary>The experiment folder's watch descriptor (-1: none); changed under the watcher's lock.</summary>
-    public int WatchDescriptor { get; set; } = -1;
-
     /// <summary>Re-lists the experiment folder when its stamp changed; returns the entries to check (a snapshot).</summary>
     public RunIndexEntry[] RefreshListing(RunWatcher? watcher = null)
     {
         lock (Sync)
         {
-            // Read before the stat: an event raised after it lists the folder again next time.
-            var events = Volatile.Read(ref _listingEvents);
-            var epoch = watcher?.Epoch ?? 0;
             var statTime = DateTime.UtcNow;
             var stamp = FileStamp.OfFolder(Folder);
-            if (!ListingStamp.Confirms(stamp) || events != _listingEventsSeen || epoch != _listingEpochSeen)
+            if (!ListingStamp.Confirms(stamp))
             {
-                _listingEventsSeen = events;
-                _listingEpochSeen = epoch;
                 var next = new Dictionary<string, RunIndexEntry>(Entries.Count, StringComparer.Ordinal);
                 var added = 0;
                 if (stamp.Exists)
