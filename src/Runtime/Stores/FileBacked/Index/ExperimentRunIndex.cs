@@ -108,33 +108,32 @@ internal sealed class ExperimentRunIndex(string folder)
     public List<IndexedRun> Matching(ViewType viewType, RunFilter filter, RunOrdering ordering, RunIndexContext context,
         int parallelism, RunWatcher? watcher = null)
     {
-        var (entries, stages, results) = Check(viewType, filter, ordering, context, parallelism, build: true, watcher);
+        var (_, results) = Check(viewType, filter, ordering, context, parallelism, build: true, watcher);
         var runs = new List<IndexedRun>();
-        for (var i = 0; i < entries.Length; i++)
+        foreach (var result in results!)
         {
-            if (results![i] is { } run) runs.Add(run);
+            if (result is { } run) runs.Add(run);
         }
-        WarnAboutNonRuns(entries, stages, context);
         return runs;
     }
 
     /// <summary>Active and deleted runs, checked as a search checks them.</summary>
     public (int Active, int Deleted) CountByStage(RunIndexContext context, int parallelism, RunWatcher? watcher = null)
     {
-        var (entries, stages, _) = Check(ViewType.All, RunFilter.MatchAll, RunOrdering.Natural, context, parallelism, build: false, watcher);
+        var (stages, _) = Check(ViewType.All, RunFilter.MatchAll, RunOrdering.Natural, context, parallelism, build: false, watcher);
         int active = 0, deleted = 0;
         foreach (var stage in stages)
         {
             if (stage == RunStage.Active) active++;
             else if (stage == RunStage.Deleted) deleted++;
         }
-        WarnAboutNonRuns(entries, stages, context);
         return (active, deleted);
     }
 
     private enum RunStage : byte { NotARun, Active, Deleted }
 
-    private (RunIndexEntry[] Entries, RunStage[] Stages, IndexedRun?[]? Results) Check(ViewType viewType, RunFilter filter, RunOrdering ordering,
+    // Non-runs are reported once every run is checked, in folder order.
+    private (RunStage[] Stages, IndexedRun?[]? Results) Check(ViewType viewType, RunFilter filter, RunOrdering ordering,
         RunIndexContext context, int parallelism, bool build, RunWatcher? watcher)
     {
         var listingStats = FileStamp.StatsOnThisThread;
@@ -194,11 +193,10 @@ internal sealed class ExperimentRunIndex(string folder)
             Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, range => CheckRange(range.Item1, range.Item2));
         }
         else CheckRange(0, entries.Length);
-
-        return (entries, stages, results);
+        WarnAboutNonRuns(entries, stages, context);
+        return (stages, results);
     }
 
-    // In folder order, whatever thread checked them.
     private void WarnAboutNonRuns(RunIndexEntry[] entries, RunStage[] stages, RunIndexContext context)
     {
         for (var i = 0; i < entries.Length; i++)

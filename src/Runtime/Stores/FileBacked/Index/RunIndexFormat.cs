@@ -154,24 +154,18 @@ internal static class RunIndexFormat
         private readonly List<string> _keyList = [];
         private readonly Dictionary<string, int> _strings = new(StringComparer.Ordinal);
         private readonly List<string> _stringList = [];
-        private long _stringChars;
 
-        public long EstimatedBytes => _stringChars * 2 + 4L * _stringList.Count + 16L * _keyList.Count;
+        public long EstimatedBytes => _stringList.Sum(s => 2L * s.Length + 4) + 16L * _keyList.Count;
 
-        public int KeyId(string key)
+        public int KeyId(string key) => Number(_keys, _keyList, key);
+
+        public int StringId(string text) => Number(_strings, _stringList, text);
+
+        private static int Number(Dictionary<string, int> ids, List<string> list, string text)
         {
-            if (_keys.TryGetValue(key, out var id)) return id;
-            _keys[key] = id = _keyList.Count;
-            _keyList.Add(key);
-            return id;
-        }
-
-        public int StringId(string text)
-        {
-            if (_strings.TryGetValue(text, out var id)) return id;
-            _strings[text] = id = _stringList.Count;
-            _stringList.Add(text);
-            _stringChars += text.Length;
+            if (ids.TryGetValue(text, out var id)) return id;
+            ids[text] = id = list.Count;
+            list.Add(text);
             return id;
         }
 
