@@ -10,7 +10,15 @@ internal sealed record CheckedKeys(string[] Metrics, string[] Tags, bool ParamsC
     public static CheckedKeys? From(EntryFacts facts) =>
         facts.CheckedMetrics.Count == 0 && facts.CheckedTags.Count == 0 && !facts.ParamsChecked && facts.InputsIfRead is null
             ? null
-            : new CheckedKeys([.. facts.CheckedMetrics.Select(c => c.Key)], [.. facts.CheckedTags.Select(c => c.Key)], facts.ParamsChecked, facts.InputsIfRead);
+            : new CheckedKeys(KeysOf(facts.CheckedMetrics), KeysOf(facts.CheckedTags), facts.ParamsChecked, facts.InputsIfRead);
+
+    private static string[] KeysOf<T>(List<(string Key, bool Found, T Value)> checks)
+    {
+        if (checks.Count == 0) return [];
+        var keys = new string[checks.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = checks[i].Key;
+        return keys;
+    }
 }
 
 /// <summary>
