@@ -25,7 +25,7 @@ public sealed class AtomicWriteStream : TempFileWriteStream
     {
         // The final rename would put a regular file in place of a device or pipe (as root, `--out /dev/full` would
         // replace the device): refuse before anything is written.
-        if (Stores.FileBacked.Index.LinuxStat.IsSpecialFile(targetPath))
+        if (Interop.LinuxStat.IsSpecialFile(targetPath))
             throw TrackingException.InvalidParameter(
                 $"Cannot write '{targetPath}': it is a pipe, socket or device, not a file, and writing replaces the file at that path whole.");
         return AtomicReplace.TempPathFor(Path.GetFullPath(targetPath));

@@ -1,4 +1,5 @@
-using Qlib.Tracked.Stores.FileBacked.Index;
+using Qlib.Tracked.Interop;
+using Qlib.Tracked.Stores.FileBacked;
 
 namespace Qlib.Tracked.Tests.Stores;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Qlib.Tracked.Entities;
 using Qlib.Tracked.Stores;
+using Qlib.Tracked.Stores.FileBacked;
 using Qlib.Tracked.Stores.FileBacked.Index;
 
 namespace Qlib.Tracked.Tests.Stores;
@@ -163,16 +164,10 @@ public sealed class RunIndexFormatTests : IDisposable
                 ParamFolders = template.ParamFolders,
                 TagFolders = template.TagFolders,
             };
-            var metrics = new KeyedFiles<Metric>();
             for (var i = 0; i < template.Metrics.Count; i++)
-                metrics.Set(template.Metrics.KeyAt(i), template.Metrics.ValueAt(i) with { Value = n + i * 0.5 }, template.Metrics.StampAt(i));
-            entry.Metrics = metrics;
-            var parameters = new KeyedFiles<string>();
-            for (var i = 0; i < template.Params.Count; i++) parameters.Set(template.Params.KeyAt(i), template.Params.ValueAt(i) + n, template.Params.StampAt(i));
-            entry.Params = parameters;
-            var tags = new KeyedFiles<string>();
-            for (var i = 0; i < template.Tags.Count; i++) tags.Set(template.Tags.KeyAt(i), template.Tags.ValueAt(i), template.Tags.StampAt(i));
-            entry.Tags = tags;
+                entry.Metrics.Set(template.Metrics.KeyAt(i), template.Metrics.ValueAt(i) with { Value = n + i * 0.5 }, template.Metrics.StampAt(i));
+            for (var i = 0; i < template.Params.Count; i++) entry.Params.Set(template.Params.KeyAt(i), template.Params.ValueAt(i) + n, template.Params.StampAt(i));
+            for (var i = 0; i < template.Tags.Count; i++) entry.Tags.Set(template.Tags.KeyAt(i), template.Tags.ValueAt(i), template.Tags.StampAt(i));
             entries[name] = entry;
         }
         large.Entries = entries;

@@ -60,7 +60,7 @@ internal static class AtomicFile
     {
         text = null;
         refused = null;
-        if (Index.LinuxStat.IsSpecialFile(path))
+        if (Interop.LinuxStat.IsSpecialFile(path))
         {
             refused = SpecialFileRefusal;
             return false;

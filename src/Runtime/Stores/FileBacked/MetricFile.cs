@@ -171,7 +171,7 @@ internal static class MetricFile
     /// </summary>
     public static MetricPoints ReadHistory(string path, string key, Action<int, string>? onBadLine)
     {
-        if (Index.LinuxStat.IsSpecialFile(path))
+        if (Interop.LinuxStat.IsSpecialFile(path))
         {
             onBadLine?.Invoke(0, $"Metric '{key}' is unreadable; {AtomicFile.SpecialFileRefusal}");
             return new MetricPoints();

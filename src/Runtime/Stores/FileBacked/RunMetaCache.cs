@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Qlib.Tracked.Entities;
-using Qlib.Tracked.Stores.FileBacked.Index;
 
 namespace Qlib.Tracked.Stores.FileBacked;
 

@@ -26,45 +26,30 @@ internal sealed class ExperimentRunIndex(string folder)
 
     public void ResetReadsSinceSave() => Interlocked.Exchange(ref _readsSinceSave, 0);
 
-    public bool Persisted { get; private set; }
+    /// <summary>When the index file was last loaded or saved; null while it has none.</summary>
+    public DateTime? SavedUtc { get; private set; }
 
-    public DateTime LastSaveUtc { get; private set; }
-
-    public void MarkPersisted()
-    {
-        Persisted = true;
-        LastSaveUtc = DateTime.UtcNow;
-    }
+    public void MarkPersisted() => SavedUtc = DateTime.UtcNow;
 
     public enum Watch { None, On, Refused }
 
     private volatile Watch _watchState;
-    private int _verifiedSearches, _listingEvents, _listingEventsSeen, _listingEpochSeen;
+    private int _verifiedSearches;
 
     /// <summary>Set under the watcher's lock.</summary>
     public Watch WatchState { get => _watchState; set => _watchState = value; }
 
     public int CountVerifiedSearch() => Interlocked.Increment(ref _verifiedSearches);
 
-    public void CountListingEvent() => Interlocked.Increment(ref _listingEvents);
-
-    /// <summary>The experiment folder's watch descriptor (-1: none); changed under the watcher's lock.</summary>
-    public int WatchDescriptor { get; set; } = -1;
-
     /// <summary>Re-lists the experiment folder when its stamp changed; returns the entries to check (a snapshot).</summary>
     public RunIndexEntry[] RefreshListing(RunWatcher? watcher = null)
     {
         lock (Sync)
         {
-            // Read before the stat: an event raised after it lists the folder again next time.
-            var events = Volatile.Read(ref _listingEvents);
-            var epoch = watcher?.Epoch ?? 0;
             var statTime = DateTime.UtcNow;
             var stamp = FileStamp.OfFolder(Folder);
-            if (!ListingStamp.Confirms(stamp) || events != _listingEventsSeen || epoch != _listingEpochSeen)
+            if (!ListingStamp.Confirms(stamp))
             {
-                _listingEventsSeen = events;
-                _listingEpochSeen = epoch;
                 var next = new Dictionary<string, RunIndexEntry>(Entries.Count, StringComparer.Ordinal);
                 var added = 0;
                 if (stamp.Exists)
@@ -123,33 +108,32 @@ internal sealed class ExperimentRunIndex(string folder)
     public List<IndexedRun> Matching(ViewType viewType, RunFilter filter, RunOrdering ordering, RunIndexContext context,
         int parallelism, RunWatcher? watcher = null)
     {
-        var (entries, stages, results) = Check(viewType, filter, ordering, context, parallelism, build: true, watcher);
+        var (_, results) = Check(viewType, filter, ordering, context, parallelism, build: true, watcher);
         var runs = new List<IndexedRun>();
-        for (var i = 0; i < entries.Length; i++)
+        foreach (var result in results!)
         {
-            if (results![i] is { } run) runs.Add(run);
+            if (result is { } run) runs.Add(run);
         }
-        WarnAboutNonRuns(entries, stages, context);
         return runs;
     }
 
     /// <summary>Active and deleted runs, checked as a search checks them.</summary>
     public (int Active, int Deleted) CountByStage(RunIndexContext context, int parallelism, RunWatcher? watcher = null)
     {
-        var (entries, stages, _) = Check(ViewType.All, RunFilter.MatchAll, RunOrdering.Natural, context, parallelism, build: false, watcher);
+        var (stages, _) = Check(ViewType.All, RunFilter.MatchAll, RunOrdering.Natural, context, parallelism, build: false, watcher);
         int active = 0, deleted = 0;
         foreach (var stage in stages)
         {
             if (stage == RunStage.Active) active++;
             else if (stage == RunStage.Deleted) deleted++;
         }
-        WarnAboutNonRuns(entries, stages, context);
         return (active, deleted);
     }
 
     private enum RunStage : byte { NotARun, Active, Deleted }
 
-    private (RunIndexEntry[] Entries, RunStage[] Stages, IndexedRun?[]? Results) Check(ViewType viewType, RunFilter filter, RunOrdering ordering,
+    // Non-runs are reported once every run is checked, in folder order.
+    private (RunStage[] Stages, IndexedRun?[]? Results) Check(ViewType viewType, RunFilter filter, RunOrdering ordering,
         RunIndexContext context, int parallelism, bool build, RunWatcher? watcher)
     {
         var listingStats = FileStamp.StatsOnThisThread;
@@ -209,11 +193,10 @@ internal sealed class ExperimentRunIndex(string folder)
             Parallel.ForEach(ranges, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, range => CheckRange(range.Item1, range.Item2));
         }
         else CheckRange(0, entries.Length);
-
-        return (entries, stages, results);
+        WarnAboutNonRuns(entries, stages, context);
+        return (stages, results);
     }
 
-    // In folder order, whatever thread checked them.
     private void WarnAboutNonRuns(RunIndexEntry[] entries, RunStage[] stages, RunIndexContext context)
     {
         for (var i = 0; i < entries.Length; i++)

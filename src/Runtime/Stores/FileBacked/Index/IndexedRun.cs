@@ -4,31 +4,20 @@ using Qlib.Tracked.Stores.Search;
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
 /// <summary>What a query's filter and ordering checked of one run, so completing it does not check those keys again.</summary>
-internal sealed class CheckedKeys(
-    (string Key, bool Found, Metric Value)[] metrics,
-    (string Key, bool Found, string Value)[] tags,
-    bool paramsChecked,
-    IReadOnlyList<DatasetInput>? inputs)
+internal sealed record CheckedKeys(string[] Metrics, string[] Tags, bool ParamsChecked, IReadOnlyList<DatasetInput>? Inputs)
 {
-    public bool ParamsChecked => paramsChecked;
-    public IReadOnlyList<DatasetInput>? Inputs => inputs;
-
-    public bool HasMetric(string key) => Contains(metrics, key);
-    public bool HasTag(string key) => Contains(tags, key);
-
     /// <summary>A copy of what <paramref name="facts"/> checked; null when it checked nothing (no allocation per run).</summary>
     public static CheckedKeys? From(EntryFacts facts) =>
         facts.CheckedMetrics.Count == 0 && facts.CheckedTags.Count == 0 && !facts.ParamsChecked && facts.InputsIfRead is null
             ? null
-            : new CheckedKeys([.. facts.CheckedMetrics], [.. facts.CheckedTags], facts.ParamsChecked, facts.InputsIfRead);
+            : new CheckedKeys(KeysOf(facts.CheckedMetrics), KeysOf(facts.CheckedTags), facts.ParamsChecked, facts.InputsIfRead);
 
-    private static bool Contains<T>((string Key, bool Found, T Value)[] keys, string key)
+    private static string[] KeysOf<T>(List<(string Key, bool Found, T Value)> checks)
     {
-        foreach (var k in keys)
-        {
-            if (string.Equals(k.Key, key, StringComparison.Ordinal)) return true;
-        }
-        return false;
+        if (checks.Count == 0) return [];
+        var keys = new string[checks.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = checks[i].Key;
+        return keys;
     }
 }
 
@@ -60,8 +49,8 @@ internal readonly record struct IndexedRun(ExperimentRunIndex Owner, RunIndexEnt
                 var reads = 0;
                 if (Checked is not { ParamsChecked: true }) reads += Entry.RefreshParams(runFolder, context);
                 var checkedKeys = Checked;
-                reads += Entry.RefreshMutable(metrics: true, runFolder, context, key => checkedKeys?.HasMetric(key) == true);
-                reads += Entry.RefreshMutable(metrics: false, runFolder, context, key => checkedKeys?.HasTag(key) == true);
+                reads += Entry.RefreshMutable(metrics: true, runFolder, context, key => checkedKeys?.Metrics.Contains(key) == true);
+                reads += Entry.RefreshMutable(metrics: false, runFolder, context, key => checkedKeys?.Tags.Contains(key) == true);
                 Owner.CountReads(reads);
             }
             var data = new RunData(Entry.Metrics.ToDictionary(), Entry.Params.ToDictionary(), Entry.Tags.ToDictionary());

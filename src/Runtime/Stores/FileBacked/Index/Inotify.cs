@@ -11,7 +11,7 @@ internal static class Inotify
 {
     public const uint InModify = 0x2, InAttrib = 0x4, InCloseWrite = 0x8, InMovedFrom = 0x40, InMovedTo = 0x80,
         InCreate = 0x100, InDelete = 0x200, InDeleteSelf = 0x400, InMoveSelf = 0x800;
-    public const uint InQueueOverflow = 0x4000, InIgnored = 0x8000, InIsDir = 0x40000000, InOnlyDir = 0x1000000;
+    public const uint InQueueOverflow = 0x4000, InIgnored = 0x8000, InOnlyDir = 0x1000000;
 
     /// <summary>Everything that can change what a folder (or a file directly in it) holds, plus the folder's own removal.</summary>
     public const uint ChangeMask = InModify | InAttrib | InCloseWrite | InMovedFrom | InMovedTo | InCreate | InDelete | InDeleteSelf | InMoveSelf | InOnlyDir;
@@ -37,22 +37,16 @@ internal static class Inotify
 
     public static void RemoveWatch(InotifyHandle handle, int wd) => Libc.InotifyRmWatch(handle, wd);
 
-    /// <summary>Bytes read into <paramref name="buffer"/>, or -errno (-EAGAIN: the queue is empty).</summary>
+    /// <summary>
+    /// Bytes read into <paramref name="buffer"/>, or -errno (-EAGAIN: the queue is empty). The caller holds the watcher's
+    /// lock, which closing the handle takes too: the descriptor cannot be closed (and reused) during the read.
+    /// </summary>
     public static unsafe int Read(InotifyHandle handle, byte[] buffer)
     {
-        var added = false;
-        try
+        fixed (byte* p = buffer)
         {
-            handle.DangerousAddRef(ref added);
-            fixed (byte* p = buffer)
-            {
-                var n = Libc.Read((int)handle.DangerousGetHandle(), p, (nuint)buffer.Length);
-                return n >= 0 ? (int)n : -Marshal.GetLastPInvokeError();
-            }
-        }
-        finally
-        {
-            if (added) handle.DangerousRelease();
+            var n = Libc.Read((int)handle.DangerousGetHandle(), p, (nuint)buffer.Length);
+            return n >= 0 ? (int)n : -Marshal.GetLastPInvokeError();
         }
     }
 }

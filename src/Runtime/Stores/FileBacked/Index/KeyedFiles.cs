@@ -1,3 +1,5 @@
+using Qlib.Tracked.Entities;
+
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
 /// <summary>
@@ -13,6 +15,9 @@ internal sealed class KeyedFiles<T>(int capacity = 0)
     private FileStamp[] _stamps = capacity == 0 ? [] : new FileStamp[capacity];
 
     public int Count { get; private set; }
+
+    /// <summary>Keys it holds without growing (what a decoder sized it for).</summary>
+    public int Capacity => _keys.Length;
 
     public string KeyAt(int i) => _keys[CheckIndex(i)];
 
@@ -75,4 +80,27 @@ internal sealed class KeyedFiles<T>(int capacity = 0)
 
     // The arrays are larger than Count: an index past it must throw, not read a removed or unused slot.
     private int CheckIndex(int i) => (uint)i < (uint)Count ? i : throw new ArgumentOutOfRangeException(nameof(i), i, $"only {Count} keys");
+}
+
+/// <summary>Reads the value of one keyed file; false when the file is gone or holds no value (an empty metric file).</summary>
+internal delegate bool KeyedFileReader<T>(string path, string key, Action<string, string> warn, out T value);
+
+/// <summary>The two kinds of keyed file: a metric's latest point, a param's or tag's exact text.</summary>
+internal static class KeyedFileReaders
+{
+    public static readonly KeyedFileReader<Metric> LatestMetric = (string path, string key, Action<string, string> warn, out Metric value) =>
+    {
+        var history = MetricFile.ReadHistory(path, key, (line, reason) => warn(path, $"Skipped line {line}: {reason}."));
+        var latest = MetricFile.Latest(history);
+        value = latest.GetValueOrDefault();
+        return latest.HasValue;
+    };
+
+    public static readonly KeyedFileReader<string> ExactText = (string path, string key, Action<string, string> warn, out string value) =>
+    {
+        var read = AtomicFile.TryReadExact(path, AtomicFile.MaxValueBytes, out var text, out var refused);
+        if (!read && refused is not null) warn(path, $"Skipped the value of '{key}': {refused}.");
+        value = read ? text! : null!;
+        return read;
+    };
 }

@@ -66,9 +66,9 @@ internal sealed class RunIndex(RunIndexContext context, RunWatcher? watcher = nu
         int count;
         lock (index.Sync) count = index.Entries.Count;
         var behind = index.ReadsSinceSave;
-        var due = !index.Persisted
+        var due = index.SavedUtc is not { } saved
             ? count > 0
-            : behind > 0 && (behind * ResaveFraction >= count || DateTime.UtcNow - index.LastSaveUtc >= ResaveAfter);
+            : behind > 0 && (behind * ResaveFraction >= count || DateTime.UtcNow - saved >= ResaveAfter);
         if (!due) return;
         index.ResetReadsSinceSave();
         if (RunIndexFile.TrySave(index)) index.MarkPersisted();

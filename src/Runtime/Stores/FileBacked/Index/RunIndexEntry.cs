@@ -11,8 +11,6 @@ namespace Qlib.Tracked.Stores.FileBacked.Index;
 /// </summary>
 internal sealed class RunIndexEntry(string folderName)
 {
-    public const string RunNameTag = "mlflow.runName";
-
     public string FolderName { get; } = folderName;
 
     private string? _path;
@@ -51,23 +49,11 @@ internal sealed class RunIndexEntry(string folderName)
     }
 
     // The key sets are created without the lock (a search hands them to its lazy runs); the first one published wins.
-    public KeyedFiles<Metric> Metrics
-    {
-        get => _metrics ?? Publish(ref _metrics, _image is { } image ? RunIndexFormat.DecodeMetrics(image, _blockAt) : new());
-        set => _metrics = value;
-    }
+    public KeyedFiles<Metric> Metrics => _metrics ?? Publish(ref _metrics, _image is { } image ? RunIndexFormat.DecodeMetrics(image, _blockAt) : new());
 
-    public KeyedFiles<string> Params
-    {
-        get => _params ?? Publish(ref _params, _image is { } image ? RunIndexFormat.DecodeTexts(image, _blockAt, tags: false) : new());
-        set => _params = value;
-    }
+    public KeyedFiles<string> Params => _params ?? Publish(ref _params, _image is { } image ? RunIndexFormat.DecodeTexts(image, _blockAt, tags: false) : new());
 
-    public KeyedFiles<string> Tags
-    {
-        get => _tags ?? Publish(ref _tags, _image is { } image ? RunIndexFormat.DecodeTexts(image, _blockAt, tags: true) : new());
-        set => _tags = value;
-    }
+    public KeyedFiles<string> Tags => _tags ?? Publish(ref _tags, _image is { } image ? RunIndexFormat.DecodeTexts(image, _blockAt, tags: true) : new());
 
     private static KeyedFiles<T> Publish<T>(ref KeyedFiles<T>? field, KeyedFiles<T> created) =>
         Interlocked.CompareExchange(ref field, created, null) ?? created;
@@ -127,7 +113,7 @@ internal sealed class RunIndexEntry(string folderName)
         if (Info is not null && !NameFromMeta)
         {
             // The name lives in a tag file that can change without touching meta.yaml.
-            var name = TryGet(Tags, runFolder, StoreLayout.TagsFolder, RunNameTag, KeyedFileReaders.ExactText, context, ref reads, out var tag) ? tag : "";
+            var name = TryGet(Tags, runFolder, StoreLayout.TagsFolder, SourceCapture.RunNameTag, KeyedFileReaders.ExactText, context, ref reads, out var tag) ? tag : "";
             if (name != Info.RunName) Info = Info with { RunName = name };
         }
         return reads;
@@ -160,31 +146,23 @@ internal sealed class RunIndexEntry(string folderName)
     /// </summary>
     public int RefreshMutable(bool metrics, string runFolder, RunIndexContext context, Func<string, bool> checkedThisQuery)
     {
-        var kindFolder = metrics ? StoreLayout.MetricsFolder : StoreLayout.TagsFolder;
-        var stamps = metrics ? MetricFolders : TagFolders;
         var reads = 0;
-        if (stamps is null || !stamps.StillCurrent(runFolder, kindFolder))
-        {
-            if (metrics) MetricFolders = ListKind(Metrics, runFolder, kindFolder, KeyedFileReaders.LatestMetric, context, ref reads);
-            else TagFolders = ListKind(Tags, runFolder, kindFolder, KeyedFileReaders.ExactText, context, ref reads);
-            return reads;
-        }
-        if (metrics) StatEach(Metrics, runFolder, kindFolder, KeyedFileReaders.LatestMetric, context, checkedThisQuery, ref reads);
-        else StatEach(Tags, runFolder, kindFolder, KeyedFileReaders.ExactText, context, checkedThisQuery, ref reads);
+        if (metrics) MetricFolders = Refresh(Metrics, MetricFolders, runFolder, StoreLayout.MetricsFolder, KeyedFileReaders.LatestMetric, context, checkedThisQuery, ref reads);
+        else TagFolders = Refresh(Tags, TagFolders, runFolder, StoreLayout.TagsFolder, KeyedFileReaders.ExactText, context, checkedThisQuery, ref reads);
         return reads;
     }
 
-    private static void StatEach<T>(KeyedFiles<T> files, string runFolder, string kindFolder, KeyedFileReader<T> reader,
+    private static FolderStamps Refresh<T>(KeyedFiles<T> files, FolderStamps? stamps, string runFolder, string kindFolder, KeyedFileReader<T> reader,
         RunIndexContext context, Func<string, bool> checkedThisQuery, ref int reads)
     {
+        if (stamps is null || !stamps.StillCurrent(runFolder, kindFolder)) return ListKind(files, runFolder, kindFolder, reader, context, ref reads);
         // Backwards: TryGet removes a vanished key by moving the last one (already visited) into its slot.
         for (var i = files.Count - 1; i >= 0; i--)
         {
-            if (i >= files.Count) continue;
-            var key = files.KeyAt(i);
-            if (checkedThisQuery(key)) continue;
-            TryGet(files, runFolder, kindFolder, key, reader, context, ref reads, out _);
+            if (i >= files.Count || checkedThisQuery(files.KeyAt(i))) continue;
+            TryGet(files, runFolder, kindFolder, files.KeyAt(i), reader, context, ref reads, out _);
         }
+        return stamps;
     }
 
     private static FolderStamps ListKind<T>(KeyedFiles<T> files, string runFolder, string kindFolder, KeyedFileReader<T> reader,

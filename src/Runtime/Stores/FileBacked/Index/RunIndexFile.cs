@@ -46,7 +46,7 @@ internal static class RunIndexFile
     {
         problem = null;
         var path = PathOf(index.Folder);
-        if (LinuxStat.IsSpecialFile(path))
+        if (Interop.LinuxStat.IsSpecialFile(path))
         {
             problem = AtomicFile.SpecialFileRefusal;
             return null;

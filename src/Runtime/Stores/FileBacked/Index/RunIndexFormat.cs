@@ -30,7 +30,7 @@ internal static class RunIndexFormat
 
     // A keyed-file record: key id (int32), stamp (int64 ticks, int64 length), then the value: a metric's float64 bits,
     // timestamp and step inline (NaN and infinities survive), a param's or tag's string id (values repeat across runs).
-    private const int RecordValue = 4 + 16, MetricRecord = RecordValue + 8 + 8 + 8, TextRecord = RecordValue + 4;
+    private const int RecordValue = 4 + 16, MetricRecord = RecordValue + 8 + 8 + 8, TextRecord = RecordValue + 4, FolderRecord = 4 + 16;
 
     private const byte Built = 1, HasInfo = 2, NameFromMeta = 4;
 
@@ -92,12 +92,7 @@ internal static class RunIndexFormat
         }
         if (!entry.Built)
         {
-            w.Write(0);
-            w.Write(0);
-            w.Write(0);
-            w.Write(-1);
-            w.Write(-1);
-            w.Write(-1);
+            for (var part = 0; part < 6; part++) w.Write(part < 3 ? 0 : -1); // no records, folder stamps unknown
             return;
         }
         var metrics = entry.Metrics;
@@ -159,24 +154,18 @@ internal static class RunIndexFormat
         private readonly List<string> _keyList = [];
         private readonly Dictionary<string, int> _strings = new(StringComparer.Ordinal);
         private readonly List<string> _stringList = [];
-        private long _stringChars;
 
-        public long EstimatedBytes => _stringChars * 2 + 4L * _stringList.Count + 16L * _keyList.Count;
+        public long EstimatedBytes => _stringList.Sum(s => 2L * s.Length + 4) + 16L * _keyList.Count;
 
-        public int KeyId(string key)
+        public int KeyId(string key) => Number(_keys, _keyList, key);
+
+        public int StringId(string text) => Number(_strings, _stringList, text);
+
+        private static int Number(Dictionary<string, int> ids, List<string> list, string text)
         {
-            if (_keys.TryGetValue(key, out var id)) return id;
-            _keys[key] = id = _keyList.Count;
-            _keyList.Add(key);
-            return id;
-        }
-
-        public int StringId(string text)
-        {
-            if (_strings.TryGetValue(text, out var id)) return id;
-            _strings[text] = id = _stringList.Count;
-            _stringList.Add(text);
-            _stringChars += text.Length;
+            if (ids.TryGetValue(text, out var id)) return id;
+            ids[text] = id = list.Count;
+            list.Add(text);
             return id;
         }
 
@@ -280,20 +269,15 @@ internal static class RunIndexFormat
     private static void SkipRecords(ref Cursor c, RunIndexImage image, int recordSize, KeySet seen, bool hasStringValue)
     {
         var count = c.Count(recordSize);
-        if (count == 0) return;
-        var records = c.Skip(count * recordSize);
-        var ids = seen.Buffer(count);
-        ReadInt32Field(image.Memory.Bytes, records, recordSize, 0, ids);
+        var records = image.Memory.Bytes.Slice(c.Skip(count * recordSize), count * recordSize);
         seen.Clear();
-        foreach (var key in ids)
+        for (var at = 0; at < records.Length; at += recordSize)
         {
+            var key = BinaryPrimitives.ReadInt32LittleEndian(records[at..]);
             if ((uint)key >= (uint)image.KeyCount) throw new InvalidDataException($"key id {key} is not in the key table");
             if (!seen.Add(key)) throw new InvalidDataException($"the key '{image.Key(key)}' appears twice in one run");
-        }
-        if (!hasStringValue) return;
-        ReadInt32Field(image.Memory.Bytes, records, recordSize, TextRecord - 4, ids);
-        foreach (var id in ids)
-        {
+            if (!hasStringValue) continue;
+            var id = BinaryPrimitives.ReadInt32LittleEndian(records[(at + RecordValue)..]);
             if ((uint)id >= (uint)image.StringCount) throw new InvalidDataException($"string id {id} is not in the string table");
         }
     }
@@ -304,7 +288,7 @@ internal static class RunIndexFormat
     {
         var count = c.Int32();
         if (count == -1) return;
-        c.CheckCount(count, 4 + 16);
+        c.CheckCount(count, FolderRecord);
         if (count == 0) throw new InvalidDataException("a key folder's stamps without the folder's own");
         for (var i = 0; i < count; i++)
         {
@@ -313,16 +297,24 @@ internal static class RunIndexFormat
         }
     }
 
+    // A run block holds six parts in order: metric, param and tag records, then metric, param and tag folder stamps.
+    private static Cursor Part(RunIndexImage image, int block, int part)
+    {
+        var c = new Cursor(image.Memory.Bytes, block);
+        for (var p = 0; p < part; p++) c.Skip(Math.Max(0, c.Int32()) * (p == 0 ? MetricRecord : p < 3 ? TextRecord : FolderRecord));
+        return c;
+    }
+
     /// <summary>The metrics of the run block at <paramref name="block"/> (validated at load).</summary>
     public static KeyedFiles<Metric> DecodeMetrics(RunIndexImage image, int block)
     {
-        var count = image.ReadInt32(block);
-        var files = new KeyedFiles<Metric>(count);
-        for (int i = 0, at = block + 4; i < count; i++, at += MetricRecord)
+        var c = Part(image, block, 0);
+        var files = new KeyedFiles<Metric>(c.Int32());
+        while (files.Count < files.Capacity)
         {
-            var key = image.Key(image.ReadInt32(at));
-            var value = BitConverter.Int64BitsToDouble(image.ReadInt64(at + RecordValue));
-            files.Add(key, new Metric(key, value, image.ReadInt64(at + RecordValue + 8), image.ReadInt64(at + RecordValue + 16)), image.ReadStamp(at + 4));
+            var key = image.Key(c.Int32());
+            var stamp = c.Stamp();
+            files.Add(key, new Metric(key, BitConverter.Int64BitsToDouble(c.Int64()), c.Int64(), c.Int64()), stamp);
         }
         return files;
     }
@@ -330,14 +322,13 @@ internal static class RunIndexFormat
     /// <summary>The params (or tags) of the run block at <paramref name="block"/> (validated at load).</summary>
     public static KeyedFiles<string> DecodeTexts(RunIndexImage image, int block, bool tags)
     {
-        var at = block + 4 + image.ReadInt32(block) * MetricRecord;
-        if (tags) at += 4 + image.ReadInt32(at) * TextRecord;
-        var count = image.ReadInt32(at);
-        var files = new KeyedFiles<string>(count);
-        for (var i = 0; i < count; i++)
+        var c = Part(image, block, tags ? 2 : 1);
+        var files = new KeyedFiles<string>(c.Int32());
+        while (files.Count < files.Capacity)
         {
-            var record = at + 4 + i * TextRecord;
-            files.Add(image.Key(image.ReadInt32(record)), image.String(image.ReadInt32(record + RecordValue)), image.ReadStamp(record + 4));
+            var key = image.Key(c.Int32());
+            var stamp = c.Stamp();
+            files.Add(key, c.String(image), stamp);
         }
         return files;
     }
@@ -345,24 +336,16 @@ internal static class RunIndexFormat
     /// <summary>The folder stamps of kind <paramref name="kind"/> (0 metrics, 1 params, 2 tags) of the run block at <paramref name="block"/>.</summary>
     public static FolderStamps? DecodeFolders(RunIndexImage image, int block, int kind)
     {
-        var at = block;
-        at += 4 + image.ReadInt32(at) * MetricRecord;
-        at += 4 + image.ReadInt32(at) * TextRecord;
-        at += 4 + image.ReadInt32(at) * TextRecord;
-        for (var k = 0; k < kind; k++)
-        {
-            var skipped = image.ReadInt32(at);
-            at += 4 + Math.Max(0, skipped) * (4 + 16);
-        }
-        var count = image.ReadInt32(at);
+        var c = Part(image, block, 3 + kind);
+        var count = c.Int32();
         if (count == -1) return null;
-        at += 4;
         var paths = count == 1 ? RootOnly : new string[count];
         var stamps = new FileStamp[count];
-        for (var i = 0; i < count; i++, at += 4 + 16)
+        for (var i = 0; i < count; i++)
         {
-            if (count > 1) paths[i] = image.String(image.ReadInt32(at));
-            stamps[i] = image.ReadStamp(at + 4);
+            if (count > 1) paths[i] = c.String(image);
+            else c.Skip(4);
+            stamps[i] = c.Stamp();
         }
         return new FolderStamps(paths, stamps);
     }
@@ -387,25 +370,11 @@ internal static class RunIndexFormat
     internal static LifecycleStage CheckStage(int value) =>
         value is (int)LifecycleStage.Active or (int)LifecycleStage.Deleted ? (LifecycleStage)value : throw new InvalidDataException($"unknown lifecycle stage {value}");
 
-    /// <summary>The int32 at <paramref name="field"/> of each of <paramref name="destination"/>.Length records of <paramref name="stride"/> bytes from <paramref name="offset"/>.</summary>
-    private static void ReadInt32Field(ReadOnlySpan<byte> bytes, int offset, int stride, int field, Span<int> destination)
-    {
-        var block = bytes.Slice(offset, destination.Length * stride);
-        for (var i = 0; i < destination.Length; i++) destination[i] = BinaryPrimitives.ReadInt32LittleEndian(block.Slice(i * stride + field, 4));
-    }
-
-    /// <summary>Which key ids one block of records has used (a generation counter per id: cleared in O(1)), and a buffer for the ids.</summary>
+    /// <summary>Which key ids one block of records has used (a generation counter per id: cleared in O(1)).</summary>
     private sealed class KeySet(int keyCount)
     {
         private readonly int[] _generation = new int[keyCount];
         private int _current;
-        private int[] _buffer = new int[64];
-
-        public Span<int> Buffer(int count)
-        {
-            if (_buffer.Length < count) _buffer = new int[count];
-            return _buffer.AsSpan(0, count);
-        }
 
         public void Clear() => _current++;
 

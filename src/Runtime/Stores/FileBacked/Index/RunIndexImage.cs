@@ -52,9 +52,5 @@ internal sealed class RunIndexImage
         return text;
     }
 
-    public int ReadInt32(int offset) => BinaryPrimitives.ReadInt32LittleEndian(Memory.Bytes.Slice(offset, 4));
-
-    public long ReadInt64(int offset) => BinaryPrimitives.ReadInt64LittleEndian(Memory.Bytes.Slice(offset, 8));
-
-    public FileStamp ReadStamp(int offset) => new(ReadInt64(offset), ReadInt64(offset + 8));
+    private int ReadInt32(int offset) => BinaryPrimitives.ReadInt32LittleEndian(Memory.Bytes.Slice(offset, 4));
 }

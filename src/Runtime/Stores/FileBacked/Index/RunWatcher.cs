@@ -21,11 +21,10 @@ internal sealed class RunWatcher : IDisposable
     private readonly int _budget;
     private readonly bool _simulateInitFailure;
     private readonly Lock _sync = new();
-    private readonly Dictionary<int, object> _targets = []; // watch descriptor → RunIndexEntry or ExperimentRunIndex
+    private readonly Dictionary<int, RunIndexEntry> _targets = []; // watch descriptor → the run it belongs to
     private InotifyHandle? _handle;
     private bool _unavailable;
     private volatile bool _exhausted;
-    private bool _broken;
     private byte[]? _buffer;
     private int _epoch;
 
@@ -52,16 +51,18 @@ internal sealed class RunWatcher : IDisposable
         get { lock (_sync) return _handle is { } handle ? (int)handle.DangerousGetHandle() : -1; }
     }
 
-    /// <summary>Closes the inotify instance (the kernel frees its watches); reads in progress hold a reference on the handle.</summary>
+    /// <summary>Closes the inotify instance (the kernel frees its watches); under the lock every read holds.</summary>
     public void Dispose()
     {
-        lock (_sync)
-        {
-            _unavailable = true;
-            _targets.Clear();
-            _handle?.Dispose();
-            _handle = null;
-        }
+        lock (_sync) CloseLocked();
+    }
+
+    private void CloseLocked()
+    {
+        _unavailable = true;
+        _targets.Clear();
+        _handle?.Dispose();
+        _handle = null;
     }
 
     /// <summary>Half the user's limit (<c>/proc/sys/fs/inotify/max_user_watches</c>), which every process of the user shares.</summary>
@@ -94,15 +95,10 @@ internal sealed class RunWatcher : IDisposable
         lock (_sync)
         {
             if (index.WatchState != ExperimentRunIndex.Watch.None) return index.WatchState == ExperimentRunIndex.Watch.On;
-            if (!LocalFileSystem.IsLocal(index.Folder) || !EnsureHandle())
-            {
-                index.WatchState = ExperimentRunIndex.Watch.Refused;
-                return false;
-            }
-            // Optional (the listing is stat-checked anyway); it catches run folders created within one clock tick.
-            AddLocked(index.Folder, index);
-            index.WatchState = ExperimentRunIndex.Watch.On;
-            return true;
+            // The experiment folder itself is not watched: its stamp, never trusted within 2 s of a write, sees every run folder created or removed.
+            var on = LocalFileSystem.IsLocal(index.Folder) && EnsureHandle();
+            index.WatchState = on ? ExperimentRunIndex.Watch.On : ExperimentRunIndex.Watch.Refused;
+            return on;
         }
     }
 
@@ -130,10 +126,9 @@ internal sealed class RunWatcher : IDisposable
                 {
                     if (n != -Errno.EAgain)
                     {
-                        // Unexpected: trust nothing watched so far, and watch no more.
-                        LoseEverything();
-                        _exhausted = true;
-                        _broken = true;
+                        // Unexpected: trust nothing watched so far, and watch no more (every run goes back to stats).
+                        Interlocked.Increment(ref _epoch);
+                        CloseLocked();
                     }
                     return;
                 }
@@ -154,29 +149,19 @@ internal sealed class RunWatcher : IDisposable
             if ((mask & Inotify.InQueueOverflow) != 0)
             {
                 Overflows++;
-                LoseEverything();
+                Interlocked.Increment(ref _epoch);
                 continue;
             }
-            if (!_targets.TryGetValue(wd, out var target)) continue; // a watch already forgotten
-            MarkDirty(target, mask);
+            if (!_targets.TryGetValue(wd, out var entry)) continue; // a watch already forgotten
+            entry.CountWatchEvent();
             if ((mask & (Inotify.InIgnored | Inotify.InDeleteSelf | Inotify.InMoveSelf)) != 0)
             {
                 // The folder is gone or elsewhere: the watch no longer stands for its path. Re-verification re-adds it.
                 if ((mask & Inotify.InIgnored) == 0) Inotify.RemoveWatch(_handle!, wd);
-                ForgetLocked(wd, target);
+                ForgetLocked(wd, entry);
             }
         }
     }
-
-    private static void MarkDirty(object target, uint mask)
-    {
-        if (target is RunIndexEntry entry) entry.CountWatchEvent();
-        // In the experiment folder only folders are runs: the index file's own saves do not force a re-listing.
-        else if (target is ExperimentRunIndex index && (mask & (Inotify.InIsDir | Inotify.InIgnored | Inotify.InDeleteSelf | Inotify.InMoveSelf)) != 0)
-            index.CountListingEvent();
-    }
-
-    private void LoseEverything() => Interlocked.Increment(ref _epoch);
 
     /// <summary>Watched, and no event since its last full check (caller holds its lock).</summary>
     public bool IsClean(RunIndexEntry entry) =>
@@ -252,8 +237,8 @@ internal sealed class RunWatcher : IDisposable
         return true;
     }
 
-    /// <summary>Watches one folder for <paramref name="target"/>; the watch descriptor, or -errno (-ENOSPC: budget spent).</summary>
-    private int AddLocked(string folder, object target)
+    /// <summary>Watches one folder of <paramref name="entry"/>; the watch descriptor, or -errno (-ENOSPC: budget spent).</summary>
+    private int AddLocked(string folder, RunIndexEntry entry)
     {
         if (_handle is null || _exhausted) return -Errno.ENoSpc;
         var wd = Inotify.AddWatch(_handle, folder, Inotify.ChangeMask);
@@ -265,7 +250,7 @@ internal sealed class RunWatcher : IDisposable
         if (_targets.TryGetValue(wd, out var known))
         {
             // The same folder again (one inode, one watch): fine for its own run; another run sharing it cannot be told apart.
-            return ReferenceEquals(known, target) ? wd : -Errno.ENoSpc;
+            return ReferenceEquals(known, entry) ? wd : -Errno.ENoSpc;
         }
         if (_targets.Count >= _budget)
         {
@@ -273,23 +258,16 @@ internal sealed class RunWatcher : IDisposable
             _exhausted = true;
             return -Errno.ENoSpc;
         }
-        _targets[wd] = target;
-        if (target is RunIndexEntry entry) (entry.WatchDescriptors ??= []).Add(wd);
-        else if (target is ExperimentRunIndex index) index.WatchDescriptor = wd;
+        _targets[wd] = entry;
+        (entry.WatchDescriptors ??= []).Add(wd);
         return wd;
     }
 
-    private void ForgetLocked(int wd, object target)
+    private void ForgetLocked(int wd, RunIndexEntry entry)
     {
         _targets.Remove(wd);
-        if (target is RunIndexEntry entry) entry.WatchDescriptors?.Remove(wd);
-        else if (target is ExperimentRunIndex index)
-        {
-            // The experiment folder moved (to .trash) or went away: start over if it comes back.
-            index.WatchDescriptor = -1;
-            index.WatchState = ExperimentRunIndex.Watch.None;
-        }
-        if (_targets.Count < _budget && !_broken) _exhausted = false;
+        entry.WatchDescriptors?.Remove(wd);
+        if (_targets.Count < _budget) _exhausted = false;
     }
 
     /// <summary>Drops the watches of a run that left the experiment's listing (its folder moved or was removed).</summary>

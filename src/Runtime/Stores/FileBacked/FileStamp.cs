@@ -1,4 +1,6 @@
-namespace Qlib.Tracked.Stores.FileBacked.Index;
+using Qlib.Tracked.Interop;
+
+namespace Qlib.Tracked.Stores.FileBacked;
 
 /// <summary>
 /// What one stat says about a file or folder: last write time and length. Two equal, settled stamps mean

@@ -1,14 +1,13 @@
 using System.Runtime.InteropServices;
-using Qlib.Tracked.Interop;
 using System.Text;
 
-namespace Qlib.Tracked.Stores.FileBacked.Index;
+namespace Qlib.Tracked.Interop;
 
 /// <summary>
 /// One <c>statx</c> through the C library, on Linux: the run index's verification is a stat per run (and per
 /// key it checks), and <see cref="FileInfo"/> spends as long again around each one (the object, full-path
 /// normalization, a second managed copy of the path). Here the path is encoded straight from its parts into a
-/// stack buffer and only write time and length are asked for. <c>statx</c> rather than <c>stat</c>: its
+/// stack buffer and only type, write time and length are asked for. <c>statx</c> rather than <c>stat</c>: its
 /// buffer has one layout on every architecture.
 /// </summary>
 internal static class LinuxStat
@@ -23,9 +22,25 @@ internal static class LinuxStat
     /// false when the call could not be made here (fall back to <see cref="FileInfo"/>). A path that does not
     /// exist is a true result with <paramref name="exists"/> false.
     /// </summary>
-    public static unsafe bool TryStat(string folder, string sub, string name, out bool exists, out bool isDirectory, out long writeTicks, out long length)
+    public static bool TryStat(string folder, string sub, string name, out bool exists, out bool isDirectory, out long writeTicks, out long length)
     {
-        exists = isDirectory = false;
+        var called = TryStatx(folder, sub, name, out exists, out var type, out writeTicks, out length);
+        isDirectory = type == StatxBuffer.Directory;
+        return called;
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> is there and is neither a regular file nor a folder: a FIFO, socket or device,
+    /// which no store writer makes and on which opening or reading can block forever (a FIFO without a writer). False
+    /// when it is not, or cannot be told here (then the caller just opens it, as before).
+    /// </summary>
+    public static bool IsSpecialFile(string path) =>
+        TryStatx(path, "", "", out var exists, out var type, out _, out _) && exists && type is not (StatxBuffer.RegularFile or StatxBuffer.Directory);
+
+    private static unsafe bool TryStatx(string folder, string sub, string name, out bool exists, out int type, out long writeTicks, out long length)
+    {
+        exists = false;
+        type = 0;
         writeTicks = length = 0;
         if (!s_usable || !NativeCalls.Usable) return false;
         var maxBytes = Encoding.UTF8.GetMaxByteCount(folder.Length + 2 + sub.Length + name.Length) + 1;
@@ -49,36 +64,14 @@ internal static class LinuxStat
             return true; // ENOENT, ENOTDIR, EACCES, ELOOP…: as FileInfo, "does not exist"
         }
         // The kernel fills it in the machine's own byte order.
-        var mode = *(ushort*)(buffer + StatxBuffer.ModeOffset);
         exists = true;
-        isDirectory = (mode & StatxBuffer.TypeMask) == StatxBuffer.Directory;
+        type = *(ushort*)(buffer + StatxBuffer.ModeOffset) & StatxBuffer.TypeMask;
         length = (long)*(ulong*)(buffer + StatxBuffer.SizeOffset);
         var seconds = *(long*)(buffer + StatxBuffer.MtimeOffset);
         var nanoseconds = *(uint*)(buffer + StatxBuffer.MtimeOffset + 8);
         // What FileInfo.LastWriteTimeUtc.Ticks gives for the same stat, so stamps from either compare equal.
         writeTicks = DateTime.UnixEpoch.Ticks + seconds * TimeSpan.TicksPerSecond + nanoseconds / 100;
         return true;
-    }
-
-    /// <summary>
-    /// True when <paramref name="path"/> is there and is neither a regular file nor a folder: a FIFO, socket or device,
-    /// which no store writer makes and on which opening or reading can block forever (a FIFO without a writer). False
-    /// when it is not, or cannot be told here (then the caller just opens it, as before).
-    /// </summary>
-    public static unsafe bool IsSpecialFile(string path)
-    {
-        if (!s_usable || !NativeCalls.Usable) return false;
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
-        if (maxBytes > MaxPathBytes) return false;
-        Span<byte> bytes = stackalloc byte[maxBytes];
-        var written = Encoding.UTF8.GetBytes(path, bytes);
-        bytes[written] = 0;
-        var buffer = stackalloc byte[StatxBuffer.Size];
-        int result;
-        fixed (byte* p = bytes) result = Libc.Statx(Libc.AtFdCwd, p, 0, StatxBuffer.Type, buffer);
-        if (result != 0) return false;
-        var type = *(ushort*)(buffer + StatxBuffer.ModeOffset) & StatxBuffer.TypeMask;
-        return type is not (StatxBuffer.RegularFile or StatxBuffer.Directory);
     }
 
     private static void Append(Span<byte> path, ref int written, string part)
