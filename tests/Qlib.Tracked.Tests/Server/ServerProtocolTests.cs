@@ -56,6 +56,33 @@ public sealed class ServerProtocolTests : IDisposable
     }
 
     [Fact]
+    public async Task MetricHistory_PagesWithMaxResultsAndTokens_NoEmptyLastPage_BadTokenIsInvalidParameter()
+    {
+        var runId = await NewRun();
+        var points = string.Join(", ", Enumerable.Range(0, 9).Select(i => $"{{\"key\": \"m\", \"value\": {i}, \"timestamp\": 1700000000000, \"step\": {i / 2}}}"));
+        await Post("/api/2.0/mlflow/runs/log-batch", $"{{\"run_id\": \"{runId}\", \"metrics\": [{points}]}}");
+        var values = new List<double>();
+        var tokens = new List<string?>();
+        string? token = null;
+        do
+        {
+            var page = JsonNode.Parse(await _http.GetStringAsync(
+                $"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key=m&max_results=3" + (token is null ? "" : $"&page_token={token}")))!;
+            values.AddRange(page["metrics"]!.AsArray().Select(p => p!["value"]!.GetValue<double>()));
+            token = page["next_page_token"]?.GetValue<string>();
+            tokens.Add(token);
+        } while (token is not null);
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => (double)i), values);
+        // 9 points in pages of 3: the third page is the last and says so (no empty fourth page).
+        Assert.Equal(["3", "6", null], tokens);
+        using var bad = await _http.GetAsync($"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key=m&page_token=-3");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var error = JsonNode.Parse(await bad.Content.ReadAsStringAsync())!;
+        Assert.Equal("INVALID_PARAMETER_VALUE", error["error_code"]!.GetValue<string>());
+        Assert.Contains("'-3'", error["message"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task GetArguments_ComeFromTheQueryString_WithRepeatedKeysForLists_UnderBothPrefixes()
     {
         await Post("/api/2.0/mlflow/experiments/create", "{\"name\": \"b-exp\"}");
