@@ -15,7 +15,9 @@
 #   env: BACKEND (sqlite | file; default sqlite), SERVERS (order; default "mlflow qtrack"), SECONDS_EACH (per
 #        measurement; 15), RUNS (10000), HISTORY_POINTS (100000), CLIENTS (1,8), WORKLOADS (the load generator's
 #        --workloads; default all four), BASE_QTRACK_DLL (a qtrack.dll built from another commit: SERVERS may then
-#        name "qtrack-base", measured like "qtrack" in the same sitting — a before/after on the same data)
+#        name "qtrack-base", measured like "qtrack" in the same sitting — a before/after on the same data),
+#        WARM_SECONDS (a discarded pass of every workload with 1 client, this long each, before measuring a server: qtrack's
+#        JIT compiles and tiers up its hot paths in it, MLflow's server imports and caches; 0 = none, as before Session 8; 5)
 # Then bench/server/summarize.py OUT_DIR prints the ratio table (it is also printed at the end).
 # Needs MLflow 2.12 from source (MLFLOW_SRC, default /opt/mlflow-src) and Debian's python3.
 set -euo pipefail
@@ -29,6 +31,7 @@ history_points=${HISTORY_POINTS:-100000}
 clients=${CLIENTS:-1,8}
 workloads=${WORKLOADS:-log-batch,search,history,create-update}
 base_dll=${BASE_QTRACK_DLL:-}
+warm_seconds=${WARM_SECONDS:-5}
 case "$backend" in sqlite | file) ;; *) echo "BACKEND '$backend' is not sqlite or file" >&2; exit 2 ;; esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -91,6 +94,12 @@ for server in $servers; do
       qtrack_start "$(store_uri "$dir")" "$port" "$dir/server.log" "$dir/artifacts" "$base_dll" ;;
     *) echo "unknown server '$server' (mlflow, qtrack or qtrack-base)" >&2; exit 2 ;;
   esac
+  if [[ $warm_seconds != 0 ]]; then
+    echo "== $server: warm-up pass ($warm_seconds s per workload, 1 client, discarded) from $(date -u +%H:%M:%S) UTC" >&2
+    "${loadgen[@]}" --url "http://127.0.0.1:$port" --workloads "$workloads" --clients 1 --seconds "$warm_seconds" --warmup 0 \
+      --runs "$runs" --history-points "$history_points" --data-name bench >"$dir/warm.txt" 2>&1 \
+      || { echo "$server: the warm-up pass failed:" >&2; tail -20 "$dir/warm.txt" >&2; exit 1; }
+  fi
   echo "== $server: start $(date -u +%H:%M:%S) UTC, load average $(load)" >&2
   echo "load-start $(load)" >"$dir/load.txt"
   "${loadgen[@]}" --url "http://127.0.0.1:$port" --workloads "$workloads" --clients "$clients" --seconds "$seconds_each" --warmup 1 \
