@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -18,8 +17,6 @@ internal static class MlflowHttp
     /// The JSON body as <typeparamref name="T"/>; an empty body is an empty message (what a GET carries). A body over
     /// MLflow's 1,000,000 bytes is read to its end and discarded before the refusal is answered (within the hard cap
     /// <see cref="DrainLimitBytes"/>), so a client still sending gets MLflow's error rather than a reset connection.
-    /// The body is parsed where Kestrel buffered it (its request pipe), once it is complete: no copy into a stream of our
-    /// own and no asynchronous parser per request (a 1,000-point log-batch is ~80 KB).
     /// </summary>
     public static async Task<T> Body<T>(HttpContext http, JsonTypeInfo<T> type) where T : new()
     {
@@ -29,43 +26,23 @@ internal static class MlflowHttp
             await Drain(http);
             throw TooLarge(length);
         }
-        var pipe = request.BodyReader;
-        while (true)
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
         {
-            var read = await pipe.ReadAsync(http.RequestAborted);
-            var body = read.Buffer;
-            if (body.Length > MlflowRoutes.MaxBatchRequestBytes)
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MlflowRoutes.MaxBatchRequestBytes)
             {
-                pipe.AdvanceTo(body.End);
-                throw TooLarge(body.Length + await Drain(http));
-            }
-            if (!read.IsCompleted)
-            {
-                pipe.AdvanceTo(body.Start, body.End); // nothing consumed, all examined: wait for the rest
-                continue;
-            }
-            try
-            {
-                return body.IsEmpty ? new T() : Parse(body, type);
-            }
-            finally
-            {
-                pipe.AdvanceTo(body.End);
+                var size = buffer.Length + await Drain(http);
+                throw TooLarge(size);
             }
         }
-    }
-
-    private static T Parse<T>(ReadOnlySequence<byte> body, JsonTypeInfo<T> type) where T : new()
-    {
+        if (buffer.Length == 0) return new T();
+        buffer.Position = 0;
         try
         {
-            var reader = new Utf8JsonReader(body);
-            var message = JsonSerializer.Deserialize(ref reader, type) ?? new T();
-            // A reader stops after one value; the stream reader refused anything but whitespace after it, and so does this.
-            if (reader.Read())
-                throw TrackingException.InvalidParameter(
-                    $"The request body is not valid JSON for this route: more follows the message at byte {reader.TokenStartIndex.ToString(CultureInfo.InvariantCulture)}.");
-            return message;
+            return await JsonSerializer.DeserializeAsync(buffer, type, http.RequestAborted) ?? new T();
         }
         catch (JsonException e)
         {
@@ -97,25 +74,11 @@ internal static class MlflowHttp
         if (feature is { IsReadOnly: false }) feature.MaxRequestBodySize = limit;
     }
 
-    /// <summary>
-    /// Writes <paramref name="body"/> as the JSON answer: serialized at once into Kestrel's response pipe (its pooled
-    /// buffers, so even a 25,000-point history page is never one large array), then flushed once.
-    /// </summary>
     public static async Task Answer<T>(HttpContext http, T body, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK)
     {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        Serialize(http.Response.BodyWriter, body, type);
-        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
-    }
-
-    private static void Serialize<T>(IBufferWriter<byte> destination, T body, JsonTypeInfo<T> type)
-    {
-        // The writer carries what SerializeAsync would take from the options (escaping, indentation, depth).
-        var options = type.Options;
-        using var writer = new Utf8JsonWriter(destination,
-            new JsonWriterOptions { Encoder = options.Encoder, Indented = options.WriteIndented, MaxDepth = options.MaxDepth });
-        JsonSerializer.Serialize(writer, body, type);
+        await JsonSerializer.SerializeAsync(http.Response.Body, body, type, http.RequestAborted);
     }
 
     public static Task Empty(HttpContext http) => Answer(http, new EmptyMessage(), MlflowJsonContext.Default.EmptyMessage);
