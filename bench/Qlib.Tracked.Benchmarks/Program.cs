@@ -18,6 +18,7 @@ using Qlib.Tracked.Benchmarks.Records;
 //   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --run-loop 10000 r|c   (runs/s per 1,000 runs)
 //   dotnet run -c Release --project bench/Qlib.Tracked.Benchmarks -- --search [1000 10000 100000]
 //   dotnet run … -- --rest-logging http://127.0.0.1:5055 [POINTS]   (our client against a tracking server: bench/rest/run-rest-bench.sh)
+//   dotnet run … -- --store-under-server sqlite:///COPY/mlflow.db [SECONDS]   (the store alone on bench/server's seed)
 //   QTRK_BENCH_URI=sqlite dotnet run … -- --quick Client_ Store_ R_ Recorder_   (the same benchmarks on a SQL store)
 //   QTRK_BENCH_URI=sqlite dotnet run … -- --sql-search [10000 100000]          (params filter + metric order)
 if (args.Length > 0 && args[0] == "--search")
@@ -55,6 +56,11 @@ if (args.Length > 0 && args[0] == "--sql-search")
 if (args.Length > 0 && args[0] == "--rest-logging")
 {
     RestLoggingBench.Run(args[1..]);
+    return;
+}
+if (args.Length > 0 && args[0] == "--store-under-server")
+{
+    StoreUnderServer.Run(args[1..]);
     return;
 }
 if (args.Length > 0 && args[0] == "--run-loop")

@@ -13,7 +13,11 @@
 #
 #   bench/server/run-server-bench.sh [OUT_DIR]
 #   env: BACKEND (sqlite | file; default sqlite), SERVERS (order; default "mlflow qtrack"), SECONDS_EACH (per
-#        measurement; 15), RUNS (10000), HISTORY_POINTS (100000), CLIENTS (1,8)
+#        measurement; 15), RUNS (10000), HISTORY_POINTS (100000), CLIENTS (1,8), WORKLOADS (the load generator's
+#        --workloads; default all four), BASE_QTRACK_DLL (a qtrack.dll built from another commit: SERVERS may then
+#        name "qtrack-base", measured like "qtrack" in the same sitting — a before/after on the same data),
+#        WARM_SECONDS (a discarded pass of every workload with 1 client, this long each, before measuring a server: qtrack's
+#        JIT compiles and tiers up its hot paths in it, MLflow's server imports and caches; 0 = none, as before Session 8; 5)
 # Then bench/server/summarize.py OUT_DIR prints the ratio table (it is also printed at the end).
 # Needs MLflow 2.12 from source (MLFLOW_SRC, default /opt/mlflow-src) and Debian's python3.
 set -euo pipefail
@@ -25,6 +29,9 @@ seconds_each=${SECONDS_EACH:-15}
 runs=${RUNS:-10000}
 history_points=${HISTORY_POINTS:-100000}
 clients=${CLIENTS:-1,8}
+workloads=${WORKLOADS:-log-batch,search,history,create-update}
+base_dll=${BASE_QTRACK_DLL:-}
+warm_seconds=${WARM_SECONDS:-5}
 case "$backend" in sqlite | file) ;; *) echo "BACKEND '$backend' is not sqlite or file" >&2; exit 2 ;; esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -48,8 +55,8 @@ loadgen=(dotnet "$repo/bench/Qlib.Tracked.LoadGen/bin/Release/net10.0/Qlib.Track
 store_uri() { if [[ $backend == sqlite ]]; then echo "sqlite:///$1/mlflow.db"; else echo "$1/mlruns"; fi; }
 
 qtrack_start() {
-  local uri=$1 port=$2 log=$3 artifacts=$4
-  dotnet "$qtrack_dll" server --backend-store-uri "$uri" --artifacts-destination "$artifacts" --port "$port" >>"$log" 2>&1 &
+  local uri=$1 port=$2 log=$3 artifacts=$4 dll=${5:-$qtrack_dll}
+  dotnet "$dll" server --backend-store-uri "$uri" --artifacts-destination "$artifacts" --port "$port" >>"$log" 2>&1 &
   qtrack_pid=$!
   local _
   for _ in $(seq 1 90); do
@@ -82,11 +89,20 @@ for server in $servers; do
   case "$server" in
     mlflow) mlflow_start "$(store_uri "$dir")" "$port" "$dir/server.log" "$dir/artifacts" ;;
     qtrack) qtrack_start "$(store_uri "$dir")" "$port" "$dir/server.log" "$dir/artifacts" ;;
-    *) echo "unknown server '$server' (mlflow or qtrack)" >&2; exit 2 ;;
+    qtrack-base)
+      [[ -f "$base_dll" ]] || { echo "qtrack-base needs BASE_QTRACK_DLL (a built qtrack.dll), got '$base_dll'" >&2; exit 2; }
+      qtrack_start "$(store_uri "$dir")" "$port" "$dir/server.log" "$dir/artifacts" "$base_dll" ;;
+    *) echo "unknown server '$server' (mlflow, qtrack or qtrack-base)" >&2; exit 2 ;;
   esac
+  if [[ $warm_seconds != 0 ]]; then
+    echo "== $server: warm-up pass ($warm_seconds s per workload, 1 client, discarded) from $(date -u +%H:%M:%S) UTC" >&2
+    "${loadgen[@]}" --url "http://127.0.0.1:$port" --workloads "$workloads" --clients 1 --seconds "$warm_seconds" --warmup 0 \
+      --runs "$runs" --history-points "$history_points" --data-name bench >"$dir/warm.txt" 2>&1 \
+      || { echo "$server: the warm-up pass failed:" >&2; tail -20 "$dir/warm.txt" >&2; exit 1; }
+  fi
   echo "== $server: start $(date -u +%H:%M:%S) UTC, load average $(load)" >&2
   echo "load-start $(load)" >"$dir/load.txt"
-  "${loadgen[@]}" --url "http://127.0.0.1:$port" --clients "$clients" --seconds "$seconds_each" --warmup 1 \
+  "${loadgen[@]}" --url "http://127.0.0.1:$port" --workloads "$workloads" --clients "$clients" --seconds "$seconds_each" --warmup 1 \
     --runs "$runs" --history-points "$history_points" --data-name bench >"$dir/loadgen.txt" 2>&1 \
     || { echo "$server: the load generator failed:" >&2; tail -20 "$dir/loadgen.txt" >&2; exit 1; }
   echo "load-end $(load)" >>"$dir/load.txt"

@@ -27,8 +27,20 @@ def results(path):
 
 def main(out):
     out = pathlib.Path(out)
-    mlflow, qtrack = results(out / "mlflow" / "loadgen.txt"), results(out / "qtrack" / "loadgen.txt")
-    print("| workload | clients | mlflow ops/s | qtrack ops/s | ratio | mlflow p99 ms | qtrack p99 ms | ≥ 20× |")
+    # qtrack-base (BASE_QTRACK_DLL: another commit's server, same sitting) gets its own table against MLflow.
+    for name in ("qtrack-base", "qtrack"):
+        if (out / name / "loadgen.txt").exists():
+            table(out, name)
+    for server in ("mlflow", "qtrack-base", "qtrack"):
+        load = out / server / "load.txt"
+        if load.exists():
+            print(f"\n{server}: 1/5/15-minute load average " + "; ".join(load.read_text().split("\n")).strip("; "))
+
+
+def table(out, name):
+    mlflow, qtrack = results(out / "mlflow" / "loadgen.txt"), results(out / name / "loadgen.txt")
+    print(f"\n{name}:\n")
+    print(f"| workload | clients | mlflow ops/s | {name} ops/s | ratio | mlflow p99 ms | {name} p99 ms | ≥ 20× |")
     print("|---|---:|---:|---:|---:|---:|---:|:---:|")
     missed = []
     for key in mlflow:
@@ -40,10 +52,6 @@ def main(out):
         if not met:
             missed.append(f"{key[0]} × {key[1]}")
         print(f"| {key[0]} | {key[1]} | {m[0]:,.{2 if m[0] < 1 else 1}f} | {q[0]:,.1f} | {ratio:,.1f}× | {m[2]:,.1f} | {q[2]:,.1f} | {'yes' if met else 'no'} |")
-    for server in ("mlflow", "qtrack"):
-        load = out / server / "load.txt"
-        if load.exists():
-            print(f"\n{server}: 1/5/15-minute load average " + "; ".join(load.read_text().split("\n")).strip("; "))
     print("\nmissed: " + (", ".join(missed) if missed else "none"))
 
 

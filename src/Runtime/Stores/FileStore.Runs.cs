@@ -113,7 +113,17 @@ public sealed partial class FileStore
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey)
+    public IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey) =>
+        ReadMetricHistory(runId, metricKey, 0, int.MaxValue);
+
+    /// <summary>One page of <see cref="GetMetricHistory(string, string)"/>: the metric file is read only up to the page's last point.</summary>
+    public IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey, int offset, int maxPoints)
+    {
+        MetricHistoryRange.Validate(offset, maxPoints);
+        return ReadMetricHistory(runId, metricKey, offset, maxPoints);
+    }
+
+    private MetricPoints ReadMetricHistory(string runId, string metricKey, int offset, int maxPoints)
     {
         _keys.ValidateMetricKey(metricKey);
         var (folder, _) = LoadRun(runId, useCache: true);
@@ -128,7 +138,7 @@ public sealed partial class FileStore
                 $"Metric '{metricKey}' of run '{runId}' is a folder ({StoreLayout.Relative(RootDirectory, path)}/), not a metric: a metric key "
                 + "names a file under the run's metrics folder" + (inside.Count == 0 ? "; this folder holds none." : $", such as {string.Join(", ", inside)}."));
         }
-        return MetricFile.ReadHistory(path, metricKey, (line, reason) => Warn(path, $"Skipped line {line}: {reason}.", runId));
+        return MetricFile.ReadHistory(path, metricKey, (line, reason) => Warn(path, $"Skipped line {line}: {reason}.", runId), offset, maxPoints);
     }
 
     // ----- helpers -----

@@ -128,6 +128,19 @@ public interface ITrackingStore : IDisposable
     /// <summary>Every point of one metric in file order (duplicates kept, as MLflow).</summary>
     IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey);
 
+    /// <summary>
+    /// One page of <see cref="GetMetricHistory(string, string)"/>: at most <paramref name="maxPoints"/> points from the
+    /// <paramref name="offset"/>-th (0-based), in the same order, so consecutive pages concatenate to the whole history
+    /// (what <c>metrics/get-history</c>'s pages need). Past the end the page is empty. Stores that can read a range
+    /// (SQL LIMIT/OFFSET, a metric file read up to the page's end) do so; the default slices the whole history.
+    /// A negative <paramref name="offset"/> or <paramref name="maxPoints"/> is INVALID_PARAMETER_VALUE.
+    /// </summary>
+    IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey, int offset, int maxPoints)
+    {
+        MetricHistoryRange.Validate(offset, maxPoints);
+        return MetricHistoryRange.Slice(GetMetricHistory(runId, metricKey), offset, maxPoints);
+    }
+
     // ----- artifacts -----
     /// <summary>The artifact repository of a run (its <c>artifacts/</c> folder for the file store).</summary>
     IArtifactRepository GetArtifactRepository(string runId);

@@ -233,9 +233,23 @@ public sealed partial class RestStore : ITrackingStore
         PostEmpty(MlflowRoutes.DeleteTag, new DeleteTagRequest { RunId = runId, Key = key }, MlflowJsonContext.Default.DeleteTagRequest);
 
     /// <summary>Every point, page after page of <see cref="MlflowRoutes.MetricHistoryPageSize"/> (the Python client's page).</summary>
-    public IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey)
+    public IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey) => ReadMetricHistory(runId, metricKey, 0, int.MaxValue);
+
+    /// <summary>
+    /// One range of the history: the server's pages are followed from the first (a page token is the server's own, and
+    /// MLflow 2.12's server answers the whole history at once), the points before <paramref name="offset"/> dropped, and
+    /// no page is asked for once the range is complete.
+    /// </summary>
+    public IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey, int offset, int maxPoints)
+    {
+        MetricHistoryRange.Validate(offset, maxPoints);
+        return ReadMetricHistory(runId, metricKey, offset, maxPoints);
+    }
+
+    private List<Metric> ReadMetricHistory(string runId, string metricKey, int offset, int maxPoints)
     {
         var points = new List<Metric>();
+        var seen = 0;
         string? token = null;
         do
         {
@@ -248,11 +262,14 @@ public sealed partial class RestStore : ITrackingStore
             var answer = _http.Get(MlflowRoutes.GetMetricHistory, query, MlflowJsonContext.Default.GetMetricHistoryResponse);
             Read(MlflowRoutes.GetMetricHistory, () =>
             {
-                for (var i = 0; i < (answer.Metrics?.Count ?? 0); i++) points.Add(ProtocolMapping.ToMetric(answer.Metrics![i], $"metrics[{i}]"));
+                for (var i = 0; i < (answer.Metrics?.Count ?? 0) && points.Count < maxPoints; i++, seen++)
+                {
+                    if (seen >= offset) points.Add(ProtocolMapping.ToMetric(answer.Metrics![i], $"metrics[{i}]"));
+                }
                 return 0;
             });
             token = string.IsNullOrEmpty(answer.NextPageToken) ? null : answer.NextPageToken;
-        } while (token is not null);
+        } while (token is not null && points.Count < maxPoints);
         return points;
     }
 

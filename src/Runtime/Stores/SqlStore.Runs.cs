@@ -146,6 +146,21 @@ public sealed partial class SqlStore
         });
     }
 
+    /// <summary>One page of <see cref="GetMetricHistory(string, string)"/>, read with LIMIT/OFFSET in the same insertion order.</summary>
+    public IReadOnlyList<Metric> GetMetricHistory(string runId, string metricKey, int offset, int maxPoints)
+    {
+        MlflowValidation.ValidateRunId(runId);
+        MlflowValidation.ValidateMetricKey(metricKey);
+        MetricHistoryRange.Validate(offset, maxPoints);
+        return Read("read a metric history", (connection, transaction) =>
+        {
+            RequireRun(connection, transaction, runId);
+            var history = new List<Metric>(Math.Min(maxPoints, 64 * 1024));
+            if (maxPoints > 0) _dialect.ReadMetricHistory(connection, transaction, runId, metricKey, history, offset, maxPoints);
+            return history;
+        });
+    }
+
     // ----- helpers -----
 
     private static TrackingException RunNotFound(string runId) => TrackingException.DoesNotExist($"Run '{runId}' not found");

@@ -79,7 +79,10 @@ internal static class RunDataRoutes
         await Empty(http);
     }
 
-    /// <summary>One page of a metric's points in logged order; the page token is the offset of the next page.</summary>
+    /// <summary>
+    /// One page of a metric's points in logged order; the page token is the offset of the next page. The store reads
+    /// only the page and one point past it (which tells whether another page follows), not the whole history per page.
+    /// </summary>
     private static Task GetMetricHistory(HttpContext http)
     {
         var runId = RunId(Query(http, "run_id"), Query(http, "run_uuid"));
@@ -89,14 +92,14 @@ internal static class RunDataRoutes
         var offset = 0;
         if (!string.IsNullOrEmpty(token) && (!int.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out offset)))
             throw TrackingException.InvalidParameter($"Invalid page token '{token}' for metrics/get-history: it is not one this server gave.");
-        var all = ServerState.Of(http).Store.GetMetricHistory(runId, key);
-        var end = (int)Math.Min((long)offset + size, all.Count);
-        var page = new List<MetricMessage>(Math.Max(0, end - offset));
-        for (var i = offset; i < end; i++) page.Add(ProtocolMapping.ToMessage(all[i]));
+        var points = ServerState.Of(http).Store.GetMetricHistory(runId, key, offset, (int)Math.Min(size + 1L, int.MaxValue));
+        var count = Math.Min(points.Count, size);
+        var page = new List<MetricMessage>(count);
+        for (var i = 0; i < count; i++) page.Add(ProtocolMapping.ToMessage(points[i]));
         return Answer(http, new GetMetricHistoryResponse
         {
             Metrics = page.Count == 0 ? null : page,
-            NextPageToken = end < all.Count ? end.ToString(CultureInfo.InvariantCulture) : null,
+            NextPageToken = points.Count > size ? ((long)offset + size).ToString(CultureInfo.InvariantCulture) : null,
         }, Json.GetMetricHistoryResponse);
     }
 

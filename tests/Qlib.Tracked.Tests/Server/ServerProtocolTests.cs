@@ -57,6 +57,78 @@ public sealed class ServerProtocolTests : IDisposable
     }
 
     [Fact]
+    public async Task MetricHistory_PagesWithMaxResultsAndTokens_NoEmptyLastPage_BadTokenIsInvalidParameter()
+    {
+        var runId = await NewRun();
+        var points = string.Join(", ", Enumerable.Range(0, 9).Select(i => $"{{\"key\": \"m\", \"value\": {i}, \"timestamp\": 1700000000000, \"step\": {i / 2}}}"));
+        await Post("/api/2.0/mlflow/runs/log-batch", $"{{\"run_id\": \"{runId}\", \"metrics\": [{points}]}}");
+        var values = new List<double>();
+        var tokens = new List<string?>();
+        string? token = null;
+        do
+        {
+            var page = JsonNode.Parse(await _http.GetStringAsync(
+                $"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key=m&max_results=3" + (token is null ? "" : $"&page_token={token}")))!;
+            values.AddRange(page["metrics"]!.AsArray().Select(p => p!["value"]!.GetValue<double>()));
+            token = page["next_page_token"]?.GetValue<string>();
+            tokens.Add(token);
+        } while (token is not null);
+        Assert.Equal(Enumerable.Range(0, 9).Select(i => (double)i), values);
+        // 9 points in pages of 3: the third page is the last and says so (no empty fourth page).
+        Assert.Equal(["3", "6", null], tokens);
+        using var bad = await _http.GetAsync($"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key=m&page_token=-3");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var error = JsonNode.Parse(await bad.Content.ReadAsStringAsync())!;
+        Assert.Equal("INVALID_PARAMETER_VALUE", error["error_code"]!.GetValue<string>());
+        Assert.Contains("'-3'", error["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ABodyArrivingInPieces_IsReadWhole_MalformedOrTrailingJson_IsInvalidParameter()
+    {
+        var runId = await NewRun();
+        var points = string.Join(", ", Enumerable.Range(0, 1000).Select(i => $"{{\"key\": \"m\", \"value\": {i}, \"timestamp\": 1700000000000, \"step\": {i}}}"));
+        var json = Encoding.UTF8.GetBytes($"{{\"run_id\": \"{runId}\", \"metrics\": [{points}]}}");
+        // Streamed (chunked) in 1 KB pieces with pauses, so the server sees the body arrive over many reads.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/2.0/mlflow/runs/log-batch") { Content = new SlowContent(json, 1024) };
+        request.Headers.TransferEncodingChunked = true;
+        using var response = await _http.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var history = JsonNode.Parse(await _http.GetStringAsync($"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key=m"))!["metrics"]!.AsArray();
+        Assert.Equal(Enumerable.Range(0, 1000).Select(i => (double)i), history.Select(p => p!["value"]!.GetValue<double>()));
+
+        foreach (var bad in new[] { "{\"experiment_id\": ", "{\"experiment_id\": \"0\"} {\"experiment_id\": \"0\"}", "{\"experiment_id\": \"0\"} x" })
+        {
+            var error = await Post("/api/2.0/mlflow/runs/create", bad, HttpStatusCode.BadRequest);
+            Assert.Equal("INVALID_PARAMETER_VALUE", error["error_code"]!.GetValue<string>());
+            Assert.StartsWith("The request body is not valid JSON", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+        // The refused bodies created nothing: the default experiment holds only the run made above.
+        var runs = await Post("/api/2.0/mlflow/runs/search", "{\"experiment_ids\": [\"0\"]}");
+        Assert.Single(runs["runs"]!.AsArray());
+    }
+
+    /// <summary>A request body written in pieces with a pause after each.</summary>
+    private sealed class SlowContent(byte[] bytes, int piece) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            for (var offset = 0; offset < bytes.Length; offset += piece)
+            {
+                await stream.WriteAsync(bytes.AsMemory(offset, Math.Min(piece, bytes.Length - offset)));
+                await stream.FlushAsync();
+                await Task.Delay(1);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task GetArguments_ComeFromTheQueryString_WithRepeatedKeysForLists_UnderBothPrefixes()
     {
         await Post("/api/2.0/mlflow/experiments/create", "{\"name\": \"b-exp\"}");

@@ -169,7 +169,16 @@ internal static class MetricFile
     /// and reported through <paramref name="onBadLine"/> (1-based line number, reason; line 0 when the file as a whole
     /// is refused — a pipe or device in its place).
     /// </summary>
-    public static MetricPoints ReadHistory(string path, string key, Action<int, string>? onBadLine)
+    public static MetricPoints ReadHistory(string path, string key, Action<int, string>? onBadLine) =>
+        ReadHistory(path, key, onBadLine, 0, int.MaxValue);
+
+    /// <summary>
+    /// The points [<paramref name="skip"/>, <paramref name="skip"/> + <paramref name="take"/>) of
+    /// <see cref="ReadHistory(string, string, Action{int, string}?)"/>: the skipped points are parsed (a bad line must not
+    /// count as one) but not kept, and reading stops at the page's last point, so a page near the start of a long file
+    /// reads only that far.
+    /// </summary>
+    public static MetricPoints ReadHistory(string path, string key, Action<int, string>? onBadLine, int skip, int take)
     {
         if (Interop.LinuxStat.IsSpecialFile(path))
         {
@@ -194,11 +203,11 @@ internal static class MetricFile
             var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(remaining, 1, ChunkBytes));
             try
             {
-                var reader = new HistoryParser(key, onBadLine);
+                var reader = new HistoryParser(key, onBadLine, skip, take);
                 long offset = 0;
                 var filled = 0;
                 var skippingOverlongLine = false;
-                while (remaining > 0)
+                while (remaining > 0 && !reader.Full)
                 {
                     if (filled == buffer.Length)
                     {
@@ -230,7 +239,7 @@ internal static class MetricFile
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
                 }
-                reader.ParseLastLine(buffer.AsSpan(0, filled));
+                if (!reader.Full) reader.ParseLastLine(buffer.AsSpan(0, filled));
                 return reader.Result;
             }
             finally
@@ -243,26 +252,38 @@ internal static class MetricFile
     /// <summary>The read chunk, and so the longest line read (longer ones are reported and skipped).</summary>
     internal const int ChunkBytes = 256 * 1024;
 
-    /// <summary>Parses metric lines chunk by chunk into one list, counting line numbers across chunks.</summary>
-    private sealed class HistoryParser(string key, Action<int, string>? onBadLine)
+    /// <summary>
+    /// Parses metric lines chunk by chunk into one list, counting line numbers across chunks; keeps the points from the
+    /// <paramref name="skip"/>-th and stops (<see cref="Full"/>) once it holds <paramref name="take"/>.
+    /// </summary>
+    private sealed class HistoryParser(string key, Action<int, string>? onBadLine, int skip, int take)
     {
         private int _lineNumber;
+        private int _points;
 
         public MetricPoints Result { get; } = new();
 
-        /// <summary>Parses every '\n'-terminated line of <paramref name="chunk"/>; returns the bytes consumed.</summary>
+        /// <summary>True once the range is complete: the rest of the file need not be read.</summary>
+        public bool Full => Result.Count >= take;
+
+        /// <summary>Parses every '\n'-terminated line of <paramref name="chunk"/> until <see cref="Full"/>; returns the bytes consumed.</summary>
         public int ParseCompleteLines(ReadOnlySpan<byte> chunk)
         {
             var end = chunk.LastIndexOf((byte)'\n');
             if (end < 0) return 0;
             var lines = chunk[..(end + 1)];
-            while (lines.Length > 0)
+            while (lines.Length > 0 && !Full)
             {
                 var newline = lines.IndexOf((byte)'\n');
                 Parse(lines[..newline]);
                 lines = lines[(newline + 1)..];
             }
-            return end + 1;
+            return end + 1 - lines.Length;
+        }
+
+        private void Keep(in Metric point)
+        {
+            if (_points++ >= skip) Result.Add(point);
         }
 
         /// <summary>Counts and reports a line longer than a read chunk, which is skipped unread.</summary>
@@ -290,12 +311,12 @@ internal static class MetricFile
             _lineNumber++;
             if (TryParseCanonicalLine(line, out var timestamp, out var value, out var step))
             {
-                Result.Add(new Metric(key, value, timestamp, step));
+                Keep(new Metric(key, value, timestamp, step));
                 return;
             }
             // Anything else (2 or 5 fields, CR/LF, padding, bad numbers) takes the general path.
             if (line.Trim(" \t\r"u8).IsEmpty) return;
-            if (TryParseLine(line, key, out var metric, out var reason)) Result.Add(metric);
+            if (TryParseLine(line, key, out var metric, out var reason)) Keep(metric);
             else onBadLine?.Invoke(_lineNumber, reason);
         }
     }

@@ -68,13 +68,17 @@ internal abstract class SqlDialect : IDisposable
 
     /// <summary>
     /// Appends the run's points of <paramref name="key"/> to <paramref name="history"/> in insertion order
-    /// (<see cref="InsertionOrder"/>); a stored NaN (<c>is_nan</c>) reads back as NaN.
+    /// (<see cref="InsertionOrder"/>); a stored NaN (<c>is_nan</c>) reads back as NaN. With <paramref name="limit"/>
+    /// (and <paramref name="offset"/>) only that range of the ordered points is read (LIMIT/OFFSET): one page of a
+    /// long history without fetching the rest.
     /// </summary>
-    public virtual void ReadMetricHistory(DbConnection connection, DbTransaction transaction, string runId, string key, List<Metric> history)
+    public virtual void ReadMetricHistory(DbConnection connection, DbTransaction transaction, string runId, string key, List<Metric> history,
+        int offset = 0, int? limit = null)
     {
-        var command = Statement(connection, transaction,
-                $"SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = @id AND \"key\" = @key ORDER BY {InsertionOrder}")
+        var sql = $"SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = @id AND \"key\" = @key ORDER BY {InsertionOrder}";
+        var command = Statement(connection, transaction, limit is null ? sql : sql + " LIMIT @limit OFFSET @offset")
             .With("@id", runId).With("@key", key);
+        if (limit is not null) command.With("@limit", (long)limit.Value).With("@offset", (long)offset);
         using var reader = command.ExecuteReader();
         // Typed reads straight into the list (no boxing per column): a long history is most of the cost of the call.
         while (reader.Read())

@@ -129,14 +129,17 @@ internal sealed class SqliteDialect : SqlDialect
     /// checks makes a 100,000-point history several times cheaper (the rows come in rowid order from MLflow's
     /// <c>index_metrics_run_uuid</c>, so nothing is sorted).
     /// </summary>
-    public override void ReadMetricHistory(DbConnection connection, DbTransaction transaction, string runId, string key, List<Metric> history)
+    public override void ReadMetricHistory(DbConnection connection, DbTransaction transaction, string runId, string key, List<Metric> history,
+        int offset = 0, int? limit = null)
     {
         var db = ((SqliteConnection)connection).Handle!;
-        var rc = raw.sqlite3_prepare_v2(db, "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ?1 AND \"key\" = ?2 ORDER BY rowid", out var statement);
+        // LIMIT -1 is SQLite's "no limit": one statement serves the whole history and a page of it.
+        var rc = raw.sqlite3_prepare_v2(db, "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ?1 AND \"key\" = ?2 ORDER BY rowid LIMIT ?3 OFFSET ?4", out var statement);
         if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
         using (statement)
         {
-            if ((rc = raw.sqlite3_bind_text(statement, 1, runId)) != raw.SQLITE_OK || (rc = raw.sqlite3_bind_text(statement, 2, key)) != raw.SQLITE_OK)
+            if ((rc = raw.sqlite3_bind_text(statement, 1, runId)) != raw.SQLITE_OK || (rc = raw.sqlite3_bind_text(statement, 2, key)) != raw.SQLITE_OK
+                || (rc = raw.sqlite3_bind_int64(statement, 3, limit ?? -1)) != raw.SQLITE_OK || (rc = raw.sqlite3_bind_int64(statement, 4, offset)) != raw.SQLITE_OK)
                 SqliteException.ThrowExceptionForRC(rc, db);
             while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {

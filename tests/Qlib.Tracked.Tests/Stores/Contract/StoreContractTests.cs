@@ -337,6 +337,50 @@ public abstract class StoreContractTests : IDisposable
         Assert.Equal(2.5, Store.GetRun(id).Data.Metrics["m"].Value);
     }
 
+    /// <summary>
+    /// The ranged read behind <c>metrics/get-history</c>'s pages: pages of any size concatenate to the whole history in
+    /// its order — with equal steps and timestamps, NaN and ±inf, another key interleaved and two batches — and
+    /// the edges (past the end, size 0, a key never logged, negative arguments, an unknown run) answer as the whole read would.
+    /// </summary>
+    [SkippableFact]
+    public void GetMetricHistoryRange_PagesConcatenateToTheWholeHistoryInOrder()
+    {
+        var id = NewRun().Info.RunId;
+        var logged = Enumerable.Range(0, 23).Select(i => new Metric("m", i switch
+        {
+            3 => double.NaN,
+            7 => double.PositiveInfinity,
+            11 => double.NegativeInfinity,
+            _ => 100 - (i * 0.5),
+        }, T0 + (i % 3), i / 4)).ToList();
+        Store.LogBatch(id, [.. logged.Take(13), new Metric("other", 1, T0, 0)], [], []);
+        Store.LogBatch(id, [new Metric("other", 2, T0, 1), .. logged.Skip(13)], [], []);
+
+        var whole = Store.GetMetricHistory(id, "m");
+        double Stored(double value) => IsSql && double.IsInfinity(value) ? Math.CopySign(double.MaxValue, value) : value;
+        Assert.Equal(logged.Select(m => m with { Value = Stored(m.Value) }), whole);
+        foreach (var size in new[] { 1, 4, 22, 23, 50 })
+        {
+            var pages = new List<Metric>();
+            for (var offset = 0; ; offset += size)
+            {
+                var page = Store.GetMetricHistory(id, "m", offset, size);
+                Assert.True(page.Count <= size, $"a page of {size} held {page.Count} points");
+                pages.AddRange(page);
+                if (page.Count < size) break;
+            }
+            Assert.Equal(whole, pages);
+        }
+        Assert.Equal(whole.Skip(5).Take(7), Store.GetMetricHistory(id, "m", 5, 7));
+        Assert.Empty(Store.GetMetricHistory(id, "m", 23, 5));
+        Assert.Empty(Store.GetMetricHistory(id, "m", int.MaxValue, int.MaxValue));
+        Assert.Empty(Store.GetMetricHistory(id, "m", 0, 0));
+        Assert.Empty(Store.GetMetricHistory(id, "never-logged", 0, 10));
+        Assert.Contains("-1", Fails(ErrorCode.InvalidParameterValue, () => Store.GetMetricHistory(id, "m", -1, 5)).Message);
+        Assert.Contains("-2", Fails(ErrorCode.InvalidParameterValue, () => Store.GetMetricHistory(id, "m", 0, -2)).Message);
+        Fails(ErrorCode.ResourceDoesNotExist, () => Store.GetMetricHistory("0123456789abcdef0123456789abcdef", "m", 0, 10));
+    }
+
     [SkippableFact]
     public void ParamImmutability_SameValueIsANoOp_AnotherValueFailsTheWholeBatchWithMlflowsMessage()
     {
