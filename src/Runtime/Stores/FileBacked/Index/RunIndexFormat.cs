@@ -99,32 +99,27 @@ internal static class RunIndexFormat
             for (var part = 0; part < PartRecord.Length; part++) w.Write(part < FolderPart ? 0 : -1); // no records, folder stamps unknown
             return;
         }
-        var metrics = entry.Metrics;
-        w.Write(metrics.Count);
-        for (var i = 0; i < metrics.Count; i++)
+        WriteRecords(w, entry.Metrics, tables, m =>
         {
-            var m = metrics.ValueAt(i);
-            w.Write(tables.StringId(metrics.KeyAt(i)));
-            WriteStamp(w, metrics.StampAt(i));
             w.Write(BitConverter.DoubleToInt64Bits(m.Value));
             w.Write(m.Timestamp);
             w.Write(m.Step);
-        }
-        WriteTexts(w, entry.Params, tables);
-        WriteTexts(w, entry.Tags, tables);
+        });
+        WriteRecords(w, entry.Params, tables, value => w.Write(tables.StringId(value)));
+        WriteRecords(w, entry.Tags, tables, value => w.Write(tables.StringId(value)));
         WriteFolders(w, entry.MetricFolders, tables);
         WriteFolders(w, entry.ParamFolders, tables);
         WriteFolders(w, entry.TagFolders, tables);
     }
 
-    private static void WriteTexts(BinaryWriter w, KeyedFiles<string> files, Tables tables)
+    private static void WriteRecords<T>(BinaryWriter w, KeyedFiles<T> files, Tables tables, Action<T> writeValue)
     {
         w.Write(files.Count);
         for (var i = 0; i < files.Count; i++)
         {
             w.Write(tables.StringId(files.KeyAt(i)));
             WriteStamp(w, files.StampAt(i));
-            w.Write(tables.StringId(files.ValueAt(i)));
+            writeValue(files.ValueAt(i));
         }
     }
 
@@ -195,7 +190,7 @@ internal static class RunIndexFormat
         var listing = c.Stamp();
         var image = ReadTable(ref c, memory);
 
-        var count = c.Count(MinRunBytes);
+        var count = c.Count(c.Int32(), MinRunBytes);
         var runs = new RunIndexEntry[count];
         var keys = new KeySet(image, context);
         for (var n = 0; n < count; n++) runs[n] = ReadRun(ref c, image, keys);
@@ -238,7 +233,7 @@ internal static class RunIndexFormat
 
     private static RunIndexImage ReadTable(ref Cursor c, IndexFileMemory memory)
     {
-        var stringCount = c.Count(4);
+        var stringCount = c.Count(c.Int32(), 4);
         var heapLength = c.Int32();
         var offsets = c.Skip(4 * (stringCount + 1));
         var heap = c.Skip(heapLength);
@@ -263,7 +258,7 @@ internal static class RunIndexFormat
         var count = c.Int32();
         if (count == -1 && part >= FolderPart) return;
         var size = PartRecord[part];
-        c.CheckCount(count, size);
+        c.Count(count, size);
         if (count == 0 && part >= FolderPart) throw new InvalidDataException("a key folder's stamps without the folder's own");
         var records = image.Memory.Bytes.Slice(c.Skip(count * size), count * size);
         keys.Clear();
@@ -392,18 +387,9 @@ internal static class RunIndexFormat
             return has switch { 0 => null, 1 => value, _ => throw new InvalidDataException($"bad presence byte {has}") };
         }
 
-        /// <summary>A count of items of at least <paramref name="minBytes"/> each that fit in what is left.</summary>
-        public int Count(int minBytes)
-        {
-            var count = Int32();
-            CheckCount(count, minBytes);
-            return count;
-        }
-
-        public readonly void CheckCount(int count, int minBytes)
-        {
-            if (count < 0 || (long)count * minBytes > _bytes.Length - Position) throw new InvalidDataException($"impossible count {count}");
-        }
+        /// <summary><paramref name="count"/> items of at least <paramref name="minBytes"/> each, checked to fit in what is left.</summary>
+        public readonly int Count(int count, int minBytes) =>
+            count >= 0 && (long)count * minBytes <= _bytes.Length - Position ? count : throw new InvalidDataException($"impossible count {count}");
 
         /// <summary>Moves past <paramref name="length"/> bytes; returns where they start.</summary>
         public int Skip(int length)
