@@ -8,7 +8,7 @@ using Qlib.Tracked.Stores.FileBacked.Index;
 namespace Qlib.Tracked.Tests.Stores;
 
 /// <summary>
-/// The persisted index's current format (version 3, decoded lazily per key): a saved index loads into a new
+/// The persisted index's current format (version 4, decoded lazily per key): a saved index loads into a new
 /// store with every value intact (awkward keys and values included), lazily loaded runs that then change are
 /// answered as the files say, a file of an older format version is reported and rebuilt, and a file whose checksum
 /// is right but whose offsets, counts or ids are not is reported and rebuilt — never a crash, never a wrong answer.
@@ -85,7 +85,7 @@ public sealed class RunIndexFormatTests : IDisposable
     public void A_saved_index_loads_into_a_new_store_with_every_value_intact()
     {
         var built = RunIndexTestKit.Describe(AllRuns(new FileStore(_root), _experimentId));
-        Assert.Equal(3, FileVersion());
+        Assert.Equal(4, FileVersion());
         Assert.Equal(RunIndexTestKit.Describe(AllRuns(RunIndexTestKit.FullScan(_root), _experimentId)), built);
         Assert.Contains("|m:nan_metric=NaN@0/1", built, StringComparison.Ordinal);
         Assert.Contains("|m:inf_metric=∞@0/1", built.Replace("Infinity", "∞", StringComparison.Ordinal), StringComparison.Ordinal);
@@ -265,7 +265,7 @@ public sealed class RunIndexFormatTests : IDisposable
         Assert.Equal(Path.Combine(_experimentId, ".qtrk-run-index"), warning.Path);
         Assert.Contains("format version 2", warning.Message, StringComparison.Ordinal);
         Assert.Contains("rebuilt", warning.Message, StringComparison.Ordinal);
-        Assert.Equal(3, FileVersion()); // rewritten after the first query
+        Assert.Equal(4, FileVersion()); // rewritten after the first query
 
         warnings.Clear();
         AssertEveryQueryMatchesTheFullScan(() => new FileStore(_root), warnings);
@@ -384,7 +384,8 @@ public sealed class RunIndexFormatTests : IDisposable
     [
         "key-id-out-of-range", "negative-key-id", "value-string-id-out-of-range", "folder-name-id-out-of-range", "metric-count-too-large",
         "negative-param-count", "key-twice-in-one-run", "string-offsets-descending", "string-heap-shorter", "folder-name-not-a-name",
-        "unknown-flags", "unknown-status", "key-table-count-too-large", "trailing-bytes", "run-count-too-large", "folder-stamps-count-zero",
+        "unknown-flags", "unknown-status", "string-count-too-large", "trailing-bytes", "run-count-too-large", "folder-stamps-count-zero",
+        "key-text-twice-in-the-table",
     ];
 
     [Theory]
@@ -394,10 +395,10 @@ public sealed class RunIndexFormatTests : IDisposable
         AllRuns(new FileStore(_root), _experimentId);
         var file = File.ReadAllBytes(_indexFile);
         var payload = file[24..];
-        var map = new Version3Map(payload);
+        var map = new Version4Map(payload);
         switch (damage)
         {
-            case "key-id-out-of-range": Put(payload, map.FirstMetricRecord, map.KeyCount); break;
+            case "key-id-out-of-range": Put(payload, map.FirstMetricRecord, map.StringCount); break;
             case "negative-key-id": Put(payload, map.FirstMetricRecord, -1); break;
             case "value-string-id-out-of-range": Put(payload, map.FirstParamRecord + 20, map.StringCount); break;
             case "folder-name-id-out-of-range": Put(payload, map.FirstRun, int.MaxValue); break;
@@ -409,10 +410,13 @@ public sealed class RunIndexFormatTests : IDisposable
             case "folder-name-not-a-name": Put(payload, map.FirstRun, map.StringIdOf("")); break;
             case "unknown-flags": payload[map.FirstRun + 4] = 0xF0; break;
             case "unknown-status": Put(payload, map.SuitableRun + 4 + 1 + 16 + 16, 77); break;
-            case "key-table-count-too-large": Put(payload, 20, int.MaxValue); break;
+            case "string-count-too-large": Put(payload, 20, int.MaxValue); break;
             case "trailing-bytes": payload = [.. payload, 0, 0, 0, 0]; break;
             case "run-count-too-large": Put(payload, map.FirstRun - 4, map.RunCount + 1); break;
             case "folder-stamps-count-zero": Put(payload, map.FirstFolderStamps, 0); break;
+            case "key-text-twice-in-the-table": // two ids of one key (the keys are the same length): a run holding both has it twice
+                Encoding.UTF8.GetBytes("train/loss").CopyTo(payload, map.StringStart(map.StringIdOf("nan_metric")));
+                break;
             default: throw new ArgumentException(damage);
         }
         File.WriteAllBytes(_indexFile, RunIndexTestKit.WithPayload(file, payload));
@@ -453,31 +457,22 @@ public sealed class RunIndexFormatTests : IDisposable
 
     private static void Put(byte[] payload, int offset, int value) => BinaryPrimitives.WriteInt32LittleEndian(payload.AsSpan(offset), value);
 
-    /// <summary>Where things are in a version 3 payload (from its documented layout), for damaging one on purpose.</summary>
-    private sealed class Version3Map
+    /// <summary>Where things are in a version 4 payload (from its documented layout), for damaging one on purpose.</summary>
+    private sealed class Version4Map
     {
         private readonly List<string> _strings = [];
+        private readonly int _heap;
+        private readonly byte[] _payload;
 
-        public Version3Map(byte[] p)
+        public Version4Map(byte[] p)
         {
-            Assert.Equal(3, BinaryPrimitives.ReadInt32LittleEndian(p));
+            Assert.Equal(4, BinaryPrimitives.ReadInt32LittleEndian(p));
+            _payload = p;
             var at = 20;
-            KeyCount = Int(p, ref at);
-            for (var i = 0; i < KeyCount; i++)
-            {
-                var length = 0;
-                for (var shift = 0; ; shift += 7)
-                {
-                    var b = p[at++];
-                    length |= (b & 0x7F) << shift;
-                    if ((b & 0x80) == 0) break;
-                }
-                at += length;
-            }
             StringCount = Int(p, ref at);
             HeapLength = Int(p, ref at);
             StringOffsets = at;
-            var heap = at + 4 * (StringCount + 1);
+            var heap = _heap = at + 4 * (StringCount + 1);
             for (var i = 0; i < StringCount; i++)
             {
                 var start = BinaryPrimitives.ReadInt32LittleEndian(p.AsSpan(StringOffsets + 4 * i));
@@ -520,7 +515,6 @@ public sealed class RunIndexFormatTests : IDisposable
             Assert.True(FirstMetricRecord > 0, "no run to damage");
         }
 
-        public int KeyCount { get; }
         public int StringCount { get; }
         public int HeapLength { get; }
         public int StringOffsets { get; }
@@ -530,6 +524,8 @@ public sealed class RunIndexFormatTests : IDisposable
         public int FirstMetricRecord { get; }
         public int FirstParamRecord { get; }
         public int FirstFolderStamps { get; }
+
+        public int StringStart(int id) => _heap + BinaryPrimitives.ReadInt32LittleEndian(_payload.AsSpan(StringOffsets + 4 * id));
 
         public int StringIdOf(string text) => _strings.IndexOf(text) is var id and >= 0 ? id : throw new InvalidOperationException($"no string '{text}'");
 

@@ -27,9 +27,7 @@ internal sealed class ExperimentRunIndex(string folder)
     public void ResetReadsSinceSave() => Interlocked.Exchange(ref _readsSinceSave, 0);
 
     /// <summary>When the index file was last loaded or saved; null while it has none.</summary>
-    public DateTime? SavedUtc { get; private set; }
-
-    public void MarkPersisted() => SavedUtc = DateTime.UtcNow;
+    public DateTime? SavedUtc { get; set; }
 
     public enum Watch { None, On, Refused }
 
@@ -109,25 +107,14 @@ internal sealed class ExperimentRunIndex(string folder)
         int parallelism, RunWatcher? watcher = null)
     {
         var (_, results) = Check(viewType, filter, ordering, context, parallelism, build: true, watcher);
-        var runs = new List<IndexedRun>();
-        foreach (var result in results!)
-        {
-            if (result is { } run) runs.Add(run);
-        }
-        return runs;
+        return [.. results!.Where(run => run.HasValue).Select(run => run!.Value)];
     }
 
     /// <summary>Active and deleted runs, checked as a search checks them.</summary>
     public (int Active, int Deleted) CountByStage(RunIndexContext context, int parallelism, RunWatcher? watcher = null)
     {
         var (stages, _) = Check(ViewType.All, RunFilter.MatchAll, RunOrdering.Natural, context, parallelism, build: false, watcher);
-        int active = 0, deleted = 0;
-        foreach (var stage in stages)
-        {
-            if (stage == RunStage.Active) active++;
-            else if (stage == RunStage.Deleted) deleted++;
-        }
-        return (active, deleted);
+        return (stages.Count(stage => stage == RunStage.Active), stages.Count(stage => stage == RunStage.Deleted));
     }
 
     private enum RunStage : byte { NotARun, Active, Deleted }

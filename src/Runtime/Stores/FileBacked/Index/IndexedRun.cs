@@ -34,14 +34,7 @@ internal readonly record struct IndexedRun(ExperimentRunIndex Owner, RunIndexEnt
     public Run Complete(RunIndexContext context)
     {
         var stats = FileStamp.StatsOnThisThread;
-        try { return CompleteLocked(context); }
-        finally { context.CountStats(FileStamp.StatsOnThisThread - stats); }
-    }
-
-    private Run CompleteLocked(RunIndexContext context)
-    {
         var runFolder = Entry.PathIn(Owner.Folder);
-        var info = Row.Info;
         lock (Entry.Sync)
         {
             if (Verify)
@@ -54,7 +47,9 @@ internal readonly record struct IndexedRun(ExperimentRunIndex Owner, RunIndexEnt
                 Owner.CountReads(reads);
             }
             var data = new RunData(Entry.Metrics.ToDictionary(), Entry.Params.ToDictionary(), Entry.Tags.ToDictionary());
-            return new Run(info, data, Checked?.Inputs ?? ReadInputs(runFolder, Entry, context));
+            var run = new Run(Row.Info, data, Checked?.Inputs ?? ReadInputs(runFolder, Entry, context));
+            context.CountStats(FileStamp.StatsOnThisThread - stats);
+            return run;
         }
     }
 

@@ -71,7 +71,7 @@ internal sealed class RunIndex(RunIndexContext context, RunWatcher? watcher = nu
             : behind > 0 && (behind * ResaveFraction >= count || DateTime.UtcNow - saved >= ResaveAfter);
         if (!due) return;
         index.ResetReadsSinceSave();
-        if (RunIndexFile.TrySave(index)) index.MarkPersisted();
+        if (RunIndexFile.TrySave(index)) index.SavedUtc = DateTime.UtcNow;
         else _notWritable[experimentFolder] = 0; // a read-only store: the index lives in memory for this process
     }
 
@@ -96,7 +96,7 @@ internal sealed class RunIndex(RunIndexContext context, RunWatcher? watcher = nu
         {
             _loaded.Add(memory);
             _loadedFrom[folder] = memory;
-            index.MarkPersisted();
+            index.SavedUtc = DateTime.UtcNow;
         }
         else if (problem is not null)
         {

@@ -85,9 +85,7 @@ internal sealed class RunIndexEntry(string folderName)
     private int _watchEvents;
     public int WatchEvents => Volatile.Read(ref _watchEvents);
     public void CountWatchEvent() => Interlocked.Increment(ref _watchEvents);
-    public bool WatchClean { get; set; }
-    public int WatchCleanEvents { get; set; }
-    public int WatchCleanEpoch { get; set; }
+    public (int Events, int Epoch)? WatchCleanAt { get; set; }
 
     /// <summary>Changed only under the watcher's lock.</summary>
     public List<int>? WatchDescriptors { get; set; }

@@ -7,30 +7,34 @@ using Qlib.Tracked.Validation;
 namespace Qlib.Tracked.Stores.FileBacked.Index;
 
 /// <summary>
-/// Version 3 of the index file's payload, built to load lazily (all integers little-endian):
+/// Version 4 of the index file's payload, built to load lazily (all integers little-endian):
 /// <code>
-/// int32 version (3) · listing stamp
-/// key table:    int32 count, then per key: 7-bit length + UTF-8             (decoded at load, interned)
-/// string table: int32 count, int32 heap length, int32 offsets[count + 1], heap (UTF-8, decoded on first use)
+/// int32 version (4) · listing stamp
+/// string table: int32 count, int32 heap length, int32 offsets[count + 1], heap (UTF-8; a string used as a key or
+///               folder path is decoded at load and pooled, any other on first use)
 /// int32 runs, then per run:
 ///   int32 folder name (string id) · byte flags (1 built, 2 has info, 4 name from meta) · meta stamp
 ///   [has info] run id, experiment id, run name, user id (string ids) · int32 status · int64 start ·
 ///              byte + int64 end · artifact URI (string id) · int32 lifecycle stage · byte + int64 deleted
-///   metrics: int32 count, records of key id, stamp, float64 value, int64 timestamp, int64 step (44 bytes)
-///   params, tags: int32 count, records of key id, stamp, string id of the value (24 bytes)
-///   metric, param, tag folder stamps: int32 count (-1: unknown), per folder: string id of its path, stamp
+///   six parts, each an int32 count and then fixed-size records whose first field is a key (string id) and second a stamp:
+///   metrics: + float64 value, int64 timestamp, int64 step (44 bytes); params, tags: + string id of the value (24 bytes);
+///   metric, param, tag folder stamps (count -1: unknown): the path, the kind's own folder ("") first (20 bytes)
 /// </code>
 /// A stamp is int64 write ticks + int64 length. Loading decodes per run only its folder name, meta stamp and run
-/// info, and checks every count, offset and id against the file's bounds and tables; each kind of a run's keyed
+/// info, and checks every count, offset and id against the file's bounds and table; each kind of a run's keyed
 /// files and folder stamps is decoded when a query first needs it (<see cref="RunIndexEntry.KeepInFile"/>).
 /// </summary>
 internal static class RunIndexFormat
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
-    // A keyed-file record: key id (int32), stamp (int64 ticks, int64 length), then the value: a metric's float64 bits,
-    // timestamp and step inline (NaN and infinities survive), a param's or tag's string id (values repeat across runs).
-    private const int RecordValue = 4 + 16, MetricRecord = RecordValue + 8 + 8 + 8, TextRecord = RecordValue + 4, FolderRecord = 4 + 16;
+    // A record: key id (int32), stamp (int64 ticks, int64 length), then the value: a metric's float64 bits, timestamp
+    // and step inline (NaN and infinities survive), a param's or tag's string id (values repeat across runs), none for a folder.
+    private const int RecordValue = 4 + 16, MetricRecord = RecordValue + 8 + 8 + 8, TextRecord = RecordValue + 4, FolderRecord = RecordValue;
+
+    // A run's six parts in order: metric, param and tag records, then metric, param and tag folder stamps.
+    private static readonly int[] PartRecord = [MetricRecord, TextRecord, TextRecord, FolderRecord, FolderRecord, FolderRecord];
+    private const int FolderPart = 3;
 
     private const byte Built = 1, HasInfo = 2, NameFromMeta = 4;
 
@@ -92,35 +96,30 @@ internal static class RunIndexFormat
         }
         if (!entry.Built)
         {
-            for (var part = 0; part < 6; part++) w.Write(part < 3 ? 0 : -1); // no records, folder stamps unknown
+            for (var part = 0; part < PartRecord.Length; part++) w.Write(part < FolderPart ? 0 : -1); // no records, folder stamps unknown
             return;
         }
-        var metrics = entry.Metrics;
-        w.Write(metrics.Count);
-        for (var i = 0; i < metrics.Count; i++)
+        WriteRecords(w, entry.Metrics, tables, m =>
         {
-            var m = metrics.ValueAt(i);
-            w.Write(tables.KeyId(metrics.KeyAt(i)));
-            WriteStamp(w, metrics.StampAt(i));
             w.Write(BitConverter.DoubleToInt64Bits(m.Value));
             w.Write(m.Timestamp);
             w.Write(m.Step);
-        }
-        WriteTexts(w, entry.Params, tables);
-        WriteTexts(w, entry.Tags, tables);
+        });
+        WriteRecords(w, entry.Params, tables, value => w.Write(tables.StringId(value)));
+        WriteRecords(w, entry.Tags, tables, value => w.Write(tables.StringId(value)));
         WriteFolders(w, entry.MetricFolders, tables);
         WriteFolders(w, entry.ParamFolders, tables);
         WriteFolders(w, entry.TagFolders, tables);
     }
 
-    private static void WriteTexts(BinaryWriter w, KeyedFiles<string> files, Tables tables)
+    private static void WriteRecords<T>(BinaryWriter w, KeyedFiles<T> files, Tables tables, Action<T> writeValue)
     {
         w.Write(files.Count);
         for (var i = 0; i < files.Count; i++)
         {
-            w.Write(tables.KeyId(files.KeyAt(i)));
+            w.Write(tables.StringId(files.KeyAt(i)));
             WriteStamp(w, files.StampAt(i));
-            w.Write(tables.StringId(files.ValueAt(i)));
+            writeValue(files.ValueAt(i));
         }
     }
 
@@ -147,48 +146,40 @@ internal static class RunIndexFormat
         w.Write(value ?? 0);
     }
 
-    /// <summary>The distinct keys and strings of one file, numbered in first-seen order.</summary>
+    /// <summary>The distinct strings (keys and values alike) of one file, numbered in first-seen order.</summary>
     private sealed class Tables
     {
-        private readonly Dictionary<string, int> _keys = new(StringComparer.Ordinal);
-        private readonly List<string> _keyList = [];
-        private readonly Dictionary<string, int> _strings = new(StringComparer.Ordinal);
-        private readonly List<string> _stringList = [];
+        private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal);
+        private readonly List<string> _strings = [];
 
-        public long EstimatedBytes => _stringList.Sum(s => 2L * s.Length + 4) + 16L * _keyList.Count;
+        public long EstimatedBytes => _strings.Sum(s => 2L * s.Length + 4);
 
-        public int KeyId(string key) => Number(_keys, _keyList, key);
-
-        public int StringId(string text) => Number(_strings, _stringList, text);
-
-        private static int Number(Dictionary<string, int> ids, List<string> list, string text)
+        public int StringId(string text)
         {
-            if (ids.TryGetValue(text, out var id)) return id;
-            ids[text] = id = list.Count;
-            list.Add(text);
+            if (_ids.TryGetValue(text, out var id)) return id;
+            _ids[text] = id = _strings.Count;
+            _strings.Add(text);
             return id;
         }
 
         public void Write(BinaryWriter w)
         {
-            w.Write(_keyList.Count);
-            foreach (var key in _keyList) w.Write(key);
-            var offsets = new int[_stringList.Count + 1];
+            var offsets = new int[_strings.Count + 1];
             var heap = new MemoryStream();
-            for (var i = 0; i < _stringList.Count; i++)
+            for (var i = 0; i < _strings.Count; i++)
             {
-                var bytes = Encoding.UTF8.GetBytes(_stringList[i]);
+                var bytes = Encoding.UTF8.GetBytes(_strings[i]);
                 heap.Write(bytes);
                 offsets[i + 1] = checked((int)heap.Length);
             }
-            w.Write(_stringList.Count);
+            w.Write(_strings.Count);
             w.Write(checked((int)heap.Length));
             foreach (var offset in offsets) w.Write(offset);
             w.Write(heap.GetBuffer(), 0, (int)heap.Length);
         }
     }
 
-    /// <summary>Loads a version-3 payload starting at <paramref name="offset"/> of the whole file's <paramref name="memory"/>.</summary>
+    /// <summary>Loads a version-4 payload starting at <paramref name="offset"/> of the whole file's <paramref name="memory"/>.</summary>
     /// <remarks>Runs once per process, before tiered compilation would optimize it: compiled optimized at once.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Load(IndexFileMemory memory, int offset, ExperimentRunIndex index, RunIndexContext context)
@@ -197,12 +188,12 @@ internal static class RunIndexFormat
         var version = c.Int32();
         if (version != Version) throw new InvalidDataException($"format version {version}, expected {Version}");
         var listing = c.Stamp();
-        var image = ReadTables(ref c, memory, context);
+        var image = ReadTable(ref c, memory);
 
-        var count = c.Count(MinRunBytes);
+        var count = c.Count(c.Int32(), MinRunBytes);
         var runs = new RunIndexEntry[count];
-        var seen = new KeySet(image.KeyCount);
-        for (var n = 0; n < count; n++) runs[n] = ReadRun(ref c, image, seen);
+        var keys = new KeySet(image, context);
+        for (var n = 0; n < count; n++) runs[n] = ReadRun(ref c, image, keys);
         if (c.Position != memory.Length) throw new InvalidDataException("trailing bytes after the last run");
         var entries = new Dictionary<string, RunIndexEntry>(count, StringComparer.Ordinal);
         foreach (var entry in runs)
@@ -216,10 +207,10 @@ internal static class RunIndexFormat
         }
     }
 
-    // Folder name, flags, meta stamp, three record counts and three folder counts.
-    private const int MinRunBytes = 4 + 1 + 16 + 3 * 4 + 3 * 4;
+    // Folder name, flags, meta stamp and six part counts.
+    private const int MinRunBytes = 4 + 1 + 16 + 6 * 4;
 
-    private static RunIndexEntry ReadRun(ref Cursor c, RunIndexImage image, KeySet seen)
+    private static RunIndexEntry ReadRun(ref Cursor c, RunIndexImage image, KeySet keys)
     {
         var folderName = c.String(image);
         CheckFolderName(folderName);
@@ -235,21 +226,14 @@ internal static class RunIndexFormat
         }
         // Checked now, decoded when first used (RunIndexEntry.KeepInFile).
         var block = c.Position;
-        SkipRecords(ref c, image, MetricRecord, seen, hasStringValue: false);
-        SkipRecords(ref c, image, TextRecord, seen, hasStringValue: true);
-        SkipRecords(ref c, image, TextRecord, seen, hasStringValue: true);
-        for (var kind = 0; kind < 3; kind++) SkipFolders(ref c, image);
+        for (var part = 0; part < PartRecord.Length; part++) CheckPart(ref c, image, part, keys);
         entry.KeepInFile(image, block);
         return entry;
     }
 
-    private static RunIndexImage ReadTables(ref Cursor c, IndexFileMemory memory, RunIndexContext context)
+    private static RunIndexImage ReadTable(ref Cursor c, IndexFileMemory memory)
     {
-        var keyCount = c.Count(1);
-        var keys = new string[keyCount];
-        for (var i = 0; i < keyCount; i++) keys[i] = context.Intern(c.Utf8());
-
-        var stringCount = c.Count(4);
+        var stringCount = c.Count(c.Int32(), 4);
         var heapLength = c.Int32();
         var offsets = c.Skip(4 * (stringCount + 1));
         var heap = c.Skip(heapLength);
@@ -261,47 +245,35 @@ internal static class RunIndexFormat
             previous = at;
         }
         if (previous != heapLength) throw new InvalidDataException($"the strings end at {previous}, the heap is {heapLength} bytes");
-        return new RunIndexImage(memory, keys, offsets, heap, stringCount);
+        return new RunIndexImage(memory, offsets, heap, stringCount);
     }
 
-    /// <summary>Checks a block of records (every key id in the table, once per run; every string id in the table) and moves past it.</summary>
+    /// <summary>
+    /// Checks one part of a run (every key once in it, every value id in the table; a folder part starts with the
+    /// kind's own folder, then safe sub-folders) and moves past it.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SkipRecords(ref Cursor c, RunIndexImage image, int recordSize, KeySet seen, bool hasStringValue)
-    {
-        var count = c.Count(recordSize);
-        var records = image.Memory.Bytes.Slice(c.Skip(count * recordSize), count * recordSize);
-        seen.Clear();
-        for (var at = 0; at < records.Length; at += recordSize)
-        {
-            var key = BinaryPrimitives.ReadInt32LittleEndian(records[at..]);
-            if ((uint)key >= (uint)image.KeyCount) throw new InvalidDataException($"key id {key} is not in the key table");
-            if (!seen.Add(key)) throw new InvalidDataException($"the key '{image.Key(key)}' appears twice in one run");
-            if (!hasStringValue) continue;
-            var id = BinaryPrimitives.ReadInt32LittleEndian(records[(at + RecordValue)..]);
-            if ((uint)id >= (uint)image.StringCount) throw new InvalidDataException($"string id {id} is not in the string table");
-        }
-    }
-
-    /// <summary>Checks one kind's folder stamps (the kind's own folder first, then safe sub-folders) and moves past them.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SkipFolders(ref Cursor c, RunIndexImage image)
+    private static void CheckPart(ref Cursor c, RunIndexImage image, int part, KeySet keys)
     {
         var count = c.Int32();
-        if (count == -1) return;
-        c.CheckCount(count, FolderRecord);
-        if (count == 0) throw new InvalidDataException("a key folder's stamps without the folder's own");
+        if (count == -1 && part >= FolderPart) return;
+        var size = PartRecord[part];
+        c.Count(count, size);
+        if (count == 0 && part >= FolderPart) throw new InvalidDataException("a key folder's stamps without the folder's own");
+        var records = image.Memory.Bytes.Slice(c.Skip(count * size), count * size);
+        keys.Clear();
         for (var i = 0; i < count; i++)
         {
-            CheckKeyFolderPath(c.String(image), i);
-            c.Skip(16);
+            var key = keys.Add(image.Checked(BinaryPrimitives.ReadInt32LittleEndian(records[(i * size)..])));
+            if (part >= FolderPart) CheckKeyFolderPath(key, i);
+            else if (size == TextRecord) image.Checked(BinaryPrimitives.ReadInt32LittleEndian(records[(i * size + RecordValue)..]));
         }
     }
 
-    // A run block holds six parts in order: metric, param and tag records, then metric, param and tag folder stamps.
     private static Cursor Part(RunIndexImage image, int block, int part)
     {
         var c = new Cursor(image.Memory.Bytes, block);
-        for (var p = 0; p < part; p++) c.Skip(Math.Max(0, c.Int32()) * (p == 0 ? MetricRecord : p < 3 ? TextRecord : FolderRecord));
+        for (var p = 0; p < part; p++) c.Skip(Math.Max(0, c.Int32()) * PartRecord[p]);
         return c;
     }
 
@@ -312,7 +284,7 @@ internal static class RunIndexFormat
         var files = new KeyedFiles<Metric>(c.Int32());
         while (files.Count < files.Capacity)
         {
-            var key = image.Key(c.Int32());
+            var key = c.String(image);
             var stamp = c.Stamp();
             files.Add(key, new Metric(key, BitConverter.Int64BitsToDouble(c.Int64()), c.Int64(), c.Int64()), stamp);
         }
@@ -326,7 +298,7 @@ internal static class RunIndexFormat
         var files = new KeyedFiles<string>(c.Int32());
         while (files.Count < files.Capacity)
         {
-            var key = image.Key(c.Int32());
+            var key = c.String(image);
             var stamp = c.Stamp();
             files.Add(key, c.String(image), stamp);
         }
@@ -336,7 +308,7 @@ internal static class RunIndexFormat
     /// <summary>The folder stamps of kind <paramref name="kind"/> (0 metrics, 1 params, 2 tags) of the run block at <paramref name="block"/>.</summary>
     public static FolderStamps? DecodeFolders(RunIndexImage image, int block, int kind)
     {
-        var c = Part(image, block, 3 + kind);
+        var c = Part(image, block, FolderPart + kind);
         var count = c.Int32();
         if (count == -1) return null;
         var paths = count == 1 ? RootOnly : new string[count];
@@ -370,19 +342,27 @@ internal static class RunIndexFormat
     internal static LifecycleStage CheckStage(int value) =>
         value is (int)LifecycleStage.Active or (int)LifecycleStage.Deleted ? (LifecycleStage)value : throw new InvalidDataException($"unknown lifecycle stage {value}");
 
-    /// <summary>Which key ids one block of records has used (a generation counter per id: cleared in O(1)).</summary>
-    private sealed class KeySet(int keyCount)
+    /// <summary>
+    /// The keys of one part (a generation counter per string id: cleared in O(1)). A string first used as a key is
+    /// decoded and pooled, and must differ from every other key of the file: one id per key, as the writer numbers them.
+    /// </summary>
+    private sealed class KeySet(RunIndexImage image, RunIndexContext context)
     {
-        private readonly int[] _generation = new int[keyCount];
-        private int _current;
+        private readonly int[] _generation = new int[image.StringCount];
+        private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+        private int _current = 1;
 
         public void Clear() => _current++;
 
-        public bool Add(int key)
+        /// <summary>The key of string id <paramref name="id"/>.</summary>
+        public string Add(int id)
         {
-            if (_generation[key] == _current) return false;
-            _generation[key] = _current;
-            return true;
+            var seen = _generation[id];
+            if (seen == _current) throw new InvalidDataException($"the key '{image.String(id)}' appears twice in one run");
+            _generation[id] = _current;
+            if (seen != 0) return image.String(id);
+            var key = image.Pool(id, context);
+            return _keys.Add(key) ? key : throw new InvalidDataException($"the key '{key}' appears twice in the string table");
         }
     }
 
@@ -407,18 +387,9 @@ internal static class RunIndexFormat
             return has switch { 0 => null, 1 => value, _ => throw new InvalidDataException($"bad presence byte {has}") };
         }
 
-        /// <summary>A count of items of at least <paramref name="minBytes"/> each that fit in what is left.</summary>
-        public int Count(int minBytes)
-        {
-            var count = Int32();
-            CheckCount(count, minBytes);
-            return count;
-        }
-
-        public readonly void CheckCount(int count, int minBytes)
-        {
-            if (count < 0 || (long)count * minBytes > _bytes.Length - Position) throw new InvalidDataException($"impossible count {count}");
-        }
+        /// <summary><paramref name="count"/> items of at least <paramref name="minBytes"/> each, checked to fit in what is left.</summary>
+        public readonly int Count(int count, int minBytes) =>
+            count >= 0 && (long)count * minBytes <= _bytes.Length - Position ? count : throw new InvalidDataException($"impossible count {count}");
 
         /// <summary>Moves past <paramref name="length"/> bytes; returns where they start.</summary>
         public int Skip(int length)
@@ -430,25 +401,6 @@ internal static class RunIndexFormat
         }
 
         /// <summary>A string-table reference.</summary>
-        public string String(RunIndexImage image)
-        {
-            var id = Int32();
-            if ((uint)id >= (uint)image.StringCount) throw new InvalidDataException($"string id {id} is not in the string table");
-            return image.String(id);
-        }
-
-        /// <summary>An inline string: 7-bit encoded length, then UTF-8.</summary>
-        public string Utf8()
-        {
-            var length = 0;
-            for (var shift = 0; ; shift += 7)
-            {
-                if (shift > 28) throw new InvalidDataException("a string length runs past 32 bits");
-                var b = Byte();
-                length |= (b & 0x7F) << shift;
-                if ((b & 0x80) == 0) break;
-            }
-            return Encoding.UTF8.GetString(_bytes.Slice(Skip(length), length));
-        }
+        public string String(RunIndexImage image) => image.String(image.Checked(Int32()));
     }
 }

@@ -165,7 +165,7 @@ internal sealed class RunWatcher : IDisposable
 
     /// <summary>Watched, and no event since its last full check (caller holds its lock).</summary>
     public bool IsClean(RunIndexEntry entry) =>
-        entry.WatchClean && entry.WatchCleanEpoch == Epoch && entry.WatchCleanEvents == entry.WatchEvents;
+        entry.WatchCleanAt == (entry.WatchEvents, Epoch);
 
     /// <summary>
     /// Watches the run folder, its key folders and the sub-folders the entry's last listing recorded; false when a watch
@@ -191,12 +191,7 @@ internal sealed class RunWatcher : IDisposable
     }
 
     /// <summary>After a full check following <see cref="TryWatchRun"/> (caller holds the entry's lock).</summary>
-    public static void MarkClean(RunIndexEntry entry, WatchPass pass)
-    {
-        entry.WatchCleanEvents = pass.Events;
-        entry.WatchCleanEpoch = pass.Epoch;
-        entry.WatchClean = true;
-    }
+    public static void MarkClean(RunIndexEntry entry, WatchPass pass) => entry.WatchCleanAt = (pass.Events, pass.Epoch);
 
     private bool AddKindLocked(string runFolder, string kind, FolderStamps? known, RunIndexEntry entry, HashSet<string> watched)
     {
@@ -285,7 +280,7 @@ internal sealed class RunWatcher : IDisposable
                     ForgetLocked(wd, entry);
                 }
             }
-            entry.WatchClean = false;
+            entry.WatchCleanAt = null;
         }
     }
 }
