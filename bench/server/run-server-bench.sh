@@ -58,13 +58,7 @@ qtrack_start() {
   local uri=$1 port=$2 log=$3 artifacts=$4 dll=${5:-$qtrack_dll}
   dotnet "$dll" server --backend-store-uri "$uri" --artifacts-destination "$artifacts" --port "$port" >>"$log" 2>&1 &
   qtrack_pid=$!
-  local _
-  for _ in $(seq 1 90); do
-    curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
-    kill -0 "$qtrack_pid" 2>/dev/null || { echo "qtrack server exited:"; tail -20 "$log"; qtrack_pid=; return 2; }
-    sleep 1
-  done
-  echo "qtrack server did not answer /health in 90 s:"; tail -20 "$log"; return 2
+  wait_for_health "$port" "$qtrack_pid" "$log" "qtrack server" || { qtrack_pid=; return 2; }
 }
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }

@@ -43,13 +43,19 @@ mlflow_start() {
   (PYTHONPATH="$mlflow_pythonpath" exec setsid /usr/bin/python3 -m mlflow server --backend-store-uri "$backend" "${extra[@]}" \
       --host 127.0.0.1 --port "$port" --workers 1 >>"$log" 2>&1) &
   mlflow_pid=$!
-  local _
+  wait_for_health "$port" "$mlflow_pid" "$log" "the MLflow server" || { mlflow_pid=; return 2; }
+}
+
+# wait_for_health PORT PID LOG NAME: 0 once http://127.0.0.1:PORT/health answers; 2 (with the log's tail) when the
+# process PID exits first or 90 s pass. Shared by every script here and in bench/ that starts a server.
+wait_for_health() {
+  local port=$1 pid=$2 log=$3 name=$4 _
   for _ in $(seq 1 90); do
     curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return 0
-    kill -0 "$mlflow_pid" 2>/dev/null || { echo "the MLflow server exited:"; tail -20 "$log"; mlflow_pid=; return 2; }
+    kill -0 "$pid" 2>/dev/null || { echo "$name exited:"; tail -20 "$log"; return 2; }
     sleep 1
   done
-  echo "the MLflow server did not answer /health in 90 s:"; tail -20 "$log"; return 2
+  echo "$name did not answer /health in 90 s:"; tail -20 "$log"; return 2
 }
 
 mlflow_stop() {
