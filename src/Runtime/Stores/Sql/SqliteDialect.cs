@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
@@ -41,7 +40,10 @@ internal sealed class SqliteDialect : SqlDialect
 
     // Connections stay open between calls with their prepared statements: opening one (even from the provider's pool)
     // re-runs the pragmas, and preparing a statement parses its SQL, which together cost more than a small transaction.
-    private readonly ConcurrentBag<SqliteConnection> _idle = [];
+    // Last in, first out: in WAL mode a connection drops its whole page cache when another connection has written since
+    // its last transaction, so handing out the connection released last keeps one warm connection for callers that take
+    // turns (a server's requests, one after the other, on whatever thread) instead of rotating through cold ones.
+    private readonly Stack<SqliteConnection> _idle = new(MaxIdleConnections);
     private readonly ConditionalWeakTable<DbConnection, Prepared> _statements = new();
     private int _disposed;
 
@@ -65,7 +67,7 @@ internal sealed class SqliteDialect : SqlDialect
 
     public override DbConnection Open()
     {
-        while (_idle.TryTake(out var idle))
+        while (TakeIdle() is { } idle)
         {
             if (idle.State == ConnectionState.Open) return idle;
             Close(idle);
@@ -87,9 +89,8 @@ internal sealed class SqliteDialect : SqlDialect
     public override void Release(DbConnection connection)
     {
         var sqlite = (SqliteConnection)connection;
-        if (Volatile.Read(ref _disposed) == 0 && sqlite.State == ConnectionState.Open && _idle.Count < MaxIdleConnections)
+        if (Volatile.Read(ref _disposed) == 0 && sqlite.State == ConnectionState.Open && KeepIdle(sqlite))
         {
-            _idle.Add(sqlite);
             if (Volatile.Read(ref _disposed) == 0) return;
             // Disposed meanwhile: Dispose may have drained the bag before this Add, so drain it again.
             DrainIdle();
@@ -174,7 +175,22 @@ internal sealed class SqliteDialect : SqlDialect
 
     private void DrainIdle()
     {
-        while (_idle.TryTake(out var idle)) Close(idle);
+        while (TakeIdle() is { } idle) Close(idle);
+    }
+
+    private SqliteConnection? TakeIdle()
+    {
+        lock (_idle) return _idle.TryPop(out var idle) ? idle : null;
+    }
+
+    private bool KeepIdle(SqliteConnection connection)
+    {
+        lock (_idle)
+        {
+            if (_idle.Count >= MaxIdleConnections) return false;
+            _idle.Push(connection);
+            return true;
+        }
     }
 
     /// <summary>

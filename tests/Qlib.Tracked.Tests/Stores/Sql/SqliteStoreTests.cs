@@ -302,4 +302,22 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal(pythonPoints - 1, latest["py"].Step);
         Assert.Equal(batches * perBatch - 1, latest["ours"].Step);
     }
+
+    [Fact]
+    public async Task IdleConnections_TheOneReleasedLastIsHandedOutFirst_AtMostFourAreKept()
+    {
+        // A connection that sat out another's write starts its next transaction with a cold page cache (WAL mode): a
+        // server answering one request after another, each on whatever thread, must keep getting the same warm one.
+        using var dialect = new SqliteDialect(DatabasePath);
+        var open = Enumerable.Range(0, 6).Select(_ => dialect.Open()).ToList();
+        // Released on another thread than the one taking them next, as a server's requests are.
+        await Task.Run(() => open.ForEach(dialect.Release));
+        var reused = Enumerable.Range(0, 5).Select(_ => dialect.Open()).ToList();
+        Assert.Equal([open[3], open[2], open[1], open[0]], reused.Take(4));
+        Assert.DoesNotContain(reused[4], open); // the fifth and sixth were closed, not kept: a fresh one
+        Assert.Equal(System.Data.ConnectionState.Closed, open[5].State);
+        foreach (var connection in reused) dialect.Release(connection);
+        Assert.Equal(System.Data.ConnectionState.Closed, reused[4].State);
+        Assert.Same(reused[3], dialect.Open());
+    }
 }
