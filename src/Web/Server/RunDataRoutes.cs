@@ -94,13 +94,8 @@ internal static class RunDataRoutes
             throw TrackingException.InvalidParameter($"Invalid page token '{token}' for metrics/get-history: it is not one this server gave.");
         var points = ServerState.Of(http).Store.GetMetricHistory(runId, key, offset, (int)Math.Min(size + 1L, int.MaxValue));
         var count = Math.Min(points.Count, size);
-        var page = new List<MetricMessage>(count);
-        for (var i = 0; i < count; i++) page.Add(ProtocolMapping.ToMessage(points[i]));
-        return Answer(http, new GetMetricHistoryResponse
-        {
-            Metrics = page.Count == 0 ? null : page,
-            NextPageToken = points.Count > size ? ((long)offset + size).ToString(CultureInfo.InvariantCulture) : null,
-        }, Json.GetMetricHistoryResponse);
+        var next = points.Count > size ? ((long)offset + size).ToString(CultureInfo.InvariantCulture) : null;
+        return MetricHistoryPageWriter.WriteAsync(http, points, count, next);
     }
 
     private static TrackingException MissingRequired(string name) =>

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Reflection;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Qlib.Tracked.Stores.Rest.Protocol;
 using Qlib.Tracked.Web.Server;
 
 namespace Qlib.Tracked.Tests.Server;
@@ -81,6 +83,42 @@ public sealed class ServerProtocolTests : IDisposable
         var error = JsonNode.Parse(await bad.Content.ReadAsStringAsync())!;
         Assert.Equal("INVALID_PARAMETER_VALUE", error["error_code"]!.GetValue<string>());
         Assert.Contains("'-3'", error["message"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("file")]
+    public async Task MetricHistory_IsByteForByteWhatTheProtocolSerializerWrites_SpecialValues_EscapedKeys_Pages_NoPoints(string backend)
+    {
+        // The server writes history pages by hand (no message object per point): its bytes must stay the serializer's.
+        using var temp = new TempDirectory();
+        using var server = ServerHost.Start(new TrackingServerOptions
+        {
+            BackendStoreUri = backend == "sqlite" ? "sqlite:///" + temp.Combine("mlflow.db") : temp.Combine("mlruns"),
+            ArtifactsDestination = temp.Combine("artifacts"),
+        });
+        using var http = new HttpClient { BaseAddress = new Uri(server.Uri) };
+        using var created = await http.PostAsync("/api/2.0/mlflow/runs/create", new StringContent("{\"experiment_id\": \"0\"}", Encoding.UTF8, "application/json"));
+        var runId = JsonNode.Parse(await created.Content.ReadAsStringAsync())!["run"]!["info"]!["run_id"]!.GetValue<string>();
+        const string key = "é/ü x.y-z_1";
+        double[] values = [0.1, 1.0 / 3, 1e-300, double.MaxValue, double.Epsilon, 123456789012345678, -2.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity];
+        var logged = values.Select((v, i) => new MetricMessage { Key = key, Value = v, Timestamp = 1700000000000 + i, Step = i - 3 }).ToList();
+        using var batch = await http.PostAsync("/api/2.0/mlflow/runs/log-batch", new StringContent(
+            JsonSerializer.Serialize(new LogBatchRequest { RunId = runId, Metrics = logged }, MlflowJsonContext.Default.LogBatchRequest), Encoding.UTF8, "application/json"));
+        Assert.True(batch.IsSuccessStatusCode, await batch.Content.ReadAsStringAsync());
+        // MLflow's SQL store keeps ±Infinity as ±1.7976931348623157e308; its file store keeps them.
+        var stored = logged.Select(m => backend == "sqlite" && double.IsInfinity(m.Value!.Value)
+            ? new MetricMessage { Key = m.Key, Value = m.Value > 0 ? double.MaxValue : double.MinValue, Timestamp = m.Timestamp, Step = m.Step } : m).ToList();
+        var route = $"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key=";
+        (string Query, GetMetricHistoryResponse Expected)[] cases =
+        [
+            (Uri.EscapeDataString(key), new() { Metrics = stored }),
+            (Uri.EscapeDataString(key) + "&max_results=4", new() { Metrics = stored[..4], NextPageToken = "4" }),
+            (Uri.EscapeDataString(key) + "&max_results=4&page_token=8", new() { Metrics = stored[8..] }),
+            ("never-logged", new()),
+        ];
+        foreach (var (query, expected) in cases)
+            Assert.Equal(JsonSerializer.Serialize(expected, MlflowJsonContext.Default.GetMetricHistoryResponse), await http.GetStringAsync(route + query));
     }
 
     [Fact]
