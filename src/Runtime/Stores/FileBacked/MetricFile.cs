@@ -199,12 +199,17 @@ internal static class MetricFile
         // cannot leave a half-read line that was complete on disk.
         using (handle)
         {
-            var remaining = RandomAccess.GetLength(handle);
+            var length = RandomAccess.GetLength(handle);
+            // A ranged read (a page) may start where the previous page of this very file stopped (MetricReadResume).
+            var ranged = skip > 0 || take < int.MaxValue;
+            var writeTime = ranged ? File.GetLastWriteTimeUtc(handle) : default;
+            var resume = skip > 0 ? MetricReadResume.Find(path, length, writeTime, skip) : null;
+            long offset = resume?.Offset ?? 0;
+            var remaining = length - offset;
             var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(remaining, 1, ChunkBytes));
             try
             {
-                var reader = new HistoryParser(key, onBadLine, skip, take);
-                long offset = 0;
+                var reader = new HistoryParser(key, onBadLine, skip, take, resume?.Points ?? 0, resume?.Lines ?? 0);
                 var filled = 0;
                 var skippingOverlongLine = false;
                 while (remaining > 0 && !reader.Full)
@@ -235,11 +240,13 @@ internal static class MetricFile
                         filled -= lineEnd + 1;
                         skippingOverlongLine = false;
                     }
-                    var consumed = reader.ParseCompleteLines(buffer.AsSpan(0, filled));
+                    var consumed = reader.ParseCompleteLines(buffer.AsSpan(0, filled), offset - filled);
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
                 }
                 if (!reader.Full) reader.ParseLastLine(buffer.AsSpan(0, filled));
+                else if (ranged && reader.NextPage is var (points, start, lines))
+                    MetricReadResume.Remember(new(path, length, writeTime, points, start, lines));
                 return reader.Result;
             }
             finally
@@ -254,20 +261,30 @@ internal static class MetricFile
 
     /// <summary>
     /// Parses metric lines chunk by chunk into one list, counting line numbers across chunks; keeps the points from the
-    /// <paramref name="skip"/>-th and stops (<see cref="Full"/>) once it holds <paramref name="take"/>.
+    /// <paramref name="skip"/>-th and stops (<see cref="Full"/>) once it holds <paramref name="take"/>. A read resumed
+    /// mid-file starts counting at <paramref name="startPoints"/> points and <paramref name="startLines"/> lines.
     /// </summary>
-    private sealed class HistoryParser(string key, Action<int, string>? onBadLine, int skip, int take)
+    private sealed class HistoryParser(string key, Action<int, string>? onBadLine, int skip, int take, int startPoints, int startLines)
     {
-        private int _lineNumber;
-        private int _points;
+        private int _lineNumber = startLines;
+        private int _points = startPoints;
 
         public MetricPoints Result { get; } = new();
 
         /// <summary>True once the range is complete: the rest of the file need not be read.</summary>
         public bool Full => Result.Count >= take;
 
-        /// <summary>Parses every '\n'-terminated line of <paramref name="chunk"/> until <see cref="Full"/>; returns the bytes consumed.</summary>
-        public int ParseCompleteLines(ReadOnlySpan<byte> chunk)
+        /// <summary>
+        /// Where the range's last point starts — the first point of the next page, which a pager asks for one past its
+        /// page to learn whether another follows: its number, byte offset and the lines before it. Null until read.
+        /// </summary>
+        public (int Points, long Offset, int Lines)? NextPage { get; private set; }
+
+        /// <summary>
+        /// Parses every '\n'-terminated line of <paramref name="chunk"/> (which starts at byte <paramref name="chunkOffset"/>
+        /// of the file) until <see cref="Full"/>; returns the bytes consumed.
+        /// </summary>
+        public int ParseCompleteLines(ReadOnlySpan<byte> chunk, long chunkOffset)
         {
             var end = chunk.LastIndexOf((byte)'\n');
             if (end < 0) return 0;
@@ -275,15 +292,20 @@ internal static class MetricFile
             while (lines.Length > 0 && !Full)
             {
                 var newline = lines.IndexOf((byte)'\n');
-                Parse(lines[..newline]);
+                Parse(lines[..newline], chunkOffset + (end + 1 - lines.Length));
                 lines = lines[(newline + 1)..];
             }
             return end + 1 - lines.Length;
         }
 
-        private void Keep(in Metric point)
+        private void Keep(in Metric point, long lineOffset)
         {
-            if (_points++ >= skip) Result.Add(point);
+            if (_points >= skip)
+            {
+                Result.Add(point);
+                if (Full) NextPage = (_points, lineOffset, _lineNumber - 1);
+            }
+            _points++;
         }
 
         /// <summary>Counts and reports a line longer than a read chunk, which is skipped unread.</summary>
@@ -306,17 +328,17 @@ internal static class MetricFile
                 $"Metric '{key}' is malformed; the last line has no trailing newline (a write in progress, or torn by a crash): not read as a point");
         }
 
-        private void Parse(ReadOnlySpan<byte> line)
+        private void Parse(ReadOnlySpan<byte> line, long lineOffset)
         {
             _lineNumber++;
             if (TryParseCanonicalLine(line, out var timestamp, out var value, out var step))
             {
-                Keep(new Metric(key, value, timestamp, step));
+                Keep(new Metric(key, value, timestamp, step), lineOffset);
                 return;
             }
             // Anything else (2 or 5 fields, CR/LF, padding, bad numbers) takes the general path.
             if (line.Trim(" \t\r"u8).IsEmpty) return;
-            if (TryParseLine(line, key, out var metric, out var reason)) Keep(metric);
+            if (TryParseLine(line, key, out var metric, out var reason)) Keep(metric, lineOffset);
             else onBadLine?.Invoke(_lineNumber, reason);
         }
     }
