@@ -18,6 +18,7 @@ import urllib.request
 
 import mlflow
 import mlflow.data
+from mlflow.entities import Metric
 import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities import Dataset, DatasetInput, InputTag
@@ -86,6 +87,13 @@ check("run name tag", got.data.tags["mlflow.runName"] == "alpha-lgb")
 check("status FINISHED", got.info.status == "FINISHED" and got.info.end_time == 1700000001000, got.info)
 history = client.get_metric_history(rid, "loss")
 check("loss history", [m.step for m in history] == list(range(20)) and history[-1].value == 0.05, len(history))
+# A history longer than the client's 25,000-point pages: read back whole through the server's paging (next_page_token).
+long_points = [Metric("long", 1.0 / (i + 1), 1700000000000 + i, i) for i in range(60_000)]
+for start in range(0, len(long_points), 1000):
+    client.log_batch(rid, metrics=long_points[start:start + 1000])
+long_history = client.get_metric_history(rid, "long")
+check("60,000-point history over three pages",
+      [(m.step, m.value, m.timestamp) for m in long_history] == [(m.step, m.value, m.timestamp) for m in long_points], len(long_history))
 listed = sorted((f.path, f.is_dir) for f in client.list_artifacts(rid))
 check("artifact listing", listed == [("notes.txt", False), ("portfolio_analysis", True)], listed)
 with tempfile.TemporaryDirectory() as tmp:
