@@ -39,10 +39,15 @@ internal sealed class SqliteRowStatement : IRowStatement
     private readonly sqlite3_stmt _statement;
     private readonly int[] _positions;
 
+    // The text bound at each position, by position: SQLite keeps a statement's bindings across executions, so a row
+    // that repeats the previous row's key (a metric's points in one batch) skips converting and binding it again.
+    private readonly string?[] _boundText;
+
     public SqliteRowStatement(SqliteConnection connection, string sql, IReadOnlyList<string> rowParameters)
     {
         _db = connection.Handle!;
         Check(raw.sqlite3_prepare_v2(_db, sql, out _statement));
+        _boundText = new string?[raw.sqlite3_bind_parameter_count(_statement) + 1];
         _positions = new int[rowParameters.Count];
         for (var i = 0; i < rowParameters.Count; i++) _positions[i] = Position(rowParameters[i]);
     }
@@ -75,16 +80,22 @@ internal sealed class SqliteRowStatement : IRowStatement
         return position > 0 ? position : throw new InvalidOperationException($"The statement has no parameter {name}.");
     }
 
-    private void Bind(int position, object? value) => Check(value switch
+    private void Bind(int position, object? value)
     {
-        null => raw.sqlite3_bind_null(_statement, position),
-        string s => raw.sqlite3_bind_text(_statement, position, s),
-        double d => raw.sqlite3_bind_double(_statement, position, d),
-        long l => raw.sqlite3_bind_int64(_statement, position, l),
-        int i => raw.sqlite3_bind_int64(_statement, position, i),
-        bool b => raw.sqlite3_bind_int64(_statement, position, b ? 1 : 0),
-        _ => throw new ArgumentException($"No SQLite binding for a {value.GetType().Name}.", nameof(value)),
-    });
+        if (value is string text && string.Equals(_boundText[position], text, StringComparison.Ordinal)) return;
+        _boundText[position] = null; // unknown until the bind succeeds
+        Check(value switch
+        {
+            null => raw.sqlite3_bind_null(_statement, position),
+            string s => raw.sqlite3_bind_text(_statement, position, s),
+            double d => raw.sqlite3_bind_double(_statement, position, d),
+            long l => raw.sqlite3_bind_int64(_statement, position, l),
+            int i => raw.sqlite3_bind_int64(_statement, position, i),
+            bool b => raw.sqlite3_bind_int64(_statement, position, b ? 1 : 0),
+            _ => throw new ArgumentException($"No SQLite binding for a {value.GetType().Name}.", nameof(value)),
+        });
+        _boundText[position] = value as string;
+    }
 
     private void Check(int rc)
     {

@@ -320,4 +320,28 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal(System.Data.ConnectionState.Closed, reused[4].State);
         Assert.Same(reused[3], dialect.Open());
     }
+
+    [Fact]
+    public void RepeatedKeysAndValues_InABatchAndAcrossRunsOnOneCachedStatement_AreEachStoredAsGiven()
+    {
+        // A prepared row statement skips re-binding text equal to what it last bound: every row must still get its own.
+        using var store = Open();
+        var first = store.CreateRun("0", null, 1700000000000, null, "a").Info.RunId;
+        var second = store.CreateRun("0", null, 1700000000000, null, "b").Info.RunId;
+        store.LogBatch(first, [new("m", 1, 1, 0), new("m", 2, 2, 1), new("n", 3, 3, 0), new("n", 4, 4, 1), new("m", 5, 5, 2)],
+            [new("p1", "x"), new("p2", "x"), new("p3", "y")], [new("t1", "v"), new("t2", "v")]);
+        // The same key as the last row above, now for another run (the shared run id changes, the key binding does not).
+        store.LogBatch(second, [new("m", 6, 6, 0), new("o", 7, 7, 0), new("m", 8, 8, 1)], [new("p1", "x")], []);
+
+        Assert.Equal([1.0, 2, 5], store.GetMetricHistory(first, "m").Select(p => p.Value));
+        Assert.Equal([3.0, 4], store.GetMetricHistory(first, "n").Select(p => p.Value));
+        Assert.Equal([6.0, 8], store.GetMetricHistory(second, "m").Select(p => p.Value));
+        Assert.Equal([7.0], store.GetMetricHistory(second, "o").Select(p => p.Value));
+        var run = store.GetRun(first);
+        Assert.Equal(new Dictionary<string, string> { ["p1"] = "x", ["p2"] = "x", ["p3"] = "y" }, run.Data.Params);
+        Assert.Equal("v", run.Data.Tags["t1"]);
+        Assert.Equal("v", run.Data.Tags["t2"]);
+        Assert.Equal(new Dictionary<string, string> { ["p1"] = "x" }, store.GetRun(second).Data.Params);
+        Assert.Equal(["m", "m", "m", "m", "m", "n", "n", "o"], Query("SELECT \"key\" FROM metrics ORDER BY \"key\", value"));
+    }
 }
