@@ -110,7 +110,7 @@ internal sealed class ServerApi : IDisposable
                 length += read;
             } while (read > 0);
             if (response.StatusCode != HttpStatusCode.OK)
-                throw new LoadGenException($"GET {route} answered HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(buffer, 0, Math.Min(length, 500))}");
+                throw HttpFailure(HttpMethod.Get, route, response.StatusCode, buffer.AsSpan(0, length));
             return (buffer, length);
         }
         catch
@@ -142,7 +142,7 @@ internal sealed class ServerApi : IDisposable
         var body = await response.Content.ReadAsByteArrayAsync();
         if (notFoundIsNull && response.StatusCode == HttpStatusCode.NotFound) return null;
         if (response.StatusCode != HttpStatusCode.OK)
-            throw new LoadGenException($"{method} {route} answered HTTP {(int)response.StatusCode}: {Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 500))}");
+            throw HttpFailure(method, route, response.StatusCode, body);
         try
         {
             return JsonSerializer.Deserialize(body, responseType) ?? throw new LoadGenException($"{method} {route} answered 'null'");
@@ -152,6 +152,10 @@ internal sealed class ServerApi : IDisposable
             throw new LoadGenException($"{method} {route} answered JSON that is not a {typeof(TResponse).Name}: {e.Message}");
         }
     }
+
+    /// <summary>A non-200 answer: the run stops with its status and the start of the server's body.</summary>
+    private static LoadGenException HttpFailure(HttpMethod method, string route, HttpStatusCode status, ReadOnlySpan<byte> body) =>
+        new($"{method} {route} answered HTTP {(int)status}: {Encoding.UTF8.GetString(body[..Math.Min(body.Length, 500)])}");
 
     public void Dispose() => _http.Dispose();
 }

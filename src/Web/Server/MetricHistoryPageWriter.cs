@@ -27,25 +27,24 @@ internal static class MetricHistoryPageWriter
 
     /// <summary>
     /// <c>{"metrics": [the first <paramref name="count"/> points], "next_page_token": …}</c>, each part omitted when
-    /// empty or null, as the serializer omits them.
+    /// empty or null, as the serializer omits them. The points are the store's history of <paramref name="key"/>, so
+    /// each carries that key: it is encoded once for the page.
     /// </summary>
-    public static async Task WriteAsync(HttpContext http, IReadOnlyList<Metric> points, int count, string? nextPageToken)
+    public static async Task WriteAsync(HttpContext http, string key, IReadOnlyList<Metric> points, int count, string? nextPageToken)
     {
-        http.Response.StatusCode = StatusCodes.Status200OK;
-        http.Response.ContentType = "application/json";
+        MlflowHttp.StartJsonAnswer(http);
         var pipe = http.Response.BodyWriter;
         using var json = new Utf8JsonWriter(pipe);
         json.WriteStartObject();
         if (count > 0)
         {
             json.WriteStartArray(Metrics);
-            // One page holds one key (the store's points all carry the requested one): encoded once, not per point.
-            var key = JsonEncodedText.Encode(points[0].Key);
+            var encodedKey = JsonEncodedText.Encode(key);
             for (var i = 0; i < count; i++)
             {
                 var point = points[i];
                 json.WriteStartObject();
-                json.WriteString(Key, point.Key == key.Value ? key : JsonEncodedText.Encode(point.Key));
+                json.WriteString(Key, encodedKey);
                 WriteValue(json, point.Value);
                 json.WriteNumber(Timestamp, point.Timestamp);
                 json.WriteNumber(Step, point.Step);

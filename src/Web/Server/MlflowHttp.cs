@@ -77,9 +77,15 @@ internal static class MlflowHttp
 
     public static async Task Answer<T>(HttpContext http, T body, JsonTypeInfo<T> type, int status = StatusCodes.Status200OK)
     {
+        StartJsonAnswer(http, status);
+        await JsonSerializer.SerializeAsync(http.Response.Body, body, type, http.RequestAborted);
+    }
+
+    /// <summary>The status and content type of a JSON answer, before its body is written.</summary>
+    public static void StartJsonAnswer(HttpContext http, int status = StatusCodes.Status200OK)
+    {
         http.Response.StatusCode = status;
         http.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(http.Response.Body, body, type, http.RequestAborted);
     }
 
     public static Task Empty(HttpContext http) => Answer(http, new EmptyMessage(), MlflowJsonContext.Default.EmptyMessage);

@@ -95,7 +95,7 @@ internal static class RunDataRoutes
         var points = ServerState.Of(http).Store.GetMetricHistory(runId, key, offset, (int)Math.Min(size + 1L, int.MaxValue));
         var count = Math.Min(points.Count, size);
         var next = points.Count > size ? ((long)offset + size).ToString(CultureInfo.InvariantCulture) : null;
-        return MetricHistoryPageWriter.WriteAsync(http, points, count, next);
+        return MetricHistoryPageWriter.WriteAsync(http, key, points, count, next);
     }
 
     private static TrackingException MissingRequired(string name) =>
