@@ -239,16 +239,21 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
             try
             {
                 var connection = _dialect.Open();
+                var committed = false;
+                if (write) _dialect.EnterWrite();
                 try
                 {
                     using var transaction = write ? _dialect.BeginWrite(connection) : _dialect.BeginRead(connection);
                     var result = work(connection, transaction);
                     transaction.Commit();
+                    committed = true;
                     return result;
                 }
                 finally
                 {
-                    _dialect.Release(connection); // the transaction has ended: committed, or rolled back by its Dispose
+                    // The transaction has ended: committed, or rolled back by its Dispose.
+                    if (write) _dialect.ExitWrite(committed);
+                    _dialect.Release(connection);
                 }
             }
             catch (DbException e) when (_dialect.IsTransient(e) && attempt < MaxAttempts)

@@ -112,6 +112,16 @@ internal abstract class SqlDialect : IDisposable
     {
     }
 
+    /// <summary>Called before a write transaction begins (SQLite: lets the checkpointer hold writes back for a moment). Nothing by default.</summary>
+    public virtual void EnterWrite()
+    {
+    }
+
+    /// <summary>Called once the transaction <see cref="EnterWrite"/> preceded has ended (SQLite: a commit schedules a checkpoint). Nothing by default.</summary>
+    public virtual void ExitWrite(bool committed)
+    {
+    }
+
     public abstract void Dispose();
 
     protected static DbTransaction Begin(DbConnection connection, IsolationLevel level) => connection.BeginTransaction(level);

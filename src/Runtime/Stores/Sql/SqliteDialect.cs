@@ -11,8 +11,10 @@ namespace Qlib.Tracked.Stores.Sql;
 /// SQLite through Microsoft.Data.Sqlite: one database file that several processes (MLflow among them) may share.
 /// A database this store writes is switched to write-ahead logging with <c>synchronous = NORMAL</c> on our connections
 /// (<see cref="PrepareForWrites"/>): a commit then appends to the <c>-wal</c> file without waiting for the disk, which is
-/// what makes small transactions cheap. A killed process loses nothing it committed; a power loss or OS crash may lose
-/// the last commits before a checkpoint but never corrupts the file (docs/sql-store.md). The journal mode is a property
+/// what makes small transactions cheap, and a thread of the store's own copies the log back into the file
+/// (<see cref="SqliteCheckpointer"/>) instead of whichever commit makes it long. A killed process loses nothing it
+/// committed; a power loss or OS crash may lose the last commits before a checkpoint but never corrupts the file
+/// (docs/sql-store.md). The journal mode is a property
 /// of the file: MLflow and the <c>sqlite3</c> shell read and write it unchanged (WAL needs every user on one machine,
 /// which a SQLite file shared between processes needs anyway). A locked database is waited for up to
 /// <see cref="BusyTimeoutSeconds"/> per statement.
@@ -26,7 +28,10 @@ internal sealed class SqliteDialect : SqlDialect
 
     // In WAL mode NORMAL syncs only at checkpoints (the database stays consistent on power loss); in rollback-journal
     // mode it could corrupt the file on power loss, so the pragma is only added once the file is in WAL mode.
-    private const string WalConnectionPragmas = BusyTimeoutPragma + "; PRAGMA synchronous = NORMAL" + ReadPragmas;
+    // Checkpoints run on SqliteCheckpointer's thread; the connections' own automatic checkpoint (SQLite's default: at
+    // 1,000 frames) only takes over at 16,384 frames (64 MB), should that thread fall behind or another process keep
+    // the log from starting over.
+    private const string WalConnectionPragmas = BusyTimeoutPragma + "; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384" + ReadPragmas;
 
     // Reads go through a memory map of the file (up to 256 MB) instead of a read() per page missing from SQLite's small
     // page cache: on a 100,000-run database that syscall traffic was most of a search's time.
@@ -45,11 +50,20 @@ internal sealed class SqliteDialect : SqlDialect
     // turns (a server's requests, one after the other, on whatever thread) instead of rotating through cold ones.
     private readonly Stack<SqliteConnection> _idle = new(MaxIdleConnections);
     private readonly ConditionalWeakTable<DbConnection, Prepared> _statements = new();
+    private SqliteCheckpointer? _checkpointer;
+
+    // Our write transactions hold it shared; the checkpointer takes it alone for the moment it needs no commit of ours.
+    private readonly ReaderWriterLockSlim _writeGate = new(LockRecursionPolicy.SupportsRecursion);
     private int _disposed;
 
-    public SqliteDialect(string path)
+    private readonly int _restartFrames;
+
+    /// <param name="path">The database file.</param>
+    /// <param name="restartFrames">How long the log grows before the checkpointer starts it over (<see cref="SqliteCheckpointer"/>).</param>
+    public SqliteDialect(string path, int restartFrames = SqliteCheckpointer.DefaultRestartFrames)
     {
         Path = path;
+        _restartFrames = restartFrames;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -204,7 +218,12 @@ internal sealed class SqliteDialect : SqlDialect
         {
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA journal_mode = WAL";
-            if (string.Equals(command.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase)) _connectionPragmas = WalConnectionPragmas;
+            if (string.Equals(command.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                _connectionPragmas = WalConnectionPragmas;
+                if (Volatile.Read(ref _disposed) == 0)
+                    _checkpointer ??= new SqliteCheckpointer(_connectionString, Path, Describe, _writeGate, _restartFrames);
+            }
         }
         catch (SqliteException)
         {
@@ -218,6 +237,19 @@ internal sealed class SqliteDialect : SqlDialect
             DrainIdle();
         }
     }
+
+    /// <summary>Lets the write transaction begin unless the checkpointer is holding writes back for the moment it needs.</summary>
+    public override void EnterWrite() => _writeGate.EnterReadLock();
+
+    /// <summary>Tells the checkpointer a commit made a checkpoint due.</summary>
+    public override void ExitWrite(bool committed)
+    {
+        _writeGate.ExitReadLock();
+        if (committed) _checkpointer?.Poke();
+    }
+
+    /// <summary>The background checkpointer, once the file is in WAL mode and written (null before).</summary>
+    internal SqliteCheckpointer? Checkpointer => _checkpointer;
 
     public override DbTransaction BeginWrite(DbConnection connection) =>
         ((SqliteConnection)connection).BeginTransaction(deferred: false);
@@ -247,6 +279,7 @@ internal sealed class SqliteDialect : SqlDialect
     public override void Dispose()
     {
         Volatile.Write(ref _disposed, 1);
+        _checkpointer?.Dispose();
         DrainIdle();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);

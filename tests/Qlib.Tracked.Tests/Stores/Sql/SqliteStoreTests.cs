@@ -224,6 +224,43 @@ public sealed class SqliteStoreTests : IDisposable
         Assert.Equal(["2"], Query($"SELECT COUNT(*) FROM metrics WHERE run_uuid = '{runId}'"));
     }
 
+    /// <summary>
+    /// Logging for a while: the store's own thread copies the log back into the database file as commits arrive (the
+    /// connections' automatic checkpoint only starts at 16,384 frames, more than this test writes), and starts the log
+    /// over every ~4,096 frames instead of letting it grow with every batch.
+    /// </summary>
+    [Fact]
+    public void SteadyLogging_IsCopiedIntoTheFileInTheBackground_AndTheLogIsReusedNotGrown()
+    {
+        const int Batches = 300, Points = 1_000; // ~45 frames a batch: ~13,500 frames, 55 MB of log if it never restarted
+        using var store = Open();
+        var runId = store.CreateRun("0", null, 1, null, "steady").Info.RunId;
+        for (var b = 0; b < Batches; b++)
+            store.LogBatch(runId, [.. Enumerable.Range(0, Points).Select(i => new Metric("metric_" + i % 10, b + i * 1e-3, 1_700_000_000_000 + b, b * 100 + i / 10))], [], []);
+
+        // Frames are 4 KB pages plus a 24-byte header; the log file keeps the length of its longest stretch.
+        var logFrames = new FileInfo(DatabasePath + "-wal").Length / (4096 + 24);
+        Assert.True(logFrames < 8_192, $"the log reached {logFrames} frames: it should have been started over at ~4,096");
+
+        // The database file alone (no log beside it) holds every committed row once the thread has caught up.
+        var copy = _temp.Combine("file-only.db");
+        var rows = "";
+        var deadline = Stopwatch.StartNew();
+        do
+        {
+            Thread.Sleep(50);
+            File.Copy(DatabasePath, copy, overwrite: true);
+            using var connection = new SqliteConnection($"Data Source={copy};Pooling=false");
+            connection.Open();
+            using var count = connection.CreateCommand();
+            count.CommandText = $"SELECT COUNT(*) FROM metrics WHERE run_uuid = '{runId}'";
+            rows = count.ExecuteScalar()!.ToString()!;
+        }
+        while (rows != (Batches * Points).ToString(System.Globalization.CultureInfo.InvariantCulture) && deadline.Elapsed < TimeSpan.FromSeconds(20));
+        Assert.Equal(Batches * Points, int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(Batches * Points, store.GetMetricHistory(runId, "metric_0").Count * 10);
+    }
+
     /// <summary>Several stores (each its own connections, as separate processes have) write one run at once: nothing is lost.</summary>
     [Fact]
     public void ConcurrentWriters_OnOneFile_LoseNothing_AndLatestIsTheGlobalLatest()
