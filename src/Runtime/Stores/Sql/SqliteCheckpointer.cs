@@ -34,7 +34,7 @@ internal sealed class SqliteCheckpointer : IDisposable
 
     private readonly string _connectionString;
     private readonly string _path;
-    private readonly ReaderWriterLockSlim _writeGate;
+    private readonly Lock _writeTurn;
     private readonly int _restartFrames;
     private readonly Thread _thread;
     private readonly AutoResetEvent _wake = new(false);
@@ -46,15 +46,15 @@ internal sealed class SqliteCheckpointer : IDisposable
     /// <param name="connectionString">The database's connection string (the thread keeps one connection of its own).</param>
     /// <param name="path">The database file (flushed before the held-back checkpoint, so that one syncs little).</param>
     /// <param name="describe">Names the database in the thread's name.</param>
-    /// <param name="writeGate">Held shared by our write transactions; taken alone for the checkpoint that restarts the log.</param>
+    /// <param name="writeTurn">Held by each of our write transactions; taken for the checkpoint that restarts the log.</param>
     /// <param name="restartFrames">How long a log grows before it is started over.</param>
-    public SqliteCheckpointer(string connectionString, string path, string describe, ReaderWriterLockSlim writeGate,
+    public SqliteCheckpointer(string connectionString, string path, string describe, Lock writeTurn,
         int restartFrames = DefaultRestartFrames)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(restartFrames, 1);
         _connectionString = connectionString;
         _path = path;
-        _writeGate = writeGate;
+        _writeTurn = writeTurn;
         _restartFrames = restartFrames;
         _thread = new Thread(Run) { IsBackground = true, Name = "SQLite checkpoints of " + describe };
         _thread.Start();
@@ -144,14 +144,9 @@ internal sealed class SqliteCheckpointer : IDisposable
         // not, so flush here, with writers running, what it would otherwise flush while they wait.
         using (var file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1))
             file.Flush(flushToDisk: true);
-        _writeGate.EnterWriteLock();
-        try
+        lock (_writeTurn)
         {
             if (Passive(connection).AllCopied) Interlocked.Increment(ref _restarts);
-        }
-        finally
-        {
-            _writeGate.ExitWriteLock();
         }
     }
 

@@ -52,8 +52,10 @@ internal sealed class SqliteDialect : SqlDialect
     private readonly ConditionalWeakTable<DbConnection, Prepared> _statements = new();
     private SqliteCheckpointer? _checkpointer;
 
-    // Our write transactions hold it shared; the checkpointer takes it alone for the moment it needs no commit of ours.
-    private readonly ReaderWriterLockSlim _writeGate = new(LockRecursionPolicy.SupportsRecursion);
+    // One write transaction of this store at a time: SQLite lets only one writer in anyway, and one waiting here is let
+    // in the moment the other ends, where one waiting on SQLite's lock sleeps in steps of up to 100 ms (busy handler).
+    // The checkpointer takes it for the moment it needs no commit of ours.
+    private readonly Lock _writeTurn = new();
     private int _disposed;
 
     private readonly int _restartFrames;
@@ -222,7 +224,7 @@ internal sealed class SqliteDialect : SqlDialect
             {
                 _connectionPragmas = WalConnectionPragmas;
                 if (Volatile.Read(ref _disposed) == 0)
-                    _checkpointer ??= new SqliteCheckpointer(_connectionString, Path, Describe, _writeGate, _restartFrames);
+                    _checkpointer ??= new SqliteCheckpointer(_connectionString, Path, Describe, _writeTurn, _restartFrames);
             }
         }
         catch (SqliteException)
@@ -238,13 +240,13 @@ internal sealed class SqliteDialect : SqlDialect
         }
     }
 
-    /// <summary>Lets the write transaction begin unless the checkpointer is holding writes back for the moment it needs.</summary>
-    public override void EnterWrite() => _writeGate.EnterReadLock();
+    /// <summary>Waits for this store's write transaction in progress, if any (or the checkpointer's moment), to end.</summary>
+    public override void EnterWrite() => _writeTurn.Enter();
 
     /// <summary>Tells the checkpointer a commit made a checkpoint due.</summary>
     public override void ExitWrite(bool committed)
     {
-        _writeGate.ExitReadLock();
+        _writeTurn.Exit();
         if (committed) _checkpointer?.Poke();
     }
 
