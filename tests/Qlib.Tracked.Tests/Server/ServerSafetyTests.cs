@@ -133,6 +133,30 @@ public sealed class ServerSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task ALogBatchJustUnderOneMegabyte_IsStoredWhole_WithAContentLengthOrChunked()
+    {
+        // The body is read into a buffer that starts at 16 KB (or the Content-Length) and grows: every byte must arrive.
+        using var server = Start();
+        using var http = new HttpClient { BaseAddress = new Uri(server.Uri) };
+        foreach (var chunked in new[] { false, true })
+        {
+            var runId = await NewRun(http);
+            var points = Enumerable.Range(0, 1_000).Select(i => $"{{\"key\": \"m{i % 7}\", \"value\": {i}.5, \"timestamp\": {i}, \"step\": {i}}}");
+            var padding = new string(' ', 1_000_000 - 200_000); // JSON whitespace, to take the body close to the limit
+            var json = $"{{\"run_id\": \"{runId}\", {padding}\"metrics\": [{string.Join(",", points)}]}}";
+            Assert.InRange(Encoding.UTF8.GetByteCount(json), 850_000, 1_000_000);
+            HttpContent content = chunked ? new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json))) : Json(json);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/2.0/mlflow/runs/log-batch") { Content = content };
+            if (chunked) request.Headers.TransferEncodingChunked = true;
+            var (status, _) = await Send(http, request);
+            Assert.Equal(HttpStatusCode.OK, status);
+            var history = JsonNode.Parse(await http.GetStringAsync($"/api/2.0/mlflow/metrics/get-history?run_id={runId}&metric_key=m6"))!["metrics"]!.AsArray();
+            Assert.Equal(Enumerable.Range(0, 1_000).Where(i => i % 7 == 6).Select(i => i + 0.5), history.Select(p => p!["value"]!.GetValue<double>()));
+        }
+    }
+
+    [Fact]
     public async Task AnArtifactOverTheUploadLimit_IsRefused_AndLeavesNoFile()
     {
         using var server = Start(maxArtifactBytes: 1000);
