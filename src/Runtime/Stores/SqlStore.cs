@@ -238,22 +238,29 @@ public sealed partial class SqlStore : ITrackingStore, IDisposable
         {
             try
             {
-                var connection = _dialect.Open();
+                // A writer waits for its turn before taking a connection, so writes that take turns reuse one warm
+                // connection (and its prepared statements) instead of each waiting on one of their own.
                 var committed = false;
                 if (write) _dialect.EnterWrite();
                 try
                 {
-                    using var transaction = write ? _dialect.BeginWrite(connection) : _dialect.BeginRead(connection);
-                    var result = work(connection, transaction);
-                    transaction.Commit();
-                    committed = true;
-                    return result;
+                    var connection = _dialect.Open();
+                    try
+                    {
+                        using var transaction = write ? _dialect.BeginWrite(connection) : _dialect.BeginRead(connection);
+                        var result = work(connection, transaction);
+                        transaction.Commit();
+                        committed = true;
+                        return result;
+                    }
+                    finally
+                    {
+                        _dialect.Release(connection); // the transaction has ended: committed, or rolled back by its Dispose
+                    }
                 }
                 finally
                 {
-                    // The transaction has ended: committed, or rolled back by its Dispose.
                     if (write) _dialect.ExitWrite(committed);
-                    _dialect.Release(connection);
                 }
             }
             catch (DbException e) when (_dialect.IsTransient(e) && attempt < MaxAttempts)

@@ -112,7 +112,10 @@ internal abstract class SqlDialect : IDisposable
     {
     }
 
-    /// <summary>Called before a write transaction begins (SQLite: lets the checkpointer hold writes back for a moment). Nothing by default.</summary>
+    /// <summary>
+    /// Called before a write takes its connection (SQLite: waits for this store's write in progress, so writes take
+    /// turns on one warm connection, and lets the checkpointer hold writes back for a moment). Nothing by default.
+    /// </summary>
     public virtual void EnterWrite()
     {
     }
