@@ -14,9 +14,9 @@ namespace Qlib.Tracked.Stores.Sql;
 /// runs a passive checkpoint, which blocks no writer and no reader. While commits keep coming, one always lands during
 /// the checkpoint, so SQLite skips the database's fsync (it is owed at the next checkpoint that reaches the end of the
 /// log) and never starts the log over: a log starts over from its beginning only when a write transaction begins with
-/// every frame copied. So once it holds <see cref="DefaultRestartFrames"/> (or the given number of) frames, the thread copies until little is left,
-/// flushes the database file, then holds our write transactions back (<see cref="SqliteDialect.EnterWrite"/>) for the one short
-/// checkpoint that copies the rest and syncs; our next transaction then reuses the log from its start.</para>
+/// every frame copied. So once it holds <see cref="RestartFrames"/> frames, the thread copies until little is left,
+/// flushes the database file, then holds our write transactions back (<see cref="SqliteDialect.EnterWrite"/>) for the
+/// one short checkpoint that copies the rest and syncs; our next transaction then reuses the log from its start.</para>
 /// <para>Our write connections keep SQLite's own checkpoint as a safety net at 16,384 frames (<see cref="SqliteDialect"/>),
 /// for the case where another process keeps the log from restarting. Nothing a reader sees and nothing durability relies
 /// on changes: a crash leaves the log, which the next opener replays, as before.</para>
@@ -27,7 +27,7 @@ internal sealed class SqliteCheckpointer : IDisposable
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(20);
 
     /// <summary>A log of this many frames (pages) is started over (16 MB at 4 KB pages).</summary>
-    public const int DefaultRestartFrames = 4_096;
+    public const int RestartFrames = 4_096;
 
     // Checkpoints before the held-back one stop once a pass finds fewer new frames than this (or after three passes).
     private const int ShortTailFrames = 128;
@@ -35,39 +35,23 @@ internal sealed class SqliteCheckpointer : IDisposable
     private readonly string _connectionString;
     private readonly string _path;
     private readonly Lock _writeTurn;
-    private readonly int _restartFrames;
     private readonly Thread _thread;
     private readonly AutoResetEvent _wake = new(false);
     private readonly ManualResetEventSlim _stop = new(false);
     private int _pending;
-    private int _checkpoints;
-    private int _restarts;
 
     /// <param name="connectionString">The database's connection string (the thread keeps one connection of its own).</param>
     /// <param name="path">The database file (flushed before the held-back checkpoint, so that one syncs little).</param>
     /// <param name="describe">Names the database in the thread's name.</param>
     /// <param name="writeTurn">Held by each of our write transactions; taken for the checkpoint that restarts the log.</param>
-    /// <param name="restartFrames">How long a log grows before it is started over.</param>
-    public SqliteCheckpointer(string connectionString, string path, string describe, Lock writeTurn,
-        int restartFrames = DefaultRestartFrames)
+    public SqliteCheckpointer(string connectionString, string path, string describe, Lock writeTurn)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(restartFrames, 1);
         _connectionString = connectionString;
         _path = path;
         _writeTurn = writeTurn;
-        _restartFrames = restartFrames;
         _thread = new Thread(Run) { IsBackground = true, Name = "SQLite checkpoints of " + describe };
         _thread.Start();
     }
-
-    /// <summary>Checkpoints completed (for tests and diagnostics).</summary>
-    public int Checkpoints => Volatile.Read(ref _checkpoints);
-
-    /// <summary>Held-back checkpoints that copied the whole log, after which our next write starts it over.</summary>
-    public int Restarts => Volatile.Read(ref _restarts);
-
-    /// <summary>The last error a checkpoint met (it is retried after the next commit); null when the last one succeeded.</summary>
-    public string? LastError { get; private set; }
 
     /// <summary>Says a write transaction committed: a checkpoint follows within <see cref="Interval"/>.</summary>
     public void Poke()
@@ -100,13 +84,11 @@ internal sealed class SqliteCheckpointer : IDisposable
                 {
                     connection ??= OpenConnection();
                     Checkpoint(connection);
-                    LastError = null;
                 }
                 catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
                 {
                     // The file is busy, was removed or turned read-only: the next commit tries again, and meanwhile the
                     // writers' own automatic checkpoint still bounds the log.
-                    LastError = e.Message;
                     connection?.Dispose();
                     connection = null;
                 }
@@ -131,12 +113,12 @@ internal sealed class SqliteCheckpointer : IDisposable
 
     private void Checkpoint(SqliteConnection connection)
     {
-        var (logFrames, _) = Passive(connection);
-        if (logFrames < _restartFrames) return;
+        var logFrames = Passive(connection);
+        if (logFrames < RestartFrames) return;
         // Copy until a pass finds little new, so that little is left for the moment our writes are held back.
         for (var pass = 0; pass < 3 && !_stop.IsSet; pass++)
         {
-            var (now, _) = Passive(connection);
+            var now = Passive(connection);
             if (now - logFrames < ShortTailFrames) break;
             logFrames = now;
         }
@@ -144,21 +126,16 @@ internal sealed class SqliteCheckpointer : IDisposable
         // not, so flush here, with writers running, what it would otherwise flush while they wait.
         using (var file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1))
             file.Flush(flushToDisk: true);
-        lock (_writeTurn)
-        {
-            if (Passive(connection).AllCopied) Interlocked.Increment(ref _restarts);
-        }
+        lock (_writeTurn) Passive(connection);
     }
 
-    /// <summary>One passive checkpoint: the log's length in frames and whether every frame is now copied (0 and false when another connection was checkpointing).</summary>
-    private (int LogFrames, bool AllCopied) Passive(SqliteConnection connection)
+    /// <summary>One passive checkpoint; the log's length in frames (0 when another connection was checkpointing).</summary>
+    private static int Passive(SqliteConnection connection)
     {
         var db = connection.Handle!;
-        var rc = raw.sqlite3_wal_checkpoint_v2(db, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var logFrames, out var copied);
-        if (rc == raw.SQLITE_BUSY) return (0, false); // another connection is checkpointing: it does the same work
+        var rc = raw.sqlite3_wal_checkpoint_v2(db, "main", raw.SQLITE_CHECKPOINT_PASSIVE, out var logFrames, out _);
+        if (rc == raw.SQLITE_BUSY) return 0; // another connection is checkpointing: it does the same work
         if (rc != raw.SQLITE_OK) SqliteException.ThrowExceptionForRC(rc, db);
-        Interlocked.Increment(ref _checkpoints);
-        // A reader's snapshot can keep frames from being copied yet; -1 means the file is not in WAL mode (any more).
-        return (Math.Max(logFrames, 0), logFrames > 0 && copied == logFrames);
+        return Math.Max(logFrames, 0); // -1: the file is not in WAL mode (any more)
     }
 }

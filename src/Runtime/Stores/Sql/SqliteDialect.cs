@@ -14,10 +14,9 @@ namespace Qlib.Tracked.Stores.Sql;
 /// what makes small transactions cheap, and a thread of the store's own copies the log back into the file
 /// (<see cref="SqliteCheckpointer"/>) instead of whichever commit makes it long. A killed process loses nothing it
 /// committed; a power loss or OS crash may lose the last commits before a checkpoint but never corrupts the file
-/// (docs/sql-store.md). The journal mode is a property
-/// of the file: MLflow and the <c>sqlite3</c> shell read and write it unchanged (WAL needs every user on one machine,
-/// which a SQLite file shared between processes needs anyway). A locked database is waited for up to
-/// <see cref="BusyTimeoutSeconds"/> per statement.
+/// (docs/sql-store.md). The journal mode is a property of the file: MLflow and the <c>sqlite3</c> shell read and write
+/// it unchanged (WAL needs every user on one machine, which a SQLite file shared between processes needs anyway). A
+/// locked database is waited for up to <see cref="BusyTimeoutSeconds"/> per statement.
 /// </summary>
 internal sealed class SqliteDialect : SqlDialect
 {
@@ -58,14 +57,9 @@ internal sealed class SqliteDialect : SqlDialect
     private readonly Lock _writeTurn = new();
     private int _disposed;
 
-    private readonly int _restartFrames;
-
-    /// <param name="path">The database file.</param>
-    /// <param name="restartFrames">How long the log grows before the checkpointer starts it over (<see cref="SqliteCheckpointer"/>).</param>
-    public SqliteDialect(string path, int restartFrames = SqliteCheckpointer.DefaultRestartFrames)
+    public SqliteDialect(string path)
     {
         Path = path;
-        _restartFrames = restartFrames;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -224,7 +218,7 @@ internal sealed class SqliteDialect : SqlDialect
             {
                 _connectionPragmas = WalConnectionPragmas;
                 if (Volatile.Read(ref _disposed) == 0)
-                    _checkpointer ??= new SqliteCheckpointer(_connectionString, Path, Describe, _writeTurn, _restartFrames);
+                    _checkpointer ??= new SqliteCheckpointer(_connectionString, Path, Describe, _writeTurn);
             }
         }
         catch (SqliteException)
@@ -249,9 +243,6 @@ internal sealed class SqliteDialect : SqlDialect
         _writeTurn.Exit();
         if (committed) _checkpointer?.Poke();
     }
-
-    /// <summary>The background checkpointer, once the file is in WAL mode and written (null before).</summary>
-    internal SqliteCheckpointer? Checkpointer => _checkpointer;
 
     public override DbTransaction BeginWrite(DbConnection connection) =>
         ((SqliteConnection)connection).BeginTransaction(deferred: false);
